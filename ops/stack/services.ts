@@ -1,0 +1,223 @@
+// The four servers of the local stack: how each is built, started and checked.
+// Built artifacts are cached per version outside the checkout; data, logs and pid
+// files live per checkout under .stack/.
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { CACHE_DIR, OPS_DIR, STACK_DIR, log, need, run } from "./util.ts";
+
+export const FERRETDB_VERSION = "v1.24.2";
+export const JAEGER_VERSION = "v1.76.0";
+export const KAFKA_VERSION = readPomProperty("kafka.version");
+
+export interface Service {
+  name: string;
+  /** Loopback ports the server listens on; all must be free before it starts. */
+  ports: number[];
+  /** Builds or fetches the server into the cache when it is not there yet. */
+  ensureInstalled(): Promise<void>;
+  /** Per-checkout initialisation done once before the first start (formatting, config). */
+  prepare?(): Promise<void>;
+  /** argv of the long-running server process. */
+  command(): string[];
+  /** True once the server answers like a healthy one. */
+  healthy(): Promise<boolean>;
+  /** Seconds `up` waits for health before giving up. */
+  startTimeout: number;
+  /** Variables clients need, printed by `stack env`. */
+  env: Record<string, string>;
+}
+
+function readPomProperty(name: string): string {
+  const pom = readFileSync(join(OPS_DIR, "kafka/pom.xml"), "utf8");
+  const m = pom.match(new RegExp(`<${name.replace(".", "\\.")}>([^<]+)</`));
+  if (!m) throw new Error(`ops/kafka/pom.xml has no <${name}>`);
+  return m[1]!;
+}
+
+async function httpOk(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+    await res.arrayBuffer();
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+/** Builds into a temporary sibling and renames it into place, so a crash never leaves half an artifact. */
+function installAtomically(finalDir: string, build: (tmpDir: string) => void): void {
+  if (existsSync(finalDir)) return;
+  const tmp = `${finalDir}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  try {
+    build(tmp);
+    if (!existsSync(finalDir)) renameSync(tmp, finalDir);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+const ferretdbDir = join(CACHE_DIR, `ferretdb-${FERRETDB_VERSION}`);
+export const ferretdb: Service = {
+  name: "ferretdb",
+  ports: [27017, 8088],
+  startTimeout: 60,
+  env: { MONGO_URL: "mongodb://127.0.0.1:27017/" },
+  async ensureInstalled() {
+    installAtomically(ferretdbDir, (tmp) => {
+      need("go", "FerretDB is built from the Go module proxy");
+      log("ferretdb", `building FerretDB ${FERRETDB_VERSION} (first time only)…`);
+      const info = JSON.parse(run("go", ["mod", "download", "-json", `github.com/FerretDB/FerretDB@${FERRETDB_VERSION}`]));
+      const src = join(tmp, "src");
+      cpSync(info.Dir, src, { recursive: true });
+      spawnSync("chmod", ["-R", "u+w", src]);
+      // build/version/version.txt is generated upstream and absent from the module zip;
+      // without it the binary panics at start ("Invalid build/version/version.txt").
+      writeFileSync(join(src, "build/version/version.txt"), `${FERRETDB_VERSION}\n`);
+      run("go", ["build", "-trimpath", "-o", join(tmp, "ferretdb"), "./cmd/ferretdb"], { cwd: src, env: { GOFLAGS: "-mod=mod" } });
+      rmSync(src, { recursive: true, force: true });
+    });
+  },
+  command() {
+    const data = join(STACK_DIR, "ferretdb");
+    mkdirSync(data, { recursive: true });
+    return [
+      join(ferretdbDir, "ferretdb"),
+      "--handler=sqlite",
+      `--sqlite-url=file:${data}/`,
+      `--state-dir=${data}`,
+      "--listen-addr=127.0.0.1:27017",
+      "--debug-addr=127.0.0.1:8088",
+      "--telemetry=disable",
+      "--log-level=warn",
+    ];
+  },
+  healthy: () => httpOk("http://127.0.0.1:8088/debug/readyz"),
+};
+
+const jaegerDir = join(CACHE_DIR, `jaeger-${JAEGER_VERSION}`);
+export const jaeger: Service = {
+  name: "jaeger",
+  ports: [4317, 4318, 16685, 16686, 13133],
+  startTimeout: 60,
+  env: {
+    OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318",
+    JAEGER_QUERY_URL: "http://127.0.0.1:16686",
+  },
+  async ensureInstalled() {
+    installAtomically(jaegerDir, (tmp) => {
+      need("go", "Jaeger is built from the Go module proxy");
+      log("jaeger", `building Jaeger ${JAEGER_VERSION} (first time only, several minutes)…`);
+      // `go install …/cmd/jaeger@v1.76.0` is refused (its go.mod has a replace for sarama);
+      // ops/jaeger is a module that repeats that replace and builds the command from it.
+      run("go", ["build", "-trimpath", "-o", join(tmp, "jaeger"), "github.com/jaegertracing/jaeger/cmd/jaeger"], {
+        cwd: join(OPS_DIR, "jaeger"),
+        env: { GOFLAGS: "-mod=mod" },
+      });
+    });
+  },
+  command: () => [join(jaegerDir, "jaeger"), "--config", join(OPS_DIR, "jaeger/config.yaml")],
+  healthy: async () => (await httpOk("http://127.0.0.1:13133/status")) && (await httpOk("http://127.0.0.1:16686/api/services")),
+};
+
+const kafkaDir = join(CACHE_DIR, `kafka-${KAFKA_VERSION}`);
+const kafkaJava = () => [
+  "java",
+  "-Xms256m",
+  "-Xmx1g",
+  "-XX:+UseG1GC",
+  "-Djava.awt.headless=true",
+  `-Dlog4j2.configurationFile=${join(OPS_DIR, "kafka/log4j2.properties")}`,
+  "-cp",
+  `${join(kafkaDir, "libs")}/*`,
+];
+const kafkaConfig = () => join(STACK_DIR, "kafka/server.properties");
+export const kafka: Service = {
+  name: "kafka",
+  ports: [9092, 9093],
+  startTimeout: 120,
+  env: { KAFKA_BROKERS: "127.0.0.1:9092" },
+  async ensureInstalled() {
+    need("java", "Kafka runs on Java 17");
+    installAtomically(kafkaDir, (tmp) => {
+      need("mvn", "Kafka's jars come from Maven Central");
+      log("kafka", `fetching Kafka ${KAFKA_VERSION} jars from Maven Central (first time only)…`);
+      run("mvn", ["-q", "-B", "-f", join(OPS_DIR, "kafka/pom.xml"), "dependency:copy-dependencies", "-DincludeScope=runtime", `-DoutputDirectory=${join(tmp, "libs")}`]);
+    });
+  },
+  async prepare() {
+    const data = join(STACK_DIR, "kafka/data");
+    const template = readFileSync(join(OPS_DIR, "kafka/server.properties"), "utf8");
+    mkdirSync(data, { recursive: true });
+    writeFileSync(kafkaConfig(), template.replaceAll("@DATA_DIR@", data));
+    if (existsSync(join(data, "meta.properties"))) return;
+    // KRaft storage must be formatted once with a cluster id before the first start.
+    const clusterId = randomBytes(16).toString("base64url");
+    log("kafka", `formatting storage (cluster ${clusterId})`);
+    run(kafkaJava()[0]!, [...kafkaJava().slice(1), "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", kafkaConfig()]);
+  },
+  command: () => [...kafkaJava(), "kafka.Kafka", kafkaConfig()],
+  healthy: kafkaHealthy,
+};
+
+async function kafkaHealthy(): Promise<boolean> {
+  const { Kafka, logLevel } = await import("kafkajs");
+  const admin = new Kafka({
+    brokers: ["127.0.0.1:9092"],
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 1000,
+    requestTimeout: 2000,
+    retry: { retries: 0 },
+  }).admin();
+  try {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    return cluster.brokers.length > 0 && cluster.controller !== null;
+  } catch {
+    return false;
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+export const PROMETHEUS_TARGETS_DIR = join(STACK_DIR, "prometheus/targets");
+export const prometheus: Service = {
+  name: "prometheus",
+  ports: [9090],
+  startTimeout: 60,
+  env: { PROMETHEUS_URL: "http://127.0.0.1:9090", PROMETHEUS_TARGETS_DIR },
+  async ensureInstalled() {
+    if (spawnSync("sh", ["-c", "command -v prometheus"]).status === 0) return;
+    if (process.getuid?.() === 0 && spawnSync("sh", ["-c", "command -v apt-get"]).status === 0) {
+      log("prometheus", "installing Debian's prometheus package (first time only)…");
+      run("apt-get", ["update", "-qq"]);
+      run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", "prometheus"], { env: { DEBIAN_FRONTEND: "noninteractive" } });
+      return;
+    }
+    need("prometheus", "install Debian's package: apt-get install prometheus");
+  },
+  async prepare() {
+    const dir = join(STACK_DIR, "prometheus");
+    mkdirSync(PROMETHEUS_TARGETS_DIR, { recursive: true });
+    const template = readFileSync(join(OPS_DIR, "prometheus/prometheus.yml"), "utf8");
+    writeFileSync(join(dir, "prometheus.yml"), template.replaceAll("@TARGETS_DIR@", PROMETHEUS_TARGETS_DIR));
+    const devTargets = join(PROMETHEUS_TARGETS_DIR, "dev.json");
+    if (!existsSync(devTargets)) {
+      writeFileSync(devTargets, JSON.stringify([{ targets: ["127.0.0.1:8080"], labels: { env: "dev" } }], null, 2));
+    }
+  },
+  command: () => [
+    "prometheus",
+    `--config.file=${join(STACK_DIR, "prometheus/prometheus.yml")}`,
+    `--storage.tsdb.path=${join(STACK_DIR, "prometheus/data")}`,
+    "--storage.tsdb.retention.time=2d",
+    "--web.listen-address=127.0.0.1:9090",
+    "--web.enable-lifecycle",
+  ],
+  healthy: () => httpOk("http://127.0.0.1:9090/-/ready"),
+};
+
+export const SERVICES: Service[] = [ferretdb, kafka, jaeger, prometheus];
