@@ -1,0 +1,61 @@
+// The HTTP app in-process, with in-memory dependency checks behind the readiness port.
+import { describe, expect, it } from "bun:test";
+import { trace } from "@opentelemetry/api";
+import { checkReadiness, type DependencyCheck } from "../../app/readiness.ts";
+import { createMetrics } from "../telemetry/metrics.ts";
+import { createHttpApp } from "./app.ts";
+import { createRequestHandler } from "./server.ts";
+
+function handlerWith(checks: DependencyCheck[], accepting = true) {
+  const metrics = createMetrics({ service: "t", environment: "test" });
+  const app = createHttpApp({ metrics, readiness: () => checkReadiness(checks, 200), accepting: () => accepting });
+  return { metrics, handle: createRequestHandler(app, { tracer: trace.getTracer("t"), metrics, bodyLimit: 1024 }) };
+}
+const up = (name: string): DependencyCheck => ({ name, check: async () => {} });
+const down = (name: string): DependencyCheck => ({ name, check: async () => Promise.reject(new Error("connect ECONNREFUSED 10.1.2.3:27017")) });
+
+describe("HTTP skeleton", () => {
+  it("answers unknown routes with a problem+json 404", async () => {
+    const res = await handlerWith([]).handle(new Request("http://localhost/no/such/thing"));
+    expect(res.status).toBe(404);
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
+    expect(await res.json()).toMatchObject({ type: "/problems/not-found", status: 404, instance: "/no/such/thing" });
+  });
+
+  it("names the failing dependency in a 503 without leaking its error", async () => {
+    const res = await handlerWith([up("mongo"), down("kafka")]).handle(new Request("http://localhost/readyz"));
+    expect(res.status).toBe(503);
+    const body = await res.json();
+    expect(body).toMatchObject({ status: 503, checks: { mongo: "ok", kafka: "failed" }, detail: "Not ready: kafka is not available." });
+    expect(JSON.stringify(body)).not.toContain("10.1.2.3");
+  });
+
+  it("reports not ready once shutdown has begun", async () => {
+    const res = await handlerWith([up("mongo")], false).handle(new Request("http://localhost/readyz"));
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as { detail: string }).detail).toContain("shutting-down");
+  });
+
+  it("refuses a declared body over the limit with 413 problem+json", async () => {
+    const res = await handlerWith([]).handle(new Request("http://localhost/healthz", { method: "POST", body: "x".repeat(2048), headers: { "content-length": "2048" } }));
+    expect(res.status).toBe(413);
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
+  });
+
+  it("echoes or assigns a request id", async () => {
+    const h = handlerWith([]);
+    const given = await h.handle(new Request("http://localhost/healthz", { headers: { "x-request-id": "abc-123" } }));
+    expect(given.headers.get("x-request-id")).toBe("abc-123");
+    const assigned = await h.handle(new Request("http://localhost/healthz"));
+    expect(assigned.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("counts requests by route template and status in /metrics", async () => {
+    const h = handlerWith([]);
+    await h.handle(new Request("http://localhost/healthz"));
+    await h.handle(new Request("http://localhost/missing/1"));
+    const text = await (await h.handle(new Request("http://localhost/metrics"))).text();
+    expect(text).toContain('http_requests_total{method="GET",route="/healthz",status="200",service="t",environment="test"} 1');
+    expect(text).toContain('http_requests_total{method="GET",route="unmatched",status="404",service="t",environment="test"} 1');
+  });
+});

@@ -1,0 +1,50 @@
+// Liveness, readiness and metrics endpoints.
+import { Elysia } from "elysia";
+import { KINDS, PROBLEM_CONTENT_TYPE, problemType } from "../../../lib/xerrors/index.ts";
+import { log } from "../../../lib/xlog/index.ts";
+import { describe as describeError } from "../../../lib/xerrors/index.ts";
+import type { CheckResult } from "../../app/readiness.ts";
+import type { Metrics } from "../telemetry/metrics.ts";
+import { currentTraceId } from "../telemetry/tracing.ts";
+
+export interface HealthDeps {
+  readiness: () => Promise<CheckResult[]>;
+  metrics: Metrics;
+  /** False once shutdown has begun: readyz then says so, so load balancers stop sending. */
+  accepting: () => boolean;
+}
+
+export function healthRoutes(deps: HealthDeps) {
+  return new Elysia({ name: "health" })
+    .get("/healthz", () => ({ status: "ok" }), { detail: { hide: true } })
+    .get(
+      "/readyz",
+      async ({ request }) => {
+        const results = await deps.readiness();
+        for (const r of results) deps.metrics.readinessChecks.observe({ dependency: r.name, outcome: r.ok ? "ok" : "failed" }, r.ms / 1000);
+        const checks = Object.fromEntries(results.map((r) => [r.name, r.ok ? "ok" : "failed"]));
+        const failing = results.filter((r) => !r.ok).map((r) => r.name);
+        if (!deps.accepting()) failing.push("shutting-down");
+        if (failing.length === 0) return { status: "ready", checks };
+        for (const r of results.filter((x) => !x.ok)) log().warn({ dependency: r.name, error: describeError(r.error) }, "dependency not ready");
+        return new Response(
+          JSON.stringify({
+            type: problemType("unavailable"),
+            title: KINDS.unavailable.title,
+            status: 503,
+            detail: `Not ready: ${failing.join(", ")} ${failing.length === 1 ? "is" : "are"} not available.`,
+            instance: new URL(request.url).pathname,
+            traceId: currentTraceId(),
+            checks,
+          }),
+          { status: 503, headers: { "content-type": PROBLEM_CONTENT_TYPE } },
+        );
+      },
+      { detail: { hide: true } },
+    )
+    .get(
+      "/metrics",
+      async () => new Response(await deps.metrics.registry.metrics(), { headers: { "content-type": deps.metrics.registry.contentType } }),
+      { detail: { hide: true } },
+    );
+}

@@ -1,0 +1,17 @@
+// The route template a request matched ("/v1/courses/:id"), for metrics and span names
+// that do not explode with ids. Set from Elysia hooks, read by the server wrapper.
+const routes = new WeakMap<Request, string>();
+
+export const UNMATCHED = "unmatched";
+
+export const routeOf = {
+  set(request: Request, route: string | undefined): void {
+    if (route) routes.set(request, route);
+  },
+  setIfUnset(request: Request, route: string | undefined): void {
+    if (route && !routes.has(request)) routes.set(request, route);
+  },
+  get(request: Request): string {
+    return routes.get(request) ?? UNMATCHED;
+  },
+};

@@ -1,0 +1,34 @@
+// MongoDB connection from config, replica-set ready. Works against MongoDB and FerretDB.
+import { MongoClient, type MongoClientOptions, type ReadPreferenceMode, type W } from "mongodb";
+import type { DependencyCheck } from "../../app/readiness.ts";
+import type { Config } from "../../config.ts";
+
+export function mongoClientOptions(cfg: Config["mongo"], appName: string): MongoClientOptions {
+  const w: W = /^\d+$/.test(cfg.writeConcern) ? Number(cfg.writeConcern) : (cfg.writeConcern as W);
+  return {
+    appName,
+    ...(cfg.replicaSet ? { replicaSet: cfg.replicaSet } : {}),
+    readPreference: cfg.readPreference as ReadPreferenceMode,
+    writeConcern: { w },
+    retryWrites: cfg.retryWrites,
+    retryReads: true,
+    maxPoolSize: cfg.maxPoolSize,
+    minPoolSize: cfg.minPoolSize,
+    connectTimeoutMS: cfg.connectTimeout,
+    serverSelectionTimeoutMS: cfg.serverSelectionTimeout,
+    socketTimeoutMS: cfg.socketTimeout,
+  };
+}
+
+export function createMongoClient(cfg: Config["mongo"], appName: string): MongoClient {
+  return new MongoClient(cfg.url, mongoClientOptions(cfg, appName));
+}
+
+export function mongoCheck(client: MongoClient, database: string): DependencyCheck {
+  return {
+    name: "mongo",
+    check: async () => {
+      await client.db(database).command({ ping: 1 });
+    },
+  };
+}

@@ -1,0 +1,67 @@
+// The service's configuration: one schema, documented once. Every leaf can be set in
+// config/*.yaml or overridden with its COURSES_* env variable (see `courses config`).
+import { existsSync } from "node:fs";
+import { Duration, Secret, load, t, type Loaded, type Static } from "../lib/xconfig/index.ts";
+
+export const ENV_PREFIX = "COURSES_";
+
+export const ConfigSchema = t.Object({
+  service: t.Object({
+    name: t.String({ default: "courses", description: "service.name in traces, logs and metrics" }),
+    environment: t.String({ default: "development", description: "deployment environment label" }),
+  }),
+  http: t.Object({
+    host: t.String({ default: "0.0.0.0", description: "address the HTTP server binds" }),
+    port: t.Integer({ default: 8080, minimum: 0, maximum: 65535, description: "HTTP port; 0 picks a free one" }),
+    bodyLimit: t.Integer({ default: 1_048_576, minimum: 1024, description: "largest accepted request body in bytes" }),
+    idleTimeout: Duration({ default: "30s", description: "keep-alive idle timeout" }),
+  }),
+  log: t.Object({
+    level: t.Union([t.Literal("trace"), t.Literal("debug"), t.Literal("info"), t.Literal("warn"), t.Literal("error"), t.Literal("silent")], { default: "info" }),
+    format: t.Union([t.Literal("json"), t.Literal("pretty")], { default: "json", description: "pretty is for humans in development" }),
+  }),
+  mongo: t.Object({
+    url: Secret({ default: "mongodb://127.0.0.1:27017/", description: "connection string; may hold credentials" }),
+    database: t.String({ default: "courses" }),
+    replicaSet: t.String({ default: "", description: "replica set name; empty for a standalone server" }),
+    readPreference: t.Union([t.Literal("primary"), t.Literal("primaryPreferred"), t.Literal("secondary"), t.Literal("secondaryPreferred"), t.Literal("nearest")], { default: "primary" }),
+    writeConcern: t.String({ default: "majority", description: "w: majority, or a number of members" }),
+    retryWrites: t.Boolean({ default: true }),
+    maxPoolSize: t.Integer({ default: 20, minimum: 1 }),
+    minPoolSize: t.Integer({ default: 0, minimum: 0 }),
+    connectTimeout: Duration({ default: "5s" }),
+    serverSelectionTimeout: Duration({ default: "5s" }),
+    socketTimeout: Duration({ default: "30s" }),
+  }),
+  kafka: t.Object({
+    brokers: t.Array(t.String(), { default: ["127.0.0.1:9092"], minItems: 1, description: "comma-separated host:port list" }),
+    clientId: t.String({ default: "courses" }),
+    connectionTimeout: Duration({ default: "3s" }),
+    requestTimeout: Duration({ default: "10s" }),
+  }),
+  telemetry: t.Object({
+    tracingEnabled: t.Boolean({ default: true }),
+    otlpEndpoint: t.String({ default: "http://127.0.0.1:4318", description: "OTLP/HTTP base URL; /v1/traces is appended" }),
+    sampleRatio: t.Number({ default: 1, minimum: 0, maximum: 1 }),
+  }),
+  readiness: t.Object({
+    checkTimeout: Duration({ default: "2s", description: "how long one dependency check may take" }),
+  }),
+  shutdown: t.Object({
+    deadline: Duration({ default: "25s", description: "hard limit for graceful shutdown" }),
+    callbackTimeout: Duration({ default: "10s" }),
+  }),
+});
+
+export type Config = Static<typeof ConfigSchema>;
+
+/**
+ * Loads config/courses.yaml when present (or the files listed in COURSES_CONFIG_FILES, which
+ * must exist), then env overrides.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Loaded<typeof ConfigSchema> {
+  const listed = env[`${ENV_PREFIX}CONFIG_FILES`];
+  const files = listed ? listed.split(",").map((f) => f.trim()).filter(Boolean) : [];
+  const optionalFiles = listed ? [] : ["config/courses.yaml"].filter((f) => existsSync(f));
+  return load(ConfigSchema, { prefix: ENV_PREFIX, files, optionalFiles, env });
+}

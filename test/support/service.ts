@@ -1,0 +1,74 @@
+// Runs the real service (src/main.ts) as a child process, on a free port, for end-to-end tests.
+import { join } from "node:path";
+import type { StackEndpoints } from "./stack.ts";
+
+const ROOT = join(import.meta.dir, "../..");
+
+export interface RunningService {
+  url: string;
+  port: number;
+  /** Every line the service printed so far (JSON log entries). */
+  lines: string[];
+  entries(): Record<string, unknown>[];
+  stop(signal?: NodeJS.Signals): Promise<number>;
+  exited: Promise<number>;
+}
+
+/** Environment pointing the service at the real stack; `overrides` wins. */
+export function serviceEnv(s: StackEndpoints, overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    COURSES_HTTP_HOST: "127.0.0.1",
+    COURSES_HTTP_PORT: "0",
+    COURSES_MONGO_URL: s.mongoUrl,
+    COURSES_KAFKA_BROKERS: s.kafkaBrokers.join(","),
+    COURSES_TELEMETRY_TRACING_ENABLED: s.otlpEndpoint ? "true" : "false",
+    ...(s.otlpEndpoint ? { COURSES_TELEMETRY_OTLP_ENDPOINT: s.otlpEndpoint } : {}),
+    COURSES_LOG_LEVEL: "debug",
+    ...overrides,
+  };
+}
+
+export async function startService(env: Record<string, string>, timeoutMs = 20_000): Promise<RunningService> {
+  const proc = Bun.spawn(["bun", join(ROOT, "src/main.ts")], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const lines: string[] = [];
+  let resolveUrl!: (u: string) => void;
+  const urlKnown = new Promise<string>((r) => (resolveUrl = r));
+  const pump = async (stream: ReadableStream<Uint8Array>) => {
+    let buf = "";
+    for await (const chunk of stream) {
+      buf += new TextDecoder().decode(chunk);
+      let i: number;
+      while ((i = buf.indexOf("\n")) >= 0) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        lines.push(line);
+        if (line.includes('"msg":"listening"')) resolveUrl(JSON.parse(line).url);
+      }
+    }
+  };
+  void pump(proc.stdout);
+  void pump(proc.stderr);
+  const exited = proc.exited;
+  const url = await Promise.race([
+    urlKnown,
+    exited.then((code) => Promise.reject(new Error(`service exited with ${code} before listening:\n${lines.join("\n")}`))),
+    Bun.sleep(timeoutMs).then(() => Promise.reject(new Error(`service did not listen within ${timeoutMs}ms:\n${lines.join("\n")}`))),
+  ]);
+  const port = Number(new URL(url).port);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    lines,
+    entries: () => lines.filter((l) => l.startsWith("{")).map((l) => JSON.parse(l)),
+    stop: async (signal = "SIGTERM") => {
+      proc.kill(signal);
+      return exited;
+    },
+    exited,
+  };
+}
