@@ -60,8 +60,9 @@ function tail(path: string, lines = 25): string {
 
 async function waitHealthy(s: Service, pid: number): Promise<void> {
   const deadline = Date.now() + s.startTimeout * 1000;
-  while (Date.now() < deadline) {
+  for (;;) {
     if (await s.healthy()) return;
+    if (Date.now() > deadline) break;
     if (!alive(pid)) {
       throw new StackError(`${s.name} exited during start-up. Last lines of ${logFile(s)}:\n${tail(logFile(s))}`);
     }

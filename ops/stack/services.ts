@@ -47,13 +47,13 @@ async function httpOk(url: string): Promise<boolean> {
 }
 
 /** Builds into a temporary sibling and renames it into place, so a crash never leaves half an artifact. */
-function installAtomically(finalDir: string, build: (tmpDir: string) => void): void {
+async function installAtomically(finalDir: string, build: (tmpDir: string) => Promise<void>): Promise<void> {
   if (existsSync(finalDir)) return;
   const tmp = `${finalDir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
   try {
-    build(tmp);
+    await build(tmp);
     if (!existsSync(finalDir)) renameSync(tmp, finalDir);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
@@ -67,17 +67,17 @@ export const ferretdb: Service = {
   startTimeout: 60,
   env: { MONGO_URL: "mongodb://127.0.0.1:27017/" },
   async ensureInstalled() {
-    installAtomically(ferretdbDir, (tmp) => {
+    await installAtomically(ferretdbDir, async (tmp) => {
       need("go", "FerretDB is built from the Go module proxy");
       log("ferretdb", `building FerretDB ${FERRETDB_VERSION} (first time only)…`);
-      const info = JSON.parse(run("go", ["mod", "download", "-json", `github.com/FerretDB/FerretDB@${FERRETDB_VERSION}`]));
+      const info = JSON.parse(await run("go", ["mod", "download", "-json", `github.com/FerretDB/FerretDB@${FERRETDB_VERSION}`]));
       const src = join(tmp, "src");
       cpSync(info.Dir, src, { recursive: true });
       spawnSync("chmod", ["-R", "u+w", src]);
       // build/version/version.txt is generated upstream and absent from the module zip;
       // without it the binary panics at start ("Invalid build/version/version.txt").
       writeFileSync(join(src, "build/version/version.txt"), `${FERRETDB_VERSION}\n`);
-      run("go", ["build", "-trimpath", "-o", join(tmp, "ferretdb"), "./cmd/ferretdb"], { cwd: src, env: { GOFLAGS: "-mod=mod" } });
+      await run("go", ["build", "-trimpath", "-o", join(tmp, "ferretdb"), "./cmd/ferretdb"], { cwd: src, env: { GOFLAGS: "-mod=mod" } });
       rmSync(src, { recursive: true, force: true });
     });
   },
@@ -108,12 +108,12 @@ export const jaeger: Service = {
     JAEGER_QUERY_URL: "http://127.0.0.1:16686",
   },
   async ensureInstalled() {
-    installAtomically(jaegerDir, (tmp) => {
+    await installAtomically(jaegerDir, async (tmp) => {
       need("go", "Jaeger is built from the Go module proxy");
       log("jaeger", `building Jaeger ${JAEGER_VERSION} (first time only, several minutes)…`);
       // `go install …/cmd/jaeger@v1.76.0` is refused (its go.mod has a replace for sarama);
       // ops/jaeger is a module that repeats that replace and builds the command from it.
-      run("go", ["build", "-trimpath", "-o", join(tmp, "jaeger"), "github.com/jaegertracing/jaeger/cmd/jaeger"], {
+      await run("go", ["build", "-trimpath", "-o", join(tmp, "jaeger"), "github.com/jaegertracing/jaeger/cmd/jaeger"], {
         cwd: join(OPS_DIR, "jaeger"),
         env: { GOFLAGS: "-mod=mod" },
       });
@@ -142,10 +142,10 @@ export const kafka: Service = {
   env: { KAFKA_BROKERS: "127.0.0.1:9092" },
   async ensureInstalled() {
     need("java", "Kafka runs on Java 17");
-    installAtomically(kafkaDir, (tmp) => {
+    await installAtomically(kafkaDir, async (tmp) => {
       need("mvn", "Kafka's jars come from Maven Central");
       log("kafka", `fetching Kafka ${KAFKA_VERSION} jars from Maven Central (first time only)…`);
-      run("mvn", ["-q", "-B", "-f", join(OPS_DIR, "kafka/pom.xml"), "dependency:copy-dependencies", "-DincludeScope=runtime", `-DoutputDirectory=${join(tmp, "libs")}`]);
+      await run("mvn", ["-q", "-B", "-f", join(OPS_DIR, "kafka/pom.xml"), "dependency:copy-dependencies", "-DincludeScope=runtime", `-DoutputDirectory=${join(tmp, "libs")}`]);
     });
   },
   async prepare() {
@@ -157,7 +157,7 @@ export const kafka: Service = {
     // KRaft storage must be formatted once with a cluster id before the first start.
     const clusterId = randomBytes(16).toString("base64url");
     log("kafka", `formatting storage (cluster ${clusterId})`);
-    run(kafkaJava()[0]!, [...kafkaJava().slice(1), "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", kafkaConfig()]);
+    await run(kafkaJava()[0]!, [...kafkaJava().slice(1), "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", kafkaConfig()]);
   },
   command: () => [...kafkaJava(), "kafka.Kafka", kafkaConfig()],
   healthy: kafkaHealthy,
@@ -193,8 +193,8 @@ export const prometheus: Service = {
     if (spawnSync("sh", ["-c", "command -v prometheus"]).status === 0) return;
     if (process.getuid?.() === 0 && spawnSync("sh", ["-c", "command -v apt-get"]).status === 0) {
       log("prometheus", "installing Debian's prometheus package (first time only)…");
-      run("apt-get", ["update", "-qq"]);
-      run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", "prometheus"], { env: { DEBIAN_FRONTEND: "noninteractive" } });
+      await run("apt-get", ["update", "-qq"]);
+      await run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", "prometheus"], { env: { DEBIAN_FRONTEND: "noninteractive" } });
       return;
     }
     need("prometheus", "install Debian's package: apt-get install prometheus");

@@ -1,5 +1,5 @@
 // Small helpers shared by the stack scripts.
-import { spawnSync, type SpawnSyncOptions } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -25,19 +25,25 @@ export function need(command: string, why: string): void {
   }
 }
 
-/** Runs a command to completion and returns its stdout; throws with its output on failure. */
-export function run(cmd: string, args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): string {
-  const options: SpawnSyncOptions = {
-    cwd: opts.cwd,
-    env: { ...process.env, ...opts.env },
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
-  };
-  const res = spawnSync(cmd, args, options);
-  if (res.error) throw new StackError(`${cmd} could not run: ${res.error.message}`);
-  if (res.status !== 0) {
-    const out = `${res.stdout ?? ""}${res.stderr ?? ""}`.trim().split("\n").slice(-30).join("\n");
-    throw new StackError(`${cmd} ${args.join(" ")} exited ${res.status}:\n${out}`);
-  }
-  return String(res.stdout ?? "");
+/**
+ * Runs a command to completion without blocking the event loop (builds run while other servers
+ * start and are health-checked); resolves with stdout, rejects with the output's tail on failure.
+ */
+export function run(cmd: string, args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let output = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+      output = (output + d).slice(-20_000);
+    });
+    child.stderr.on("data", (d) => (output = (output + d).slice(-20_000)));
+    child.once("error", (e) => reject(new StackError(`${cmd} could not run: ${e.message}`)));
+    child.once("close", (code) => {
+      if (code === 0) return resolve(stdout);
+      const tail = output.trim().split("\n").slice(-30).join("\n");
+      reject(new StackError(`${cmd} ${args.join(" ")} exited ${code}:\n${tail}`));
+    });
+  });
 }
