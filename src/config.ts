@@ -32,6 +32,11 @@ export const ConfigSchema = t.Object({
     connectTimeout: Duration({ default: "5s" }),
     serverSelectionTimeout: Duration({ default: "5s" }),
     socketTimeout: Duration({ default: "30s" }),
+    migrateOnStart: t.Boolean({ default: true, description: "apply pending migrations before serving" }),
+  }),
+  api: t.Object({
+    idempotencyKeyTtl: Duration({ default: "24h", description: "how long an Idempotency-Key replays its response" }),
+    housekeepingInterval: Duration({ default: "10m", description: "how often expired idempotency keys are deleted" }),
   }),
   kafka: t.Object({
     brokers: t.Array(t.String(), { default: ["127.0.0.1:9092"], minItems: 1, description: "comma-separated host:port list" }),

@@ -2,33 +2,46 @@
 // xshutdown and starts the modes asked for. Nothing else constructs dependencies.
 //
 //   courses [serve]   run the service (default)
+//   courses migrate   apply pending MongoDB migrations and exit
 //   courses config    list every COURSES_* variable with its type, default and current source
+//   courses openapi   print the OpenAPI document
 import pkg from "../package.json" with { type: "json" };
 import { ConfigError, describeEnv, formatEnvTable, redact } from "../lib/xconfig/index.ts";
 import { describe as describeError } from "../lib/xerrors/index.ts";
 import { configureShutdown } from "../lib/xshutdown/index.ts";
-import { createLogger, setRootLogger } from "../lib/xlog/index.ts";
+import { createLogger, setRootLogger, type Logger } from "../lib/xlog/index.ts";
 import { createHttpApp } from "./adapters/http/app.ts";
+import { buildOpenApiDocument } from "./adapters/http/openapi.ts";
 import { createRequestHandler, startHttpServer } from "./adapters/http/server.ts";
 import { createKafka, kafkaCheck } from "./adapters/kafka/client.ts";
 import { createMongoClient, mongoCheck } from "./adapters/mongo/client.ts";
+import { MongoCourseRepository } from "./adapters/mongo/course-repository.ts";
+import { MongoIdempotencyStore } from "./adapters/mongo/idempotency-store.ts";
+import { migrate } from "./adapters/mongo/migrate.ts";
+import { MIGRATIONS } from "./adapters/mongo/migrations.ts";
 import { createMetrics } from "./adapters/telemetry/metrics.ts";
 import { initTracing } from "./adapters/telemetry/tracing.ts";
+import type { CourseDeps } from "./app/courses.ts";
+import { runPeriodically } from "./app/periodic.ts";
 import { checkReadiness } from "./app/readiness.ts";
-import { ConfigSchema, ENV_PREFIX, loadConfig } from "./config.ts";
+import { type Config, ConfigSchema, ENV_PREFIX, loadConfig } from "./config.ts";
 
-async function serve(): Promise<void> {
-  const loaded = loadConfig();
-  const cfg = loaded.config;
+const clock = { now: () => new Date() };
+const ids = { next: () => Bun.randomUUIDv7() };
+
+function rootLogger(cfg: Config): Logger {
   const logger = createLogger({
     level: cfg.log.level,
     format: cfg.log.format,
     base: { service: cfg.service.name, version: pkg.version, env: cfg.service.environment },
-    redact: ["config.mongo.url"],
   });
   setRootLogger(logger);
-  logger.info({ config: redact(ConfigSchema, cfg) }, "starting");
+  return logger;
+}
 
+async function serve(cfg: Config): Promise<void> {
+  const logger = rootLogger(cfg);
+  logger.info({ config: redact(ConfigSchema, cfg) }, "starting");
   const shutdown = configureShutdown({ deadlineMs: cfg.shutdown.deadline, defaultTimeoutMs: cfg.shutdown.callbackTimeout, logger }).listen();
 
   const tracing = initTracing({
@@ -44,17 +57,29 @@ async function serve(): Promise<void> {
 
   const mongo = createMongoClient(cfg.mongo, cfg.service.name);
   shutdown.register("mongo", () => mongo.close(), { phase: "clients" });
-  await mongo.connect().catch((e) => logger.warn({ error: describeError(e) }, "mongo not reachable at start; will retry on use"));
+  const db = mongo.db(cfg.mongo.database);
+  if (cfg.mongo.migrateOnStart) {
+    const result = await migrate(db, MIGRATIONS);
+    logger.info(result, "migrations checked");
+  } else {
+    await mongo.connect().catch((e) => logger.warn({ error: describeError(e) }, "mongo not reachable at start; will retry on use"));
+  }
 
   const kafka = createKafka(cfg.kafka);
   const kafkaAdmin = kafka.admin();
   shutdown.register("kafka-admin", () => kafkaAdmin.disconnect(), { phase: "clients" });
+
+  const courses: CourseDeps = { courses: new MongoCourseRepository(db), clock, ids };
+  const idempotency = new MongoIdempotencyStore(db, { ttlMs: cfg.api.idempotencyKeyTtl, staleAfterMs: 60_000 });
+  void runPeriodically("expire-idempotency-keys", cfg.api.housekeepingInterval, () => idempotency.expire(clock.now()), shutdown.worker("housekeeping"));
 
   const checks = [mongoCheck(mongo, cfg.mongo.database), kafkaCheck(kafkaAdmin)];
   const app = createHttpApp({
     metrics,
     readiness: () => checkReadiness(checks, cfg.readiness.checkTimeout),
     accepting: () => !shutdown.isShuttingDown,
+    api: { courses, idempotency, bodyLimit: cfg.http.bodyLimit },
+    version: pkg.version,
   });
   const server = startHttpServer(
     { host: cfg.http.host, port: cfg.http.port, idleTimeoutMs: cfg.http.idleTimeout, bodyLimit: cfg.http.bodyLimit },
@@ -63,6 +88,29 @@ async function serve(): Promise<void> {
   // Stop accepting, let in-flight requests finish (Bun waits for them with stop(false)).
   shutdown.register("http-server", () => server.stop(false), { phase: "intake" });
   logger.info({ url: `http://${cfg.http.host}:${server.port}` }, "listening");
+}
+
+async function migrateOnly(cfg: Config): Promise<void> {
+  const logger = rootLogger(cfg);
+  const mongo = createMongoClient(cfg.mongo, cfg.service.name);
+  try {
+    const result = await migrate(mongo.db(cfg.mongo.database), MIGRATIONS);
+    logger.info(result, "migrations done");
+  } finally {
+    await mongo.close();
+  }
+}
+
+function printOpenApi(): void {
+  const unused = () => Promise.reject(new Error("not serving"));
+  const app = createHttpApp({
+    metrics: createMetrics({ service: "courses", environment: "spec" }),
+    readiness: unused,
+    accepting: () => false,
+    api: { courses: { courses: undefined as never, clock, ids }, idempotency: undefined as never, bodyLimit: 0 },
+    version: pkg.version,
+  });
+  console.log(JSON.stringify(buildOpenApiDocument(app, { version: pkg.version }), null, 2));
 }
 
 function printConfig(): void {
@@ -78,15 +126,26 @@ function printConfig(): void {
 
 const command = process.argv[2] ?? "serve";
 try {
-  if (command === "serve") await serve();
-  else if (command === "config") printConfig();
-  else {
-    console.error(`unknown command '${command}'. Commands: serve (default), config`);
-    process.exit(2);
+  switch (command) {
+    case "serve":
+      await serve(loadConfig().config);
+      break;
+    case "migrate":
+      await migrateOnly(loadConfig().config);
+      break;
+    case "config":
+      printConfig();
+      break;
+    case "openapi":
+      printOpenApi();
+      break;
+    default:
+      console.error(`unknown command '${command}'. Commands: serve (default), migrate, config, openapi`);
+      process.exit(2);
   }
 } catch (e) {
   // Config errors are for humans: print them plainly, without a stack.
   if (e instanceof ConfigError) console.error(e.message);
-  else console.error(describeError(e));
+  else console.error(`fatal: ${describeError(e)}`);
   process.exit(1);
 }

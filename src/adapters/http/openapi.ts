@@ -1,0 +1,91 @@
+// The OpenAPI 3.1 document, generated from the routes' schemas and normalised for client
+// generators; served at /openapi.json, with Swagger UI at /docs from assets inside the service.
+import { toOpenAPISchema } from "@elysiajs/openapi";
+import { Elysia, type AnyElysia } from "elysia";
+import swaggerCss from "swagger-ui-dist/swagger-ui.css" with { type: "file" };
+import swaggerJs from "swagger-ui-dist/swagger-ui-bundle.js" with { type: "file" };
+
+export interface SpecInfo {
+  version: string;
+}
+
+type Json = Record<string, unknown>;
+
+/** Drops what generators trip over: `$id` inside components, form bodies the API does not accept. */
+function normalise(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(normalise);
+  if (!node || typeof node !== "object") return node;
+  const out: Json = {};
+  for (const [k, v] of Object.entries(node as Json)) {
+    if (k === "$id") continue;
+    out[k] = normalise(v);
+  }
+  return out;
+}
+
+function jsonBodies(paths: Json): void {
+  for (const [path, item] of Object.entries(paths)) {
+    for (const [method, op] of Object.entries(item as Json)) {
+      const body = (op as Json).requestBody as Json | undefined;
+      if (!body) continue;
+      const content = body.content as Json;
+      const schema = (content["application/json"] as Json | undefined)?.schema;
+      if (!schema) continue;
+      body.content = method === "patch" ? { "application/merge-patch+json": { schema }, "application/json": { schema } } : { "application/json": { schema } };
+      body.required = true;
+      void path;
+    }
+  }
+}
+
+function sortKeys<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(sortKeys) as T;
+  if (!v || typeof v !== "object") return v;
+  return Object.fromEntries(
+    Object.keys(v as Json)
+      .sort()
+      .map((k) => [k, sortKeys((v as Json)[k])]),
+  ) as T;
+}
+
+export function buildOpenApiDocument(app: AnyElysia, info: SpecInfo): Json {
+  const generated = toOpenAPISchema(app, { paths: [/^\/(healthz|readyz|metrics|openapi\.json|docs)/] }) as { paths: Json; components: Json };
+  const paths = normalise(generated.paths) as Json;
+  jsonBodies(paths);
+  const doc = {
+    openapi: "3.1.0",
+    info: {
+      title: "Courses API",
+      version: info.version,
+      description: "Courses of the online-learning platform: CRUD, lifecycle (draft → published → archived) and lessons. Errors are RFC 9457 problem+json. Changes use optimistic concurrency through ETag/If-Match; creation honours Idempotency-Key.",
+      license: { name: "Proprietary", identifier: "LicenseRef-Proprietary" },
+    },
+    servers: [{ url: "/", description: "This server" }],
+    tags: [
+      { name: "courses", description: "Courses and their lifecycle" },
+      { name: "lessons", description: "The ordered lessons of a course" },
+    ],
+    paths,
+    components: normalise(generated.components),
+  };
+  return sortKeys(doc);
+}
+
+const DOCS_HTML = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Courses API</title>
+<link rel="stylesheet" href="/docs/swagger-ui.css"></head>
+<body><div id="ui"></div><script src="/docs/swagger-ui-bundle.js"></script>
+<script>SwaggerUIBundle({ url: "/openapi.json", dom_id: "#ui" });</script></body></html>`;
+
+/** /openapi.json and /docs; the document is built once, on first request. */
+export function openApiRoutes(getApp: () => AnyElysia, info: SpecInfo) {
+  let cached: string | undefined;
+  return new Elysia({ name: "openapi" })
+    .get("/openapi.json", () => {
+      cached ??= JSON.stringify(buildOpenApiDocument(getApp(), info), null, 2);
+      return new Response(cached, { headers: { "content-type": "application/json" } });
+    })
+    .get("/docs", () => new Response(DOCS_HTML, { headers: { "content-type": "text/html; charset=utf-8" } }))
+    .get("/docs/swagger-ui.css", () => new Response(Bun.file(swaggerCss), { headers: { "content-type": "text/css", "cache-control": "public, max-age=86400" } }))
+    .get("/docs/swagger-ui-bundle.js", () => new Response(Bun.file(swaggerJs), { headers: { "content-type": "text/javascript", "cache-control": "public, max-age=86400" } }));
+}

@@ -1,0 +1,181 @@
+// HTTP models of API v1: the request and response shapes clients see, registered once as
+// named OpenAPI components. Plain TypeBox (not Elysia's `t.Integer`/`t.Numeric`, which accept
+// strings and show up as `anyOf [string, integer]`) keeps the spec's types exact.
+import { Type as T, type Static, type TSchema } from "@sinclair/typebox";
+import { LEVELS, LIMITS, STATUSES } from "../../../domain/course/values.ts";
+import { COURSE_SORTS } from "../../../domain/course/repository.ts";
+
+/** A reference to a named component, the form the OpenAPI generator resolves. */
+export const ref = <S extends TSchema>(name: string, _schema?: S) => T.Unsafe<Static<S>>(T.Ref(`#/components/schemas/${name}`));
+
+const DateTime = (description: string) => T.String({ format: "date-time", description });
+const Id = (description: string) => T.String({ format: "uuid", description });
+
+export const Level = T.Union(LEVELS.map((l) => T.Literal(l)), { description: "Who the course is for" });
+export const Status = T.Union(STATUSES.map((s) => T.Literal(s)), { description: "Lifecycle state: draft → published → archived → draft" });
+
+export const Price = T.Object(
+  {
+    amount: T.Integer({ minimum: 1, maximum: LIMITS.priceMax, description: "Integer minor units (cents)", examples: [4900] }),
+    currency: T.String({ pattern: "^[A-Z]{3}$", description: "ISO 4217 code", examples: ["EUR"] }),
+  },
+  { additionalProperties: false, description: "Price in minor units; null means free" },
+);
+
+export const Instructor = T.Object(
+  {
+    id: T.String({ minLength: 1, maxLength: 100, examples: ["inst-42"] }),
+    name: T.String({ minLength: 1, maxLength: 200, examples: ["Ada Lovelace"] }),
+  },
+  { additionalProperties: false },
+);
+
+export const Lesson = T.Object(
+  {
+    id: Id("Lesson id (UUIDv7)"),
+    title: T.String({ minLength: 1, maxLength: LIMITS.lessonTitleMax }),
+    durationMinutes: T.Integer({ minimum: 1, maximum: LIMITS.lessonDurationMax }),
+    position: T.Integer({ minimum: 0, description: "0-based place in the course" }),
+  },
+  { additionalProperties: false },
+);
+
+export const ManualSource = T.Object({ kind: T.Literal("manual") }, { additionalProperties: false, description: "Written by hand" });
+export const CatalogSource = T.Object(
+  {
+    kind: T.Literal("catalog"),
+    catalog: T.String({ minLength: 1, description: "External catalog name" }),
+    externalId: T.String({ minLength: 1, description: "The course's id in that catalog" }),
+    url: T.String({ format: "uri", description: "The course's page in that catalog" }),
+  },
+  { additionalProperties: false, description: "Imported from an external catalog" },
+);
+
+export const Course = T.Object(
+  {
+    id: Id("Course id (UUIDv7)"),
+    slug: T.String({ pattern: "^[a-z0-9]+(?:-[a-z0-9]+)*$", maxLength: LIMITS.slugMax, description: "Unique, URL-safe; fixed once published" }),
+    title: T.String({ minLength: LIMITS.titleMin, maxLength: LIMITS.titleMax }),
+    summary: T.String({ maxLength: LIMITS.summaryMax }),
+    description: T.String({ maxLength: LIMITS.descriptionMax, description: "Markdown" }),
+    language: T.String({ description: "BCP 47 language tag", examples: ["en-US"] }),
+    level: ref("Level", Level),
+    tags: T.Array(T.String(), { maxItems: LIMITS.tagsMax }),
+    instructor: ref("Instructor", Instructor),
+    price: T.Union([ref("Price", Price), T.Null()]),
+    status: ref("Status", Status),
+    lessons: T.Array(ref("Lesson", Lesson), { description: "In position order" }),
+    totalDurationMinutes: T.Integer({ minimum: 0, description: "Sum of lesson durations" }),
+    enrollmentCount: T.Integer({ minimum: 0 }),
+    source: T.Union([ref("ManualSource", ManualSource), ref("CatalogSource", CatalogSource)]),
+    createdAt: DateTime("When the course was created"),
+    updatedAt: DateTime("When the course last changed"),
+    publishedAt: T.Union([DateTime("When the course was first published"), T.Null()]),
+    archivedAt: T.Union([DateTime("When the course was archived"), T.Null()]),
+    version: T.Integer({ minimum: 1, description: "Increases by one on every change; the ETag is this number" }),
+  },
+  { additionalProperties: false },
+);
+
+export const CourseCreate = T.Object(
+  {
+    title: T.String({ minLength: 1, maxLength: LIMITS.titleMax, examples: ["Intro to Bun"] }),
+    slug: T.Optional(T.String({ maxLength: LIMITS.slugMax, description: "Defaults to one derived from the title" })),
+    summary: T.Optional(T.String({ maxLength: LIMITS.summaryMax })),
+    description: T.Optional(T.String({ maxLength: LIMITS.descriptionMax })),
+    language: T.String({ examples: ["en"] }),
+    level: ref("Level", Level),
+    tags: T.Optional(T.Array(T.String(), { maxItems: LIMITS.tagsMax })),
+    instructor: ref("Instructor", Instructor),
+    price: T.Optional(T.Union([ref("Price", Price), T.Null()])),
+    source: T.Optional(T.Union([ref("ManualSource", ManualSource), ref("CatalogSource", CatalogSource)])),
+  },
+  { additionalProperties: false },
+);
+
+export const CoursePatch = T.Object(
+  {
+    title: T.Optional(T.String({ minLength: 1, maxLength: LIMITS.titleMax })),
+    slug: T.Optional(T.String({ maxLength: LIMITS.slugMax })),
+    summary: T.Optional(T.Union([T.String({ maxLength: LIMITS.summaryMax }), T.Null()])),
+    description: T.Optional(T.Union([T.String({ maxLength: LIMITS.descriptionMax }), T.Null()])),
+    language: T.Optional(T.String()),
+    level: T.Optional(ref("Level", Level)),
+    tags: T.Optional(T.Union([T.Array(T.String(), { maxItems: LIMITS.tagsMax }), T.Null()])),
+    instructor: T.Optional(ref("Instructor", Instructor)),
+    price: T.Optional(T.Union([ref("Price", Price), T.Null()])),
+  },
+  { additionalProperties: false, description: "JSON merge patch (RFC 7396): absent leaves a field, null clears summary, description, tags or price" },
+);
+
+export const CourseList = T.Object(
+  {
+    items: T.Array(ref("Course", Course)),
+    nextCursor: T.Union([T.String(), T.Null()], { description: "Pass as `cursor` for the next page; null on the last page" }),
+  },
+  { additionalProperties: false },
+);
+
+export const LessonCreate = T.Object(
+  {
+    title: T.String({ minLength: 1, maxLength: LIMITS.lessonTitleMax }),
+    durationMinutes: T.Integer({ minimum: 1, maximum: LIMITS.lessonDurationMax }),
+    position: T.Optional(T.Integer({ minimum: 0, description: "Where to insert; defaults to the end" })),
+  },
+  { additionalProperties: false },
+);
+
+export const LessonPatch = T.Object(
+  {
+    title: T.Optional(T.String({ minLength: 1, maxLength: LIMITS.lessonTitleMax })),
+    durationMinutes: T.Optional(T.Integer({ minimum: 1, maximum: LIMITS.lessonDurationMax })),
+  },
+  { additionalProperties: false },
+);
+
+export const LessonOrder = T.Object(
+  { lessonIds: T.Array(T.String(), { description: "Every lesson id of the course, in the new order" }) },
+  { additionalProperties: false },
+);
+
+export const FieldError = T.Object(
+  {
+    field: T.String({ description: "JSON pointer to the offending input", examples: ["/title"] }),
+    message: T.String(),
+    code: T.Optional(T.String()),
+  },
+  { additionalProperties: false },
+);
+
+export const Problem = T.Object(
+  {
+    type: T.String({ description: "URI reference naming the kind of problem", examples: ["/problems/not-found"] }),
+    title: T.String(),
+    status: T.Integer({ minimum: 400, maximum: 599 }),
+    detail: T.Optional(T.String()),
+    instance: T.Optional(T.String({ description: "The request path" })),
+    traceId: T.Optional(T.String({ description: "Quote it when reporting a problem" })),
+    errors: T.Optional(T.Array(ref("FieldError", FieldError))),
+  },
+  { description: "RFC 9457 problem details" },
+);
+
+export const CourseListQuery = T.Object({
+  status: T.Optional(ref("Status", Status)),
+  tag: T.Optional(T.String()),
+  level: T.Optional(ref("Level", Level)),
+  language: T.Optional(T.String()),
+  instructorId: T.Optional(T.String()),
+  q: T.Optional(T.String({ maxLength: 200, description: "Words that must all appear in the title, summary, tags or instructor name" })),
+  sort: T.Optional(T.Union(COURSE_SORTS.map((s) => T.Literal(s)), { default: "-createdAt", description: "Field to sort by; '-' for descending. publishedAt lists published courses only" })),
+  limit: T.Optional(T.Integer({ minimum: 1, maximum: 100, default: 20 })),
+  cursor: T.Optional(T.String({ description: "nextCursor of the previous page" })),
+});
+
+export const MODELS = { Course, CourseCreate, CoursePatch, CourseList, Lesson, LessonCreate, LessonPatch, LessonOrder, Price, Instructor, Level, Status, ManualSource, CatalogSource, Problem, FieldError };
+
+export type CourseDto = Static<typeof Course>;
+export type CourseCreateDto = Static<typeof CourseCreate>;
+export type CoursePatchDto = Static<typeof CoursePatch>;
+export type LessonCreateDto = Static<typeof LessonCreate>;
+export type LessonPatchDto = Static<typeof LessonPatch>;

@@ -1,0 +1,78 @@
+// OpenAPI details for API v1 operations: every response documented with its schema, content
+// type, headers and an example, so generated clients know every outcome.
+import { KINDS, type ErrorKind, problemType } from "../../../../lib/xerrors/index.ts";
+
+const STATUS_KIND: Record<number, ErrorKind> = {
+  400: "invalid_argument",
+  404: "not_found",
+  409: "conflict",
+  412: "precondition_failed",
+  413: "payload_too_large",
+  415: "unsupported_media_type",
+  500: "internal",
+  503: "unavailable",
+};
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: "Invalid input: malformed JSON, a schema violation or a broken rule; `errors` lists each field",
+  404: "No such course (or lesson)",
+  409: "Conflict: an illegal lifecycle transition, a taken slug, or a reused Idempotency-Key",
+  412: "If-Match does not match the course's current ETag",
+  413: "The body is larger than the limit",
+  415: "The body is not JSON",
+  500: "Unexpected error; the body carries only a traceId",
+  503: "The store is unavailable; retry later",
+};
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const problemRef = { $ref: "#/components/schemas/Problem" };
+
+function problemExample(status: number) {
+  const kind = STATUS_KIND[status]!;
+  return {
+    type: problemType(kind),
+    title: KINDS[kind].title,
+    status,
+    detail: ERROR_DESCRIPTIONS[status],
+    instance: "/v1/courses/0193b8a4-6f1e-7c2a-9d3e-3f1b2c4d5e6f",
+    traceId: "4bf92f3577b34da6a3ce929d0e0e4736",
+    ...(status === 400 ? { errors: [{ field: "/title", message: "must be 3 to 200 characters", code: "invalid" }] } : {}),
+  };
+}
+
+const ETAG_HEADER = { ETag: { description: "The course's version, quoted; send it back in If-Match", schema: { type: "string" }, example: '"3"' } };
+const LOCATION_HEADER = { Location: { description: "Path of the created resource", schema: { type: "string" } } };
+
+export interface OperationOptions {
+  idempotent?: boolean;
+  ifMatch?: boolean;
+  conditionalGet?: boolean;
+  location?: boolean;
+  mergePatch?: boolean;
+  noBody?: boolean;
+}
+
+type SuccessSpec = { 200?: string; 201?: string; 204?: null; errors: number[] };
+
+export function operation(operationId: string, summary: string, spec: SuccessSpec, opts: OperationOptions = {}) {
+  const responses: Record<string, unknown> = {};
+  for (const status of [200, 201] as const) {
+    const model = spec[status];
+    if (!model) continue;
+    responses[status] = {
+      description: status === 201 ? "Created" : "OK",
+      headers: { ...(model === "Course" ? ETAG_HEADER : {}), ...(status === 201 && opts.location ? LOCATION_HEADER : {}), ...(opts.idempotent ? { "Idempotent-Replayed": { description: "true when this is the stored response of an earlier request with the same Idempotency-Key", schema: { type: "string" } } } : {}) },
+      content: { "application/json": { schema: ref(model) } },
+    };
+  }
+  if (spec[204] === null) responses[204] = { description: "Deleted" };
+  if (opts.conditionalGet) responses[304] = { description: "Not modified: If-None-Match names the current ETag", headers: ETAG_HEADER };
+  for (const status of [...new Set([...spec.errors, 500, 503])].sort()) {
+    responses[status] = { description: ERROR_DESCRIPTIONS[status], content: { "application/problem+json": { schema: problemRef, example: problemExample(status) } } };
+  }
+  const parameters: unknown[] = [];
+  if (opts.idempotent) parameters.push({ name: "Idempotency-Key", in: "header", required: false, description: "Makes retries safe: the same key and body replay the first response; the same key with another body is a 409. Kept 24 h.", schema: { type: "string", minLength: 8, maxLength: 200 } });
+  if (opts.ifMatch) parameters.push({ name: "If-Match", in: "header", required: false, description: "The ETag you last read; the change is refused with 412 if the course changed since", schema: { type: "string" } });
+  if (opts.conditionalGet) parameters.push({ name: "If-None-Match", in: "header", required: false, description: "An ETag you hold; 304 when it is still current", schema: { type: "string" } });
+  return { operationId, summary, tags: [operationId.includes("Lesson") ? "lessons" : "courses"], responses, ...(parameters.length ? { parameters } : {}) };
+}

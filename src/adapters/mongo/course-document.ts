@@ -1,0 +1,98 @@
+// How a course is stored: the document model and its converters to and from the domain.
+import { Course, type CourseState, type Lesson } from "../../domain/course/course.ts";
+import type { CourseSource, CourseStatus, Level, Price } from "../../domain/course/values.ts";
+
+export const COURSES = "courses";
+
+export interface LessonDocument {
+  id: string;
+  title: string;
+  durationMinutes: number;
+  position: number;
+}
+
+export interface CourseDocument {
+  _id: string;
+  slug: string;
+  title: string;
+  /** Lowercased title, for a case-insensitive sort without collations (FerretDB has none). */
+  titleSort: string;
+  summary: string;
+  description: string;
+  language: string;
+  level: Level;
+  tags: string[];
+  instructor: { id: string; name: string };
+  price: Price | null;
+  status: CourseStatus;
+  lessons: LessonDocument[];
+  totalDurationMinutes: number;
+  enrollmentCount: number;
+  source: CourseSource;
+  /** Search words (see searchTokens), indexed as a multikey index. */
+  searchTokens: string[];
+  createdAt: Date;
+  updatedAt: Date;
+  publishedAt: Date | null;
+  archivedAt: Date | null;
+  version: number;
+}
+
+export function toCourseDocument(course: Course): CourseDocument {
+  const s = course.snapshot;
+  return {
+    _id: s.id,
+    slug: s.slug,
+    title: s.title,
+    titleSort: s.title.toLowerCase(),
+    summary: s.summary,
+    description: s.description,
+    language: s.language,
+    level: s.level,
+    tags: s.tags,
+    instructor: { id: s.instructor.id, name: s.instructor.name },
+    price: s.price ? { amount: s.price.amount, currency: s.price.currency } : null,
+    status: s.status,
+    lessons: s.lessons.map((l) => ({ id: l.id, title: l.title, durationMinutes: l.durationMinutes, position: l.position })),
+    totalDurationMinutes: s.totalDurationMinutes,
+    enrollmentCount: s.enrollmentCount,
+    source: s.source,
+    searchTokens: course.searchTokens,
+    createdAt: s.createdAt,
+    updatedAt: s.updatedAt,
+    publishedAt: s.publishedAt,
+    archivedAt: s.archivedAt,
+    version: s.version,
+  };
+}
+
+export function toCourseState(doc: CourseDocument): CourseState {
+  const lessons: Lesson[] = [...doc.lessons]
+    .sort((a, b) => a.position - b.position)
+    .map((l) => ({ id: l.id, title: l.title, durationMinutes: l.durationMinutes, position: l.position }));
+  return {
+    id: doc._id,
+    slug: doc.slug,
+    title: doc.title,
+    summary: doc.summary,
+    description: doc.description,
+    language: doc.language,
+    level: doc.level,
+    tags: [...doc.tags],
+    instructor: { id: doc.instructor.id, name: doc.instructor.name },
+    price: doc.price ? { amount: doc.price.amount, currency: doc.price.currency } : null,
+    status: doc.status,
+    lessons,
+    enrollmentCount: doc.enrollmentCount ?? 0,
+    source: doc.source ?? { kind: "manual" },
+    createdAt: new Date(doc.createdAt),
+    updatedAt: new Date(doc.updatedAt),
+    publishedAt: doc.publishedAt ? new Date(doc.publishedAt) : null,
+    archivedAt: doc.archivedAt ? new Date(doc.archivedAt) : null,
+    version: doc.version,
+  };
+}
+
+export function toCourse(doc: CourseDocument): Course {
+  return Course.restore(toCourseState(doc));
+}

@@ -1,0 +1,159 @@
+// CourseRepository on MongoDB/FerretDB: optimistic concurrency on `version`, keyset pagination
+// over an index for every sort, search through the indexed searchTokens array.
+import { MongoError, MongoServerError, type Collection, type Db, type Filter, type Sort } from "mongodb";
+import { AppError } from "../../../lib/xerrors/index.ts";
+import type { Course } from "../../domain/course/course.ts";
+import type { CoursePage, CoursePageRequest, CourseRepository, CourseSort } from "../../domain/course/repository.ts";
+import { searchTokens } from "../../domain/course/values.ts";
+import { COURSES, type CourseDocument, toCourse, toCourseDocument, toCourseState } from "./course-document.ts";
+
+const SORT_FIELDS: Record<string, keyof CourseDocument> = {
+  createdAt: "createdAt",
+  updatedAt: "updatedAt",
+  publishedAt: "publishedAt",
+  title: "titleSort",
+};
+
+interface Cursor {
+  /** The sort the cursor belongs to. */
+  s: CourseSort;
+  /** Last item's sort value (dates as ISO strings). */
+  v: string;
+  /** Last item's id: the tie-breaker. */
+  id: string;
+}
+
+function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c)).toString("base64url");
+}
+
+function decodeCursor(raw: string, sort: CourseSort): Cursor {
+  let c: Cursor;
+  try {
+    c = JSON.parse(Buffer.from(raw, "base64url").toString("utf8"));
+  } catch {
+    throw AppError.invalidArgument("The cursor is not valid.", [{ field: "/cursor", message: "is not a cursor returned by this API" }]);
+  }
+  if (typeof c?.v !== "string" || typeof c?.id !== "string" || typeof c?.s !== "string") {
+    throw AppError.invalidArgument("The cursor is not valid.", [{ field: "/cursor", message: "is not a cursor returned by this API" }]);
+  }
+  if (c.s !== sort) throw AppError.invalidArgument("The cursor belongs to another sort order.", [{ field: "/cursor", message: `was issued for sort=${c.s}` }]);
+  return c;
+}
+
+/** Store failures that mean "try again later" rather than "bug". */
+export function storeError(e: unknown, action: string): unknown {
+  if (e instanceof AppError) return e;
+  if (e instanceof MongoError && !(e instanceof MongoServerError)) {
+    return AppError.unavailable("The course store is unavailable; retry later.", { cause: e, context: { action } });
+  }
+  return AppError.internal(action, { cause: e, context: { action } });
+}
+
+export class MongoCourseRepository implements CourseRepository {
+  private readonly col: Collection<CourseDocument>;
+
+  constructor(db: Db) {
+    this.col = db.collection<CourseDocument>(COURSES);
+  }
+
+  async insert(course: Course): Promise<void> {
+    try {
+      await this.col.insertOne(toCourseDocument(course));
+    } catch (e) {
+      if ((e as MongoServerError)?.code === 11000) throw this.duplicate(course, e);
+      throw storeError(e, "insert course");
+    }
+  }
+
+  async save(course: Course): Promise<void> {
+    let res;
+    try {
+      res = await this.col.replaceOne({ _id: course.id, version: course.loadedVersion }, toCourseDocument(course));
+    } catch (e) {
+      if ((e as MongoServerError)?.code === 11000) throw this.duplicate(course, e);
+      throw storeError(e, "save course");
+    }
+    if (res.matchedCount === 0) await this.explainMiss(course.id);
+  }
+
+  async delete(course: Course): Promise<void> {
+    let res;
+    try {
+      res = await this.col.deleteOne({ _id: course.id, version: course.loadedVersion });
+    } catch (e) {
+      throw storeError(e, "delete course");
+    }
+    if (res.deletedCount === 0) await this.explainMiss(course.id);
+  }
+
+  async findById(id: string): Promise<Course | null> {
+    try {
+      const doc = await this.col.findOne({ _id: id });
+      return doc ? toCourse(doc) : null;
+    } catch (e) {
+      throw storeError(e, "find course by id");
+    }
+  }
+
+  async findBySlug(slug: string): Promise<Course | null> {
+    try {
+      const doc = await this.col.findOne({ slug });
+      return doc ? toCourse(doc) : null;
+    } catch (e) {
+      throw storeError(e, "find course by slug");
+    }
+  }
+
+  async list(req: CoursePageRequest): Promise<CoursePage> {
+    const desc = req.sort.startsWith("-");
+    const field = SORT_FIELDS[req.sort.replace(/^-/, "")]!;
+    const dir = desc ? -1 : 1;
+    const and: Filter<CourseDocument>[] = [];
+    const f = req.filter;
+    if (f.status) and.push({ status: f.status });
+    if (f.tag) and.push({ tags: f.tag.trim().toLowerCase() });
+    if (f.level) and.push({ level: f.level });
+    if (f.language) and.push({ language: f.language });
+    if (f.instructorId) and.push({ "instructor.id": f.instructorId });
+    if (f.q !== undefined) {
+      const tokens = searchTokens(f.q);
+      // No word long enough to index: nothing can match it.
+      if (tokens.length === 0) return { items: [], nextCursor: null };
+      and.push({ searchTokens: { $all: tokens } });
+    }
+    // Courses never published have no publishedAt: that sort lists published ones only.
+    if (field === "publishedAt") and.push({ publishedAt: { $ne: null } } as Filter<CourseDocument>);
+    if (req.cursor) {
+      const c = decodeCursor(req.cursor, req.sort);
+      const v = field === "titleSort" ? c.v : new Date(c.v);
+      const op = desc ? "$lt" : "$gt";
+      and.push({ $or: [{ [field]: { [op]: v } }, { [field]: v, _id: { [op]: c.id } }] } as Filter<CourseDocument>);
+    }
+    const filter: Filter<CourseDocument> = and.length ? { $and: and } : {};
+    const sort: Sort = { [field]: dir, _id: dir };
+    let docs: CourseDocument[];
+    try {
+      docs = await this.col.find(filter).sort(sort).limit(req.limit + 1).toArray();
+    } catch (e) {
+      throw storeError(e, "list courses");
+    }
+    const page = docs.slice(0, req.limit);
+    const last = page.at(-1);
+    const more = docs.length > req.limit && last !== undefined;
+    return {
+      items: page.map(toCourseState),
+      nextCursor: more ? encodeCursor({ s: req.sort, v: field === "titleSort" ? last.titleSort : new Date(last[field] as Date).toISOString(), id: last._id }) : null,
+    };
+  }
+
+  private duplicate(course: Course, cause: unknown): AppError {
+    return AppError.conflict(`The slug '${course.snapshot.slug}' is already taken by another course.`, { cause, fields: [{ field: "/slug", message: "is already taken", code: "taken" }] });
+  }
+
+  private async explainMiss(id: string): Promise<never> {
+    const exists = await this.col.countDocuments({ _id: id }, { limit: 1 }).catch((e) => Promise.reject(storeError(e, "check course")));
+    if (exists) throw AppError.preconditionFailed("The course was changed by someone else; reload it and try again.");
+    throw AppError.notFound(`No course with id ${id}.`);
+  }
+}

@@ -1,0 +1,50 @@
+// The service's migrations, in apply order. Never edit one that has shipped: the checksum
+// check refuses to start. Add a new one instead.
+import { COURSES } from "./course-document.ts";
+import type { Migration } from "./migrate.ts";
+
+export const IDEMPOTENCY_KEYS = "idempotency_keys";
+
+export const MIGRATIONS: Migration[] = [
+  {
+    id: "0001_courses",
+    description: "courses collection with an index for every filter and sort the API offers",
+    steps: [
+      { op: "createCollection", collection: COURSES },
+      { op: "createIndex", collection: COURSES, keys: { slug: 1 }, options: { name: "slug_unique", unique: true } },
+      { op: "createIndex", collection: COURSES, keys: { createdAt: -1, _id: -1 }, options: { name: "created" } },
+      { op: "createIndex", collection: COURSES, keys: { updatedAt: -1, _id: -1 }, options: { name: "updated" } },
+      { op: "createIndex", collection: COURSES, keys: { publishedAt: -1, _id: -1 }, options: { name: "published" } },
+      { op: "createIndex", collection: COURSES, keys: { titleSort: 1, _id: 1 }, options: { name: "title" } },
+      { op: "createIndex", collection: COURSES, keys: { status: 1, createdAt: -1, _id: -1 }, options: { name: "status_created" } },
+      { op: "createIndex", collection: COURSES, keys: { tags: 1, createdAt: -1 }, options: { name: "tags" } },
+      { op: "createIndex", collection: COURSES, keys: { level: 1, createdAt: -1 }, options: { name: "level" } },
+      { op: "createIndex", collection: COURSES, keys: { language: 1, createdAt: -1 }, options: { name: "language" } },
+      { op: "createIndex", collection: COURSES, keys: { "instructor.id": 1, createdAt: -1 }, options: { name: "instructor" } },
+      { op: "createIndex", collection: COURSES, keys: { searchTokens: 1 }, options: { name: "search_tokens" } },
+      {
+        op: "validator",
+        collection: COURSES,
+        validator: {
+          $jsonSchema: {
+            bsonType: "object",
+            required: ["_id", "slug", "title", "status", "version", "lessons", "searchTokens"],
+            properties: {
+              status: { enum: ["draft", "published", "archived"] },
+              version: { bsonType: ["int", "long", "double"], minimum: 1 },
+              enrollmentCount: { bsonType: ["int", "long", "double"], minimum: 0 },
+            },
+          },
+        },
+      },
+    ],
+  },
+  {
+    id: "0002_idempotency_keys",
+    description: "stored responses for Idempotency-Key replays, expired by a housekeeping job (no TTL indexes on FerretDB)",
+    steps: [
+      { op: "createCollection", collection: IDEMPOTENCY_KEYS },
+      { op: "createIndex", collection: IDEMPOTENCY_KEYS, keys: { expiresAt: 1 }, options: { name: "expires" } },
+    ],
+  },
+];

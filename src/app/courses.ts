@@ -1,0 +1,101 @@
+// Course use cases: each loads what it needs through the repository port, lets the aggregate
+// apply its rules, and saves with optimistic concurrency.
+import { AppError } from "../../lib/xerrors/index.ts";
+import { Course, type Clock, type CourseChanges, type IdGenerator, type LessonInput, type NewCourse } from "../domain/course/course.ts";
+import type { CoursePage, CoursePageRequest, CourseRepository } from "../domain/course/repository.ts";
+
+export interface CourseDeps {
+  courses: CourseRepository;
+  clock: Clock;
+  ids: IdGenerator;
+}
+
+/** `expectedVersion` comes from If-Match; undefined means "whatever is current". */
+export type Expect = number | undefined;
+
+const MAX_RETRIES = 3;
+
+async function load(d: CourseDeps, id: string): Promise<Course> {
+  const course = await d.courses.findById(id);
+  if (!course) throw AppError.notFound(`No course with id ${id}.`);
+  return course;
+}
+
+/**
+ * Loads, checks the expected version, applies `change` and saves. Without an expected version a
+ * concurrent save is retried on fresh data; with one, it is the client's precondition that failed.
+ */
+async function mutate<T>(d: CourseDeps, id: string, expected: Expect, change: (c: Course) => T): Promise<{ course: Course; result: T }> {
+  for (let attempt = 1; ; attempt++) {
+    const course = await load(d, id);
+    if (expected !== undefined && course.version !== expected) {
+      throw AppError.preconditionFailed(`The course is at version ${course.version}, not ${expected}; reload it and try again.`);
+    }
+    const result = change(course);
+    if (course.version === course.loadedVersion) return { course, result };
+    try {
+      await d.courses.save(course);
+      return { course, result };
+    } catch (e) {
+      const retry = expected === undefined && attempt < MAX_RETRIES && e instanceof AppError && e.kind === "precondition_failed";
+      if (!retry) throw e;
+    }
+  }
+}
+
+export async function createCourse(d: CourseDeps, input: NewCourse): Promise<Course> {
+  const course = Course.create(input, d.ids, d.clock);
+  await d.courses.insert(course);
+  return course;
+}
+
+export const getCourse = (d: CourseDeps, id: string) => load(d, id);
+
+export async function getCourseBySlug(d: CourseDeps, slug: string): Promise<Course> {
+  const course = await d.courses.findBySlug(slug);
+  if (!course) throw AppError.notFound(`No course with slug ${slug}.`);
+  return course;
+}
+
+export const listCourses = (d: CourseDeps, req: CoursePageRequest): Promise<CoursePage> => d.courses.list(req);
+
+export async function updateCourse(d: CourseDeps, id: string, changes: CourseChanges, expected: Expect): Promise<Course> {
+  return (await mutate(d, id, expected, (c) => c.update(changes, d.clock))).course;
+}
+
+export async function publishCourse(d: CourseDeps, id: string, expected: Expect): Promise<Course> {
+  return (await mutate(d, id, expected, (c) => c.publish(d.clock))).course;
+}
+
+export async function archiveCourse(d: CourseDeps, id: string, expected: Expect): Promise<Course> {
+  return (await mutate(d, id, expected, (c) => c.archive(d.clock))).course;
+}
+
+export async function unarchiveCourse(d: CourseDeps, id: string, expected: Expect): Promise<Course> {
+  return (await mutate(d, id, expected, (c) => c.unarchive(d.clock))).course;
+}
+
+export async function deleteCourse(d: CourseDeps, id: string, expected: Expect): Promise<void> {
+  const course = await load(d, id);
+  if (expected !== undefined && course.version !== expected) {
+    throw AppError.preconditionFailed(`The course is at version ${course.version}, not ${expected}; reload it and try again.`);
+  }
+  course.delete(d.clock);
+  await d.courses.delete(course);
+}
+
+export async function addLesson(d: CourseDeps, id: string, input: LessonInput, position: number | undefined, expected: Expect) {
+  return mutate(d, id, expected, (c) => c.addLesson(input, d.ids, d.clock, position));
+}
+
+export async function updateLesson(d: CourseDeps, id: string, lessonId: string, changes: Partial<LessonInput>, expected: Expect) {
+  return mutate(d, id, expected, (c) => c.updateLesson(lessonId, changes, d.clock));
+}
+
+export async function removeLesson(d: CourseDeps, id: string, lessonId: string, expected: Expect): Promise<Course> {
+  return (await mutate(d, id, expected, (c) => c.removeLesson(lessonId, d.clock))).course;
+}
+
+export async function reorderLessons(d: CourseDeps, id: string, lessonIds: string[], expected: Expect): Promise<Course> {
+  return (await mutate(d, id, expected, (c) => c.reorderLessons(lessonIds, d.clock))).course;
+}

@@ -1,0 +1,22 @@
+// A job that runs every `intervalMs` until its worker is told to stop (housekeeping, relays).
+import { describe as describeError } from "../../lib/xerrors/index.ts";
+import { log, withLogFields } from "../../lib/xlog/index.ts";
+import type { Worker } from "../../lib/xshutdown/index.ts";
+
+export function runPeriodically(name: string, intervalMs: number, job: () => Promise<unknown>, worker: Worker): Promise<void> {
+  return withLogFields({ job: name }, async () => {
+    while (!worker.signal.aborted) {
+      try {
+        const result = await job();
+        log().debug({ result }, "job ran");
+      } catch (e) {
+        log().warn({ error: describeError(e) }, "job failed; will retry at the next interval");
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, intervalMs);
+        worker.signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+      });
+    }
+    worker.drained();
+  });
+}

@@ -1,0 +1,41 @@
+// The port through which use cases load and store courses. Adapters (mongo) implement it.
+import type { Course, CourseState } from "./course.ts";
+import type { CourseStatus, Level } from "./values.ts";
+
+export type CourseSort = "createdAt" | "-createdAt" | "title" | "-title" | "publishedAt" | "-publishedAt" | "updatedAt" | "-updatedAt";
+export const COURSE_SORTS: CourseSort[] = ["-createdAt", "createdAt", "title", "-title", "-publishedAt", "publishedAt", "-updatedAt", "updatedAt"];
+
+export interface CourseFilter {
+  status?: CourseStatus;
+  tag?: string;
+  level?: Level;
+  language?: string;
+  instructorId?: string;
+  /** Every word must match (see searchTokens). */
+  q?: string;
+}
+
+export interface CoursePageRequest {
+  filter: CourseFilter;
+  sort: CourseSort;
+  limit: number;
+  /** Opaque position after which the page starts. */
+  cursor?: string;
+}
+
+export interface CoursePage {
+  items: CourseState[];
+  nextCursor: string | null;
+}
+
+export interface CourseRepository {
+  /** Stores a new course; conflict when its slug is taken. */
+  insert(course: Course): Promise<void>;
+  /** Stores changes over `course.loadedVersion`; precondition_failed when someone saved in between. */
+  save(course: Course): Promise<void>;
+  /** Deletes the course as loaded; precondition_failed when it changed since. */
+  delete(course: Course): Promise<void>;
+  findById(id: string): Promise<Course | null>;
+  findBySlug(slug: string): Promise<Course | null>;
+  list(req: CoursePageRequest): Promise<CoursePage>;
+}

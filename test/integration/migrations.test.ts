@@ -1,0 +1,96 @@
+// The migration runner against the real store.
+import { afterAll, beforeAll, describe, expect, it } from "bun:test";
+import { join } from "node:path";
+import { type Db, MongoClient } from "mongodb";
+import { captureLogs } from "../../lib/xlog/index.ts";
+import { checksum, detectFeatures, migrate, MigrationEditedError } from "../../src/adapters/mongo/migrate.ts";
+import { MIGRATIONS } from "../../src/adapters/mongo/migrations.ts";
+import { stack, uniqueName } from "../support/stack.ts";
+import { testMigrations } from "./fixtures/migrate-child.ts";
+
+let client: MongoClient;
+const dbs: Db[] = [];
+function freshDb(): Db {
+  const db = client.db(uniqueName("it_mig").replaceAll("-", "_"));
+  dbs.push(db);
+  return db;
+}
+
+beforeAll(async () => {
+  client = new MongoClient((await stack()).mongoUrl);
+});
+afterAll(async () => {
+  for (const db of dbs) await db.dropDatabase().catch(() => {});
+  await client.close();
+});
+
+describe("migrations", () => {
+  it("apply the service's migrations once, creating every index, and are a no-op the second time", async () => {
+    const db = freshDb();
+    const cap = captureLogs();
+    const first = await cap.run(() => migrate(db, MIGRATIONS));
+    expect(first.applied).toEqual(["0001_courses", "0002_idempotency_keys"]);
+    const names = (await db.collection("courses").indexes()).map((i) => i.name);
+    expect(names).toEqual(expect.arrayContaining(["slug_unique", "created", "title", "status_created", "tags", "search_tokens", "instructor"]));
+    const features = await detectFeatures(db);
+    if (features.server === "ferretdb") {
+      expect(first.skippedSteps).toEqual([expect.stringContaining("0001_courses: validator on courses")]);
+      expect(cap.find("migration step skipped: validators unsupported")).toBeDefined();
+    } else {
+      expect(first.skippedSteps).toEqual([]);
+    }
+    const second = await migrate(db, MIGRATIONS);
+    expect(second.applied).toEqual([]);
+    expect(second.alreadyApplied).toEqual(["0001_courses", "0002_idempotency_keys"]);
+  });
+
+  it("refuses to run when an applied migration was edited", async () => {
+    const db = freshDb();
+    const original = testMigrations(0);
+    await migrate(db, original);
+    const edited = structuredClone(original);
+    edited[1]!.steps[0] = { op: "createIndex", collection: "markers", keys: { applied: -1 }, options: { name: "applied" } };
+    expect(checksum(edited[1]!)).not.toBe(checksum(original[1]!));
+    const err = await migrate(db, edited).catch((e) => e);
+    expect(err).toBeInstanceOf(MigrationEditedError);
+    expect(String(err.message)).toContain("0002_index was edited after it was applied");
+  });
+
+  it("applies each migration exactly once when two processes start at the same time", async () => {
+    const db = freshDb();
+    const mongoUrl = (await stack()).mongoUrl;
+    const run = () =>
+      Bun.spawn(["bun", join(import.meta.dir, "fixtures/migrate-child.ts"), db.databaseName, "300"], { env: { ...process.env, MONGO_URL: mongoUrl }, stdout: "pipe", stderr: "pipe" });
+    const [a, b] = [run(), run()];
+    const [codeA, codeB] = await Promise.all([a.exited, b.exited]);
+    const [outA, outB] = await Promise.all([new Response(a.stdout).text(), new Response(b.stdout).text()]);
+    const errs = await Promise.all([new Response(a.stderr).text(), new Response(b.stderr).text()]);
+    expect([codeA, codeB, errs]).toEqual([0, 0, ["", ""]]);
+    const lastLine = (s: string) => s.trim().split("\n").at(-1)!;
+    const results = [JSON.parse(lastLine(outA)), JSON.parse(lastLine(outB))];
+    // Between them they applied all three, and no migration twice.
+    expect([...results[0].applied, ...results[1].applied].sort()).toEqual(["0001_marker", "0002_index", "0003_many_steps"]);
+    expect((await db.collection<{ _id: string; applied: number }>("markers").findOne({ _id: "m1" }))?.applied).toBe(1);
+    const records = await db.collection<{ _id: string; runs: number; state: string }>("_migrations").find({}).toArray();
+    expect(records.map((r) => [r._id, r.runs, r.state])).toEqual([
+      ["0001_marker", 1, "applied"],
+      ["0002_index", 1, "applied"],
+      ["0003_many_steps", 1, "applied"],
+    ]);
+  });
+
+  it("finishes a migration that a crashed process left running, once its lease expired", async () => {
+    const db = freshDb();
+    const ms = testMigrations(0);
+    // What a crash mid-migration leaves behind: a running record and a lock nobody renews.
+    await db.collection<{ _id: string }>("_migrations").insertOne({ _id: "0001_marker", checksum: checksum(ms[0]!), state: "running", owner: "dead", runs: 1, startedAt: new Date() } as never);
+    await db.collection<{ _id: string }>("_migration_lock").insertOne({ _id: "migrations", owner: "dead", expiresAt: new Date(Date.now() + 1500) } as never);
+    const t0 = Date.now();
+    const result = await migrate(db, ms, { waitMs: 10_000 });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(1000);
+    expect(result.applied).toEqual(["0001_marker", "0002_index", "0003_many_steps"]);
+    const rec = await db.collection<{ _id: string; runs: number; state: string }>("_migrations").findOne({ _id: "0001_marker" });
+    expect(rec).toMatchObject({ state: "applied", runs: 2 });
+    expect(await db.collection("_migration_lock").countDocuments()).toBe(0);
+  });
+});
