@@ -4,6 +4,7 @@
 package courses
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -193,12 +194,50 @@ type Course_Source struct {
 	union json.RawMessage
 }
 
+// CourseCreate defines model for CourseCreate.
+type CourseCreate struct {
+	Description *string    `json:"description,omitempty"`
+	Instructor  Instructor `json:"instructor"`
+
+	// Language Examples: en
+	Language string `json:"language"`
+	Level    Level  `json:"level"`
+	Price    *Price `json:"price,omitempty"`
+
+	// Slug Defaults to one derived from the title
+	Slug    *string              `json:"slug,omitempty"`
+	Source  *CourseCreate_Source `json:"source,omitempty"`
+	Summary *string              `json:"summary,omitempty"`
+	Tags    *[]string            `json:"tags,omitempty"`
+
+	// Title Examples: Intro to Bun
+	Title string `json:"title"`
+}
+
+// CourseCreate_Source defines model for CourseCreate.Source.
+type CourseCreate_Source struct {
+	union json.RawMessage
+}
+
 // CourseList defines model for CourseList.
 type CourseList struct {
 	Items []Course `json:"items"`
 
 	// NextCursor Pass as `cursor` for the next page; null on the last page
 	NextCursor *string `json:"nextCursor"`
+}
+
+// CoursePatch JSON merge patch (RFC 7396): absent leaves a field, null clears summary, description, tags or price
+type CoursePatch struct {
+	Description *string     `json:"description,omitempty"`
+	Instructor  *Instructor `json:"instructor,omitempty"`
+	Language    *string     `json:"language,omitempty"`
+	Level       *Level      `json:"level,omitempty"`
+	Price       *Price      `json:"price,omitempty"`
+	Slug        *string     `json:"slug,omitempty"`
+	Summary     *string     `json:"summary,omitempty"`
+	Tags        *[]string   `json:"tags,omitempty"`
+	Title       *string     `json:"title,omitempty"`
 }
 
 // FieldError defines model for FieldError.
@@ -231,6 +270,27 @@ type Lesson struct {
 	// Position 0-based place in the course
 	Position int    `json:"position"`
 	Title    string `json:"title"`
+}
+
+// LessonCreate defines model for LessonCreate.
+type LessonCreate struct {
+	DurationMinutes int `json:"durationMinutes"`
+
+	// Position Where to insert; defaults to the end
+	Position *int   `json:"position,omitempty"`
+	Title    string `json:"title"`
+}
+
+// LessonOrder defines model for LessonOrder.
+type LessonOrder struct {
+	// LessonIds Every lesson id of the course, in the new order
+	LessonIds []string `json:"lessonIds"`
+}
+
+// LessonPatch defines model for LessonPatch.
+type LessonPatch struct {
+	DurationMinutes *int    `json:"durationMinutes,omitempty"`
+	Title           *string `json:"title,omitempty"`
 }
 
 // Level defines model for Level.
@@ -301,6 +361,27 @@ type CreateCourseParams struct {
 	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
 }
 
+// CreateCourseJSONRequestBody defines body for CreateCourse for application/json ContentType.
+type CreateCourseJSONRequestBody = CourseCreate
+
+// UpdateCourseJSONRequestBody defines body for UpdateCourse for application/json ContentType.
+type UpdateCourseJSONRequestBody = CoursePatch
+
+// UpdateCourseApplicationMergePatchPlusJSONRequestBody defines body for UpdateCourse for application/merge-patch+json ContentType.
+type UpdateCourseApplicationMergePatchPlusJSONRequestBody = CoursePatch
+
+// AddLessonJSONRequestBody defines body for AddLesson for application/json ContentType.
+type AddLessonJSONRequestBody = LessonCreate
+
+// ReorderLessonsJSONRequestBody defines body for ReorderLessons for application/json ContentType.
+type ReorderLessonsJSONRequestBody = LessonOrder
+
+// UpdateLessonJSONRequestBody defines body for UpdateLesson for application/json ContentType.
+type UpdateLessonJSONRequestBody = LessonPatch
+
+// UpdateLessonApplicationMergePatchPlusJSONRequestBody defines body for UpdateLesson for application/merge-patch+json ContentType.
+type UpdateLessonApplicationMergePatchPlusJSONRequestBody = LessonPatch
+
 // AsManualSource returns the union data inside the Course_Source as a ManualSource
 func (t Course_Source) AsManualSource() (ManualSource, error) {
 	var body ManualSource
@@ -359,6 +440,68 @@ func (t Course_Source) MarshalJSON() ([]byte, error) {
 }
 
 func (t *Course_Source) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsManualSource returns the union data inside the CourseCreate_Source as a ManualSource
+func (t CourseCreate_Source) AsManualSource() (ManualSource, error) {
+	var body ManualSource
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromManualSource overwrites any union data inside the CourseCreate_Source as the provided ManualSource
+func (t *CourseCreate_Source) FromManualSource(v ManualSource) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeManualSource performs a merge with any union data inside the CourseCreate_Source, using the provided ManualSource
+func (t *CourseCreate_Source) MergeManualSource(v ManualSource) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsCatalogSource returns the union data inside the CourseCreate_Source as a CatalogSource
+func (t CourseCreate_Source) AsCatalogSource() (CatalogSource, error) {
+	var body CatalogSource
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromCatalogSource overwrites any union data inside the CourseCreate_Source as the provided CatalogSource
+func (t *CourseCreate_Source) FromCatalogSource(v CatalogSource) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeCatalogSource performs a merge with any union data inside the CourseCreate_Source, using the provided CatalogSource
+func (t *CourseCreate_Source) MergeCatalogSource(v CatalogSource) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t CourseCreate_Source) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *CourseCreate_Source) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -439,15 +582,22 @@ type ClientInterface interface {
 
 	// ListCourses List courses: filters, search, sort and cursor pagination
 	//
-	// Corresponds with GET /v1/courses/ (the `ListCourses` operationId).
+	// Corresponds with GET /v1/courses (the `ListCourses` operationId).
 	ListCourses(ctx context.Context, params *ListCoursesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateCourseWithBody Create a draft course
 	//
 	// Takes any type of body and a specified content type.
 	//
-	// Corresponds with POST /v1/courses/ (the `CreateCourse` operationId).
+	// Corresponds with POST /v1/courses (the `CreateCourse` operationId).
 	CreateCourseWithBody(ctx context.Context, params *CreateCourseParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateCourse Create a draft course
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/courses (the `CreateCourse` operationId).
+	CreateCourse(ctx context.Context, params *CreateCourseParams, body CreateCourseJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetCourseBySlug Get a course by its slug
 	//
@@ -471,6 +621,20 @@ type ClientInterface interface {
 	// Corresponds with PATCH /v1/courses/{id} (the `UpdateCourse` operationId).
 	UpdateCourseWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// UpdateCourse Change a course (JSON merge patch)
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /v1/courses/{id} (the `UpdateCourse` operationId).
+	UpdateCourse(ctx context.Context, id string, body UpdateCourseJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateCourseWithApplicationMergePatchPlusJSONBody Change a course (JSON merge patch)
+	//
+	// Takes a body of the `application/merge-patch+json` content type.
+	//
+	// Corresponds with PATCH /v1/courses/{id} (the `UpdateCourse` operationId).
+	UpdateCourseWithApplicationMergePatchPlusJSONBody(ctx context.Context, id string, body UpdateCourseApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ArchiveCourse Archive a draft or published course
 	//
 	// Corresponds with POST /v1/courses/{id}/archive (the `ArchiveCourse` operationId).
@@ -483,12 +647,26 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/courses/{id}/lessons (the `AddLesson` operationId).
 	AddLessonWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// AddLesson Add a lesson (at the end, or at `position`)
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/courses/{id}/lessons (the `AddLesson` operationId).
+	AddLesson(ctx context.Context, id string, body AddLessonJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ReorderLessonsWithBody Put the lessons in a new order
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /v1/courses/{id}/lessons/order (the `ReorderLessons` operationId).
 	ReorderLessonsWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ReorderLessons Put the lessons in a new order
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/courses/{id}/lessons/order (the `ReorderLessons` operationId).
+	ReorderLessons(ctx context.Context, id string, body ReorderLessonsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RemoveLesson Remove a lesson
 	//
@@ -501,6 +679,20 @@ type ClientInterface interface {
 	//
 	// Corresponds with PATCH /v1/courses/{id}/lessons/{lessonId} (the `UpdateLesson` operationId).
 	UpdateLessonWithBody(ctx context.Context, id string, lessonId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateLesson Change a lesson's title or duration
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /v1/courses/{id}/lessons/{lessonId} (the `UpdateLesson` operationId).
+	UpdateLesson(ctx context.Context, id string, lessonId string, body UpdateLessonJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateLessonWithApplicationMergePatchPlusJSONBody Change a lesson's title or duration
+	//
+	// Takes a body of the `application/merge-patch+json` content type.
+	//
+	// Corresponds with PATCH /v1/courses/{id}/lessons/{lessonId} (the `UpdateLesson` operationId).
+	UpdateLessonWithApplicationMergePatchPlusJSONBody(ctx context.Context, id string, lessonId string, body UpdateLessonApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PublishCourse Publish a draft (needs a summary, a description and a lesson)
 	//
@@ -515,7 +707,7 @@ type ClientInterface interface {
 
 // ListCourses List courses: filters, search, sort and cursor pagination
 //
-// Corresponds with GET /v1/courses/ (the `ListCourses` operationId).
+// Corresponds with GET /v1/courses (the `ListCourses` operationId).
 func (c *Client) ListCourses(ctx context.Context, params *ListCoursesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListCoursesRequest(c.Server, params)
 	if err != nil {
@@ -532,9 +724,26 @@ func (c *Client) ListCourses(ctx context.Context, params *ListCoursesParams, req
 //
 // Takes any type of body and a specified content type.
 //
-// Corresponds with POST /v1/courses/ (the `CreateCourse` operationId).
+// Corresponds with POST /v1/courses (the `CreateCourse` operationId).
 func (c *Client) CreateCourseWithBody(ctx context.Context, params *CreateCourseParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateCourseRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateCourse Create a draft course
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/courses (the `CreateCourse` operationId).
+func (c *Client) CreateCourse(ctx context.Context, params *CreateCourseParams, body CreateCourseJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateCourseRequest(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -607,6 +816,40 @@ func (c *Client) UpdateCourseWithBody(ctx context.Context, id string, contentTyp
 	return c.Client.Do(req)
 }
 
+// UpdateCourse Change a course (JSON merge patch)
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /v1/courses/{id} (the `UpdateCourse` operationId).
+func (c *Client) UpdateCourse(ctx context.Context, id string, body UpdateCourseJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateCourseRequest(c.Server, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateCourseWithApplicationMergePatchPlusJSONBody Change a course (JSON merge patch)
+//
+// Takes a body of the `application/merge-patch+json` content type.
+//
+// Corresponds with PATCH /v1/courses/{id} (the `UpdateCourse` operationId).
+func (c *Client) UpdateCourseWithApplicationMergePatchPlusJSONBody(ctx context.Context, id string, body UpdateCourseApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateCourseRequestWithApplicationMergePatchPlusJSONBody(c.Server, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ArchiveCourse Archive a draft or published course
 //
 // Corresponds with POST /v1/courses/{id}/archive (the `ArchiveCourse` operationId).
@@ -639,6 +882,23 @@ func (c *Client) AddLessonWithBody(ctx context.Context, id string, contentType s
 	return c.Client.Do(req)
 }
 
+// AddLesson Add a lesson (at the end, or at `position`)
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/courses/{id}/lessons (the `AddLesson` operationId).
+func (c *Client) AddLesson(ctx context.Context, id string, body AddLessonJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddLessonRequest(c.Server, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ReorderLessonsWithBody Put the lessons in a new order
 //
 // Takes any type of body and a specified content type.
@@ -646,6 +906,23 @@ func (c *Client) AddLessonWithBody(ctx context.Context, id string, contentType s
 // Corresponds with PUT /v1/courses/{id}/lessons/order (the `ReorderLessons` operationId).
 func (c *Client) ReorderLessonsWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReorderLessonsRequestWithBody(c.Server, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ReorderLessons Put the lessons in a new order
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/courses/{id}/lessons/order (the `ReorderLessons` operationId).
+func (c *Client) ReorderLessons(ctx context.Context, id string, body ReorderLessonsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReorderLessonsRequest(c.Server, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -678,6 +955,40 @@ func (c *Client) RemoveLesson(ctx context.Context, id string, lessonId string, r
 // Corresponds with PATCH /v1/courses/{id}/lessons/{lessonId} (the `UpdateLesson` operationId).
 func (c *Client) UpdateLessonWithBody(ctx context.Context, id string, lessonId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateLessonRequestWithBody(c.Server, id, lessonId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateLesson Change a lesson's title or duration
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /v1/courses/{id}/lessons/{lessonId} (the `UpdateLesson` operationId).
+func (c *Client) UpdateLesson(ctx context.Context, id string, lessonId string, body UpdateLessonJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateLessonRequest(c.Server, id, lessonId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateLessonWithApplicationMergePatchPlusJSONBody Change a lesson's title or duration
+//
+// Takes a body of the `application/merge-patch+json` content type.
+//
+// Corresponds with PATCH /v1/courses/{id}/lessons/{lessonId} (the `UpdateLesson` operationId).
+func (c *Client) UpdateLessonWithApplicationMergePatchPlusJSONBody(ctx context.Context, id string, lessonId string, body UpdateLessonApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateLessonRequestWithApplicationMergePatchPlusJSONBody(c.Server, id, lessonId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -727,7 +1038,7 @@ func NewListCoursesRequest(server string, params *ListCoursesParams) (*http.Requ
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/v1/courses/")
+	operationPath := fmt.Sprintf("/v1/courses")
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -868,6 +1179,17 @@ func NewListCoursesRequest(server string, params *ListCoursesParams) (*http.Requ
 	return req, nil
 }
 
+// NewCreateCourseRequest calls the generic CreateCourse builder with application/json body
+func NewCreateCourseRequest(server string, params *CreateCourseParams, body CreateCourseJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateCourseRequestWithBody(server, params, "application/json", bodyReader)
+}
+
 // NewCreateCourseRequestWithBody constructs an http.Request for the CreateCourse method, with any body, and a specified content type
 func NewCreateCourseRequestWithBody(server string, params *CreateCourseParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
@@ -877,7 +1199,7 @@ func NewCreateCourseRequestWithBody(server string, params *CreateCourseParams, c
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/v1/courses/")
+	operationPath := fmt.Sprintf("/v1/courses")
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -1014,6 +1336,28 @@ func NewGetCourseRequest(server string, id string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewUpdateCourseRequest calls the generic UpdateCourse builder with application/json body
+func NewUpdateCourseRequest(server string, id string, body UpdateCourseJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateCourseRequestWithBody(server, id, "application/json", bodyReader)
+}
+
+// NewUpdateCourseRequestWithApplicationMergePatchPlusJSONBody calls the generic UpdateCourse builder with application/merge-patch+json body
+func NewUpdateCourseRequestWithApplicationMergePatchPlusJSONBody(server string, id string, body UpdateCourseApplicationMergePatchPlusJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateCourseRequestWithBody(server, id, "application/merge-patch+json", bodyReader)
+}
+
 // NewUpdateCourseRequestWithBody constructs an http.Request for the UpdateCourse method, with any body, and a specified content type
 func NewUpdateCourseRequestWithBody(server string, id string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
@@ -1084,6 +1428,17 @@ func NewArchiveCourseRequest(server string, id string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewAddLessonRequest calls the generic AddLesson builder with application/json body
+func NewAddLessonRequest(server string, id string, body AddLessonJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddLessonRequestWithBody(server, id, "application/json", bodyReader)
+}
+
 // NewAddLessonRequestWithBody constructs an http.Request for the AddLesson method, with any body, and a specified content type
 func NewAddLessonRequestWithBody(server string, id string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
@@ -1118,6 +1473,17 @@ func NewAddLessonRequestWithBody(server string, id string, contentType string, b
 	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
+}
+
+// NewReorderLessonsRequest calls the generic ReorderLessons builder with application/json body
+func NewReorderLessonsRequest(server string, id string, body ReorderLessonsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewReorderLessonsRequestWithBody(server, id, "application/json", bodyReader)
 }
 
 // NewReorderLessonsRequestWithBody constructs an http.Request for the ReorderLessons method, with any body, and a specified content type
@@ -1195,6 +1561,28 @@ func NewRemoveLessonRequest(server string, id string, lessonId string) (*http.Re
 	}
 
 	return req, nil
+}
+
+// NewUpdateLessonRequest calls the generic UpdateLesson builder with application/json body
+func NewUpdateLessonRequest(server string, id string, lessonId string, body UpdateLessonJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateLessonRequestWithBody(server, id, lessonId, "application/json", bodyReader)
+}
+
+// NewUpdateLessonRequestWithApplicationMergePatchPlusJSONBody calls the generic UpdateLesson builder with application/merge-patch+json body
+func NewUpdateLessonRequestWithApplicationMergePatchPlusJSONBody(server string, id string, lessonId string, body UpdateLessonApplicationMergePatchPlusJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateLessonRequestWithBody(server, id, lessonId, "application/merge-patch+json", bodyReader)
 }
 
 // NewUpdateLessonRequestWithBody constructs an http.Request for the UpdateLesson method, with any body, and a specified content type
@@ -1356,15 +1744,22 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with GET /v1/courses/ (the `ListCourses` operationId).
+	// Corresponds with GET /v1/courses (the `ListCourses` operationId).
 	ListCoursesWithResponse(ctx context.Context, params *ListCoursesParams, reqEditors ...RequestEditorFn) (*ListCoursesResponse, error)
 
 	// CreateCourseWithBodyWithResponse Create a draft course
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /v1/courses/ (the `CreateCourse` operationId).
+	// Corresponds with POST /v1/courses (the `CreateCourse` operationId).
 	CreateCourseWithBodyWithResponse(ctx context.Context, params *CreateCourseParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateCourseResponse, error)
+
+	// CreateCourseWithResponse Create a draft course
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/courses (the `CreateCourse` operationId).
+	CreateCourseWithResponse(ctx context.Context, params *CreateCourseParams, body CreateCourseJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateCourseResponse, error)
 
 	// GetCourseBySlugWithResponse Get a course by its slug
 	//
@@ -1394,6 +1789,20 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PATCH /v1/courses/{id} (the `UpdateCourse` operationId).
 	UpdateCourseWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCourseResponse, error)
 
+	// UpdateCourseWithResponse Change a course (JSON merge patch)
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/courses/{id} (the `UpdateCourse` operationId).
+	UpdateCourseWithResponse(ctx context.Context, id string, body UpdateCourseJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCourseResponse, error)
+
+	// UpdateCourseWithApplicationMergePatchPlusJSONBodyWithResponse Change a course (JSON merge patch)
+	//
+	// Takes a body of the `application/merge-patch+json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/courses/{id} (the `UpdateCourse` operationId).
+	UpdateCourseWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id string, body UpdateCourseApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCourseResponse, error)
+
 	// ArchiveCourseWithResponse Archive a draft or published course
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -1408,12 +1817,26 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/courses/{id}/lessons (the `AddLesson` operationId).
 	AddLessonWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddLessonResponse, error)
 
+	// AddLessonWithResponse Add a lesson (at the end, or at `position`)
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/courses/{id}/lessons (the `AddLesson` operationId).
+	AddLessonWithResponse(ctx context.Context, id string, body AddLessonJSONRequestBody, reqEditors ...RequestEditorFn) (*AddLessonResponse, error)
+
 	// ReorderLessonsWithBodyWithResponse Put the lessons in a new order
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /v1/courses/{id}/lessons/order (the `ReorderLessons` operationId).
 	ReorderLessonsWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReorderLessonsResponse, error)
+
+	// ReorderLessonsWithResponse Put the lessons in a new order
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/courses/{id}/lessons/order (the `ReorderLessons` operationId).
+	ReorderLessonsWithResponse(ctx context.Context, id string, body ReorderLessonsJSONRequestBody, reqEditors ...RequestEditorFn) (*ReorderLessonsResponse, error)
 
 	// RemoveLessonWithResponse Remove a lesson
 	//
@@ -1428,6 +1851,20 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with PATCH /v1/courses/{id}/lessons/{lessonId} (the `UpdateLesson` operationId).
 	UpdateLessonWithBodyWithResponse(ctx context.Context, id string, lessonId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateLessonResponse, error)
+
+	// UpdateLessonWithResponse Change a lesson's title or duration
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/courses/{id}/lessons/{lessonId} (the `UpdateLesson` operationId).
+	UpdateLessonWithResponse(ctx context.Context, id string, lessonId string, body UpdateLessonJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateLessonResponse, error)
+
+	// UpdateLessonWithApplicationMergePatchPlusJSONBodyWithResponse Change a lesson's title or duration
+	//
+	// Takes a body of the `application/merge-patch+json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/courses/{id}/lessons/{lessonId} (the `UpdateLesson` operationId).
+	UpdateLessonWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id string, lessonId string, body UpdateLessonApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateLessonResponse, error)
 
 	// PublishCourseWithResponse Publish a draft (needs a summary, a description and a lesson)
 	//
@@ -2579,7 +3016,7 @@ func (r UnarchiveCourseResponse) ContentType() string {
 //
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with GET /v1/courses/ (the `ListCourses` operationId).
+// Corresponds with GET /v1/courses (the `ListCourses` operationId).
 func (c *ClientWithResponses) ListCoursesWithResponse(ctx context.Context, params *ListCoursesParams, reqEditors ...RequestEditorFn) (*ListCoursesResponse, error) {
 	rsp, err := c.ListCourses(ctx, params, reqEditors...)
 	if err != nil {
@@ -2592,9 +3029,22 @@ func (c *ClientWithResponses) ListCoursesWithResponse(ctx context.Context, param
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /v1/courses/ (the `CreateCourse` operationId).
+// Corresponds with POST /v1/courses (the `CreateCourse` operationId).
 func (c *ClientWithResponses) CreateCourseWithBodyWithResponse(ctx context.Context, params *CreateCourseParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateCourseResponse, error) {
 	rsp, err := c.CreateCourseWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateCourseResponse(rsp)
+}
+
+// CreateCourseWithResponse Create a draft course
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/courses (the `CreateCourse` operationId).
+func (c *ClientWithResponses) CreateCourseWithResponse(ctx context.Context, params *CreateCourseParams, body CreateCourseJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateCourseResponse, error) {
+	rsp, err := c.CreateCourse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2653,6 +3103,32 @@ func (c *ClientWithResponses) UpdateCourseWithBodyWithResponse(ctx context.Conte
 	return ParseUpdateCourseResponse(rsp)
 }
 
+// UpdateCourseWithResponse Change a course (JSON merge patch)
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/courses/{id} (the `UpdateCourse` operationId).
+func (c *ClientWithResponses) UpdateCourseWithResponse(ctx context.Context, id string, body UpdateCourseJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCourseResponse, error) {
+	rsp, err := c.UpdateCourse(ctx, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateCourseResponse(rsp)
+}
+
+// UpdateCourseWithApplicationMergePatchPlusJSONBodyWithResponse Change a course (JSON merge patch)
+//
+// Takes a body of the `application/merge-patch+json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/courses/{id} (the `UpdateCourse` operationId).
+func (c *ClientWithResponses) UpdateCourseWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id string, body UpdateCourseApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCourseResponse, error) {
+	rsp, err := c.UpdateCourseWithApplicationMergePatchPlusJSONBody(ctx, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateCourseResponse(rsp)
+}
+
 // ArchiveCourseWithResponse Archive a draft or published course
 //
 // Returns a wrapper object for the known response body format(s).
@@ -2679,6 +3155,19 @@ func (c *ClientWithResponses) AddLessonWithBodyWithResponse(ctx context.Context,
 	return ParseAddLessonResponse(rsp)
 }
 
+// AddLessonWithResponse Add a lesson (at the end, or at `position`)
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/courses/{id}/lessons (the `AddLesson` operationId).
+func (c *ClientWithResponses) AddLessonWithResponse(ctx context.Context, id string, body AddLessonJSONRequestBody, reqEditors ...RequestEditorFn) (*AddLessonResponse, error) {
+	rsp, err := c.AddLesson(ctx, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddLessonResponse(rsp)
+}
+
 // ReorderLessonsWithBodyWithResponse Put the lessons in a new order
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -2686,6 +3175,19 @@ func (c *ClientWithResponses) AddLessonWithBodyWithResponse(ctx context.Context,
 // Corresponds with PUT /v1/courses/{id}/lessons/order (the `ReorderLessons` operationId).
 func (c *ClientWithResponses) ReorderLessonsWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReorderLessonsResponse, error) {
 	rsp, err := c.ReorderLessonsWithBody(ctx, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseReorderLessonsResponse(rsp)
+}
+
+// ReorderLessonsWithResponse Put the lessons in a new order
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/courses/{id}/lessons/order (the `ReorderLessons` operationId).
+func (c *ClientWithResponses) ReorderLessonsWithResponse(ctx context.Context, id string, body ReorderLessonsJSONRequestBody, reqEditors ...RequestEditorFn) (*ReorderLessonsResponse, error) {
+	rsp, err := c.ReorderLessons(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2712,6 +3214,32 @@ func (c *ClientWithResponses) RemoveLessonWithResponse(ctx context.Context, id s
 // Corresponds with PATCH /v1/courses/{id}/lessons/{lessonId} (the `UpdateLesson` operationId).
 func (c *ClientWithResponses) UpdateLessonWithBodyWithResponse(ctx context.Context, id string, lessonId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateLessonResponse, error) {
 	rsp, err := c.UpdateLessonWithBody(ctx, id, lessonId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateLessonResponse(rsp)
+}
+
+// UpdateLessonWithResponse Change a lesson's title or duration
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/courses/{id}/lessons/{lessonId} (the `UpdateLesson` operationId).
+func (c *ClientWithResponses) UpdateLessonWithResponse(ctx context.Context, id string, lessonId string, body UpdateLessonJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateLessonResponse, error) {
+	rsp, err := c.UpdateLesson(ctx, id, lessonId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateLessonResponse(rsp)
+}
+
+// UpdateLessonWithApplicationMergePatchPlusJSONBodyWithResponse Change a lesson's title or duration
+//
+// Takes a body of the `application/merge-patch+json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/courses/{id}/lessons/{lessonId} (the `UpdateLesson` operationId).
+func (c *ClientWithResponses) UpdateLessonWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id string, lessonId string, body UpdateLessonApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateLessonResponse, error) {
+	rsp, err := c.UpdateLessonWithApplicationMergePatchPlusJSONBody(ctx, id, lessonId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import { toOpenAPISchema } from "@elysiajs/openapi";
 import { Elysia, type AnyElysia } from "elysia";
 import swaggerCss from "swagger-ui-dist/swagger-ui.css" with { type: "file" };
 import swaggerJs from "swagger-ui-dist/swagger-ui-bundle.js" with { type: "file" };
+import { REQUEST_BODY_KEY } from "./v1/openapi.ts";
 
 export interface SpecInfo {
   version: string;
@@ -23,17 +24,13 @@ function normalise(node: unknown): unknown {
   return out;
 }
 
-function jsonBodies(paths: Json): void {
-  for (const [path, item] of Object.entries(paths)) {
-    for (const [method, op] of Object.entries(item as Json)) {
-      const body = (op as Json).requestBody as Json | undefined;
-      if (!body) continue;
-      const content = body.content as Json;
-      const schema = (content["application/json"] as Json | undefined)?.schema;
-      if (!schema) continue;
-      body.content = method === "patch" ? { "application/merge-patch+json": { schema }, "application/json": { schema } } : { "application/json": { schema } };
-      body.required = true;
-      void path;
+/** Puts each operation's documented request body (see REQUEST_BODY_KEY) in place of the generated one. */
+function requestBodies(paths: Json): void {
+  for (const item of Object.values(paths)) {
+    for (const op of Object.values(item as Json) as Json[]) {
+      if (op[REQUEST_BODY_KEY]) op.requestBody = op[REQUEST_BODY_KEY];
+      else delete op.requestBody;
+      delete op[REQUEST_BODY_KEY];
     }
   }
 }
@@ -51,7 +48,7 @@ function sortKeys<T>(v: T): T {
 export function buildOpenApiDocument(app: AnyElysia, info: SpecInfo): Json {
   const generated = toOpenAPISchema(app, { paths: [/^\/(healthz|readyz|metrics|openapi\.json|docs)/] }) as { paths: Json; components: Json };
   const paths = normalise(generated.paths) as Json;
-  jsonBodies(paths);
+  requestBodies(paths);
   const doc = {
     openapi: "3.1.0",
     info: {

@@ -60,6 +60,7 @@ export class MongoCourseRepository implements CourseRepository {
   async insert(course: Course): Promise<void> {
     try {
       await this.col.insertOne(toCourseDocument(course));
+      course.markPersisted();
     } catch (e) {
       if ((e as MongoServerError)?.code === 11000) throw this.duplicate(course, e);
       throw storeError(e, "insert course");
@@ -75,6 +76,7 @@ export class MongoCourseRepository implements CourseRepository {
       throw storeError(e, "save course");
     }
     if (res.matchedCount === 0) await this.explainMiss(course.id);
+    course.markPersisted();
   }
 
   async delete(course: Course): Promise<void> {

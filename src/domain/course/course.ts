@@ -107,8 +107,8 @@ function fail(p: Problems, message = "The course is invalid; see errors for each
 }
 
 function parseLesson(input: LessonInput, p: Problems, field: string): LessonInput {
-  const title = parseTitle(input.title, p, `${field}/title`);
-  if (title.length > LIMITS.lessonTitleMax) p.add(`${field}/title`, `must be at most ${LIMITS.lessonTitleMax} characters`);
+  const title = input.title.trim().replace(/\s+/g, " ");
+  if (title.length < 1 || title.length > LIMITS.lessonTitleMax) p.add(`${field}/title`, `must be 1 to ${LIMITS.lessonTitleMax} characters`);
   if (!Number.isInteger(input.durationMinutes) || input.durationMinutes < 1 || input.durationMinutes > LIMITS.lessonDurationMax) {
     p.add(`${field}/durationMinutes`, `must be a whole number of minutes from 1 to ${LIMITS.lessonDurationMax}`);
   }
@@ -118,12 +118,12 @@ function parseLesson(input: LessonInput, p: Problems, field: string): LessonInpu
 export class Course {
   private state: CourseState;
   private readonly events: CourseEvent[] = [];
-  /** The version this aggregate was loaded at: the repository saves only over that version. */
-  readonly loadedVersion: number;
+  /** The version last read from or written to the store: the repository saves only over it. */
+  private storedVersion: number;
 
   private constructor(state: CourseState, loadedVersion: number) {
     this.state = state;
-    this.loadedVersion = loadedVersion;
+    this.storedVersion = loadedVersion;
   }
 
   /** A new draft, validated; records course.created. */
@@ -163,6 +163,15 @@ export class Course {
   /** Rebuilds a stored course; stored data is trusted. */
   static restore(state: CourseState): Course {
     return new Course(structuredClone(state), state.version);
+  }
+
+  get loadedVersion(): number {
+    return this.storedVersion;
+  }
+
+  /** Called by a repository once the current state is stored. */
+  markPersisted(): void {
+    this.storedVersion = this.state.version;
   }
 
   get id(): string {

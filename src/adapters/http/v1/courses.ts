@@ -55,7 +55,7 @@ export function courseRoutes(deps: CourseRoutesDeps) {
         if (query && typeof query.limit === "string" && /^\d+$/.test(query.limit)) (query as Record<string, unknown>).limit = Number(query.limit);
       })
       .post(
-        "/",
+        "",
         ({ body, request }) =>
           idempotent(deps.idempotency, request.headers.get(IDEMPOTENCY_HEADER), { method: "POST", path: "/v1/courses", body }, async () => {
             const course = await uc.createCourse(d, toNewCourse(body));
@@ -63,11 +63,11 @@ export function courseRoutes(deps: CourseRoutesDeps) {
           }),
         {
           body: "CourseCreate",
-          detail: operation("createCourse", "Create a draft course", { 201: "Course", errors: [400, 409, 413, 415] }, { idempotent: true, location: true }),
+          detail: operation("createCourse", "Create a draft course", { 201: "Course", errors: [400, 409, 413, 415] }, { idempotent: true, location: true, body: "CourseCreate" }),
         },
       )
       .get(
-        "/",
+        "",
         async ({ query }) => {
           const page = await uc.listCourses(d, {
             filter: { status: query.status, tag: query.tag, level: query.level, language: query.language, instructorId: query.instructorId, q: query.q },
@@ -107,7 +107,7 @@ export function courseRoutes(deps: CourseRoutesDeps) {
         {
           params: IdParams,
           body: "CoursePatch",
-          detail: operation("updateCourse", "Change a course (JSON merge patch)", { 200: "Course", errors: [400, 404, 409, 412, 413, 415] }, { ifMatch: true, mergePatch: true }),
+          detail: operation("updateCourse", "Change a course (JSON merge patch)", { 200: "Course", errors: [400, 404, 409, 412, 413, 415] }, { ifMatch: true, mergePatch: true, body: "CoursePatch" }),
         },
       )
       .delete(
@@ -142,7 +142,7 @@ export function courseRoutes(deps: CourseRoutesDeps) {
             const { course, result } = await uc.addLesson(d, params.id, { title: input.title, durationMinutes: input.durationMinutes }, input.position, expectedVersion(request.headers.get("if-match")));
             return courseResponse(course, 201, { location: `/v1/courses/${course.id}/lessons/${result.id}` });
           }),
-        { params: IdParams, body: "LessonCreate", detail: operation("addLesson", "Add a lesson (at the end, or at `position`)", { 201: "Course", errors: [400, 404, 409, 412, 413, 415] }, { ifMatch: true, location: true }) },
+        { params: IdParams, body: "LessonCreate", detail: operation("addLesson", "Add a lesson (at the end, or at `position`)", { 201: "Course", errors: [400, 404, 409, 412, 413, 415] }, { ifMatch: true, location: true, body: "LessonCreate" }) },
       )
       .patch(
         "/:id/lessons/:lessonId",
@@ -152,7 +152,7 @@ export function courseRoutes(deps: CourseRoutesDeps) {
             const { course } = await uc.updateLesson(d, params.id, params.lessonId, { title: input.title, durationMinutes: input.durationMinutes }, expectedVersion(request.headers.get("if-match")));
             return courseResponse(course);
           }),
-        { params: LessonParams, body: "LessonPatch", detail: operation("updateLesson", "Change a lesson's title or duration", { 200: "Course", errors: [400, 404, 409, 412, 413, 415] }, { ifMatch: true, mergePatch: true }) },
+        { params: LessonParams, body: "LessonPatch", detail: operation("updateLesson", "Change a lesson's title or duration", { 200: "Course", errors: [400, 404, 409, 412, 413, 415] }, { ifMatch: true, mergePatch: true, body: "LessonPatch" }) },
       )
       .delete(
         "/:id/lessons/:lessonId",
@@ -162,7 +162,7 @@ export function courseRoutes(deps: CourseRoutesDeps) {
       .put(
         "/:id/lessons/order",
         ({ params, body, request }) => withLogFields({ courseId: params.id }, async () => courseResponse(await uc.reorderLessons(d, params.id, (body as { lessonIds: string[] }).lessonIds, expectedVersion(request.headers.get("if-match"))))),
-        { params: IdParams, body: "LessonOrder", detail: operation("reorderLessons", "Put the lessons in a new order", { 200: "Course", errors: [400, 404, 409, 412, 413, 415] }, { ifMatch: true }) },
+        { params: IdParams, body: "LessonOrder", detail: operation("reorderLessons", "Put the lessons in a new order", { 200: "Course", errors: [400, 404, 409, 412, 413, 415] }, { ifMatch: true, body: "LessonOrder" }) },
       )
   );
 }

@@ -50,7 +50,15 @@ export interface OperationOptions {
   location?: boolean;
   mergePatch?: boolean;
   noBody?: boolean;
+  /** Model name of the JSON request body. */
+  body?: string;
 }
+
+/**
+ * The generator replaces `requestBody` with its own (empty once a route has a custom parser),
+ * so ours travels under this key and buildOpenApiDocument puts it in place.
+ */
+export const REQUEST_BODY_KEY = "x-request-body";
 
 type SuccessSpec = { 200?: string; 201?: string; 204?: null; errors: number[] };
 
@@ -74,5 +82,8 @@ export function operation(operationId: string, summary: string, spec: SuccessSpe
   if (opts.idempotent) parameters.push({ name: "Idempotency-Key", in: "header", required: false, description: "Makes retries safe: the same key and body replay the first response; the same key with another body is a 409. Kept 24 h.", schema: { type: "string", minLength: 8, maxLength: 200 } });
   if (opts.ifMatch) parameters.push({ name: "If-Match", in: "header", required: false, description: "The ETag you last read; the change is refused with 412 if the course changed since", schema: { type: "string" } });
   if (opts.conditionalGet) parameters.push({ name: "If-None-Match", in: "header", required: false, description: "An ETag you hold; 304 when it is still current", schema: { type: "string" } });
-  return { operationId, summary, tags: [operationId.includes("Lesson") ? "lessons" : "courses"], responses, ...(parameters.length ? { parameters } : {}) };
+  const requestBody = opts.body
+    ? { required: true, content: { ...(opts.mergePatch ? { "application/merge-patch+json": { schema: ref(opts.body) } } : {}), "application/json": { schema: ref(opts.body) } } }
+    : undefined;
+  return { operationId, summary, tags: [operationId.includes("Lesson") ? "lessons" : "courses"], responses, ...(parameters.length ? { parameters } : {}), ...(requestBody ? { [REQUEST_BODY_KEY]: requestBody } : {}) };
 }

@@ -1,0 +1,45 @@
+// Regenerates every artifact derived from the API: docs/openapi.json, the TypeScript client
+// types used by the end-to-end tests, and the Go client. `bun run gen`; the contract tests fail
+// when any of them is stale.
+import { join } from "node:path";
+
+export const ROOT = join(import.meta.dir, "..");
+export const SPEC = join(ROOT, "docs/openapi.json");
+export const TS_SCHEMA = join(ROOT, "test/client/schema.ts");
+export const GO_DIR = join(ROOT, "clients/go");
+export const GO_CLIENT = join(GO_DIR, "courses.gen.go");
+
+/** The document the service serves, as `courses openapi` prints it. */
+export async function currentSpec(): Promise<string> {
+  const proc = Bun.spawn(["bun", join(ROOT, "src/main.ts"), "openapi"], { cwd: ROOT, stdout: "pipe", stderr: "inherit" });
+  const text = await new Response(proc.stdout).text();
+  if ((await proc.exited) !== 0) throw new Error("`bun src/main.ts openapi` failed");
+  return text;
+}
+
+export async function tsSchema(specPath: string): Promise<string> {
+  const { default: openapiTS, astToString } = await import("openapi-typescript");
+  const ast = await openapiTS(new URL(`file://${specPath}`));
+  return `// Generated from docs/openapi.json by \`bun run gen\` (openapi-typescript). Do not edit.\n${astToString(ast)}`;
+}
+
+/** Runs oapi-codegen (a Go tool of clients/go) on specPath, writing outFile. */
+export async function goClient(specPath: string, outFile: string): Promise<void> {
+  // The config names its own output file; point a copy of it at outFile.
+  const config = `${outFile}.oapi-codegen.yaml`;
+  const base = await Bun.file(join(GO_DIR, "oapi-codegen.yaml")).text();
+  await Bun.write(config, base.replace(/^output: .*$/m, `output: ${outFile}`));
+  const proc = Bun.spawn(["go", "tool", "oapi-codegen", "-config", config, specPath], { cwd: GO_DIR, stdout: "pipe", stderr: "pipe" });
+  const err = await new Response(proc.stderr).text();
+  const code = await proc.exited;
+  await Bun.file(config).delete();
+  if (code !== 0) throw new Error(`oapi-codegen failed: ${err}`);
+}
+
+if (import.meta.main) {
+  const spec = await currentSpec();
+  await Bun.write(SPEC, spec);
+  await Bun.write(TS_SCHEMA, await tsSchema(SPEC));
+  await goClient(SPEC, GO_CLIENT);
+  console.log("regenerated docs/openapi.json, test/client/schema.ts, clients/go/courses.gen.go");
+}

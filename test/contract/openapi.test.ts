@@ -1,0 +1,63 @@
+// The API contract: the committed spec is what the service serves, it is valid OpenAPI, and the
+// clients generated from it (TypeScript for our tests, Go for consumers) are current and build.
+import { describe, expect, it } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { validate } from "@readme/openapi-parser";
+import { GO_CLIENT, GO_DIR, SPEC, TS_SCHEMA, currentSpec, goClient, tsSchema } from "../../scripts/gen-clients.ts";
+
+const STALE = "is stale: run `bun run gen` and commit the result";
+
+describe("OpenAPI contract", () => {
+  it("docs/openapi.json is exactly what the service serves", async () => {
+    expect(await currentSpec(), `docs/openapi.json ${STALE}`).toBe(readFileSync(SPEC, "utf8"));
+  });
+
+  it("validates with zero errors and zero warnings", async () => {
+    const result = await validate(SPEC);
+    expect(result).toMatchObject({ valid: true, warnings: [] });
+  });
+
+  it("documents every operation with an operationId, a tag and problem responses", () => {
+    const spec = JSON.parse(readFileSync(SPEC, "utf8"));
+    const ops = Object.values(spec.paths as Record<string, Record<string, { operationId?: string; tags?: string[]; responses: Record<string, { content?: Record<string, unknown> }> }>>).flatMap((item) => Object.values(item));
+    expect(ops.length).toBe(13);
+    for (const op of ops) {
+      expect(op.operationId).toBeTruthy();
+      expect(op.tags?.length).toBeGreaterThan(0);
+      for (const [status, res] of Object.entries(op.responses)) {
+        if (Number(status) >= 400) expect(Object.keys(res.content ?? {}), `${op.operationId} ${status}`).toEqual(["application/problem+json"]);
+      }
+    }
+    expect(new Set(ops.map((o) => o.operationId)).size).toBe(ops.length);
+    // Exact types: no "string or number" unions from lenient schema helpers (t.Numeric, t.Integer).
+    const lenient: string[] = [];
+    const walk = (node: unknown, path: string) => {
+      if (!node || typeof node !== "object") return;
+      const branches = (node as { anyOf?: { type?: string }[] }).anyOf;
+      if (branches?.some((b) => b.type === "string") && branches.some((b) => b.type === "number" || b.type === "integer")) lenient.push(path);
+      for (const [k, v] of Object.entries(node)) walk(v, `${path}/${k}`);
+    };
+    walk(spec, "");
+    expect(lenient).toEqual([]);
+  });
+
+  it("the TypeScript client types are generated from the current spec", async () => {
+    expect(await tsSchema(SPEC), `test/client/schema.ts ${STALE}`).toBe(readFileSync(TS_SCHEMA, "utf8"));
+  });
+
+  it("the Go client is generated from the current spec and compiles", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "goclient-"));
+    try {
+      const out = join(dir, "courses.gen.go");
+      await goClient(SPEC, out);
+      expect(readFileSync(out, "utf8"), `clients/go/courses.gen.go ${STALE}`).toBe(readFileSync(GO_CLIENT, "utf8"));
+      const build = Bun.spawn(["go", "vet", "./..."], { cwd: GO_DIR, stdout: "pipe", stderr: "pipe" });
+      const err = await new Response(build.stderr).text();
+      expect({ code: await build.exited, err }).toEqual({ code: 0, err: "" });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
+});
