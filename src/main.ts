@@ -8,8 +8,9 @@
 import pkg from "../package.json" with { type: "json" };
 import { ConfigError, describeEnv, formatEnvTable, redact } from "../lib/xconfig/index.ts";
 import { describe as describeError } from "../lib/xerrors/index.ts";
-import { configureShutdown } from "../lib/xshutdown/index.ts";
-import { createLogger, setRootLogger, type Logger } from "../lib/xlog/index.ts";
+import { configureShutdown, type Worker } from "../lib/xshutdown/index.ts";
+import { createLogger, log, setRootLogger, type Logger } from "../lib/xlog/index.ts";
+import type { Db } from "mongodb";
 import { createHttpApp } from "./adapters/http/app.ts";
 import { buildOpenApiDocument } from "./adapters/http/openapi.ts";
 import { createRequestHandler, startHttpServer } from "./adapters/http/server.ts";
@@ -17,7 +18,7 @@ import { createKafka, kafkaCheck } from "./adapters/kafka/client.ts";
 import { createMongoClient, mongoCheck } from "./adapters/mongo/client.ts";
 import { MongoCourseRepository } from "./adapters/mongo/course-repository.ts";
 import { MongoIdempotencyStore } from "./adapters/mongo/idempotency-store.ts";
-import { migrate } from "./adapters/mongo/migrate.ts";
+import { MigrationEditedError, migrate } from "./adapters/mongo/migrate.ts";
 import { MIGRATIONS } from "./adapters/mongo/migrations.ts";
 import { createMetrics } from "./adapters/telemetry/metrics.ts";
 import { initTracing } from "./adapters/telemetry/tracing.ts";
@@ -58,11 +59,11 @@ async function serve(cfg: Config): Promise<void> {
   const mongo = createMongoClient(cfg.mongo, cfg.service.name);
   shutdown.register("mongo", () => mongo.close(), { phase: "clients" });
   const db = mongo.db(cfg.mongo.database);
+  let migrated = !cfg.mongo.migrateOnStart;
   if (cfg.mongo.migrateOnStart) {
-    const result = await migrate(db, MIGRATIONS);
-    logger.info(result, "migrations checked");
-  } else {
-    await mongo.connect().catch((e) => logger.warn({ error: describeError(e) }, "mongo not reachable at start; will retry on use"));
+    // A store that is down at start is waited for (readyz says so); an edited migration is fatal.
+    const pending = applyMigrationsWithRetry(db, shutdown.worker("migrations")).then(() => void (migrated = true));
+    await Promise.race([pending, Bun.sleep(cfg.mongo.serverSelectionTimeout + 1000)]);
   }
 
   const kafka = createKafka(cfg.kafka);
@@ -73,7 +74,7 @@ async function serve(cfg: Config): Promise<void> {
   const idempotency = new MongoIdempotencyStore(db, { ttlMs: cfg.api.idempotencyKeyTtl, staleAfterMs: 60_000 });
   void runPeriodically("expire-idempotency-keys", cfg.api.housekeepingInterval, () => idempotency.expire(clock.now()), shutdown.worker("housekeeping"));
 
-  const checks = [mongoCheck(mongo, cfg.mongo.database), kafkaCheck(kafkaAdmin)];
+  const checks = [mongoCheck(mongo, cfg.mongo.database, () => migrated), kafkaCheck(kafkaAdmin)];
   const app = createHttpApp({
     metrics,
     readiness: () => checkReadiness(checks, cfg.readiness.checkTimeout),
@@ -88,6 +89,29 @@ async function serve(cfg: Config): Promise<void> {
   // Stop accepting, let in-flight requests finish (Bun waits for them with stop(false)).
   shutdown.register("http-server", () => server.stop(false), { phase: "intake" });
   logger.info({ url: `http://${cfg.http.host}:${server.port}` }, "listening");
+}
+
+/** Applies migrations, retrying with backoff while the store is unreachable. */
+async function applyMigrationsWithRetry(db: Db, worker: Worker): Promise<void> {
+  try {
+    for (let attempt = 1; !worker.signal.aborted; attempt++) {
+      try {
+        const result = await migrate(db, MIGRATIONS);
+        log().info(result, "migrations checked");
+        return;
+      } catch (e) {
+        if (e instanceof MigrationEditedError) {
+          log().fatal({ error: e.message }, "refusing to start");
+          process.exit(1);
+        }
+        const waitMs = Math.min(30_000, 500 * 2 ** attempt);
+        log().warn({ error: describeError(e), attempt, retryInMs: waitMs }, "migrations failed; retrying");
+        await Promise.race([Bun.sleep(waitMs), new Promise((r) => worker.signal.addEventListener("abort", r, { once: true }))]);
+      }
+    }
+  } finally {
+    worker.drained();
+  }
 }
 
 async function migrateOnly(cfg: Config): Promise<void> {

@@ -1,7 +1,9 @@
 // Runs every test (unit and integration) with `bun test` and ends with one plain summary line,
 // "tests: N passed, N failed, N skipped", that CI can read. Exit code is bun test's.
+export {};
 const args = process.argv.slice(2);
-const proc = Bun.spawn(["bun", "test", ...args], { stdout: "inherit", stderr: "pipe", stdin: "inherit" });
+// bunfig.toml cannot set the per-test timeout; integration tests need more than 5 s.
+const proc = Bun.spawn(["bun", "test", "--timeout", "60000", ...args], { stdout: "inherit", stderr: "pipe", stdin: "inherit" });
 
 let tail = "";
 const decoder = new TextDecoder();

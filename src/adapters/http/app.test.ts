@@ -5,10 +5,13 @@ import { checkReadiness, type DependencyCheck } from "../../app/readiness.ts";
 import { createMetrics } from "../telemetry/metrics.ts";
 import { createHttpApp } from "./app.ts";
 import { createRequestHandler } from "./server.ts";
+import { InMemoryCourseRepository } from "../../../test/support/in-memory-courses.ts";
 
 function handlerWith(checks: DependencyCheck[], accepting = true) {
   const metrics = createMetrics({ service: "t", environment: "test" });
-  const app = createHttpApp({ metrics, readiness: () => checkReadiness(checks, 200), accepting: () => accepting });
+  const courses = { courses: new InMemoryCourseRepository(), clock: { now: () => new Date() }, ids: { next: () => crypto.randomUUID() } };
+  const idempotency = { claim: async () => ({ state: "new" as const }), complete: async () => {}, release: async () => {}, expire: async () => 0 };
+  const app = createHttpApp({ metrics, readiness: () => checkReadiness(checks, 200), accepting: () => accepting, api: { courses, idempotency, bodyLimit: 1024 }, version: "test" });
   return { metrics, handle: createRequestHandler(app, { tracer: trace.getTracer("t"), metrics, bodyLimit: 1024 }) };
 }
 const up = (name: string): DependencyCheck => ({ name, check: async () => {} });

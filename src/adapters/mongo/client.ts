@@ -24,11 +24,13 @@ export function createMongoClient(cfg: Config["mongo"], appName: string): MongoC
   return new MongoClient(cfg.url, mongoClientOptions(cfg, appName));
 }
 
-export function mongoCheck(client: MongoClient, database: string): DependencyCheck {
+/** Ready when the server answers and, if given, the migrations have been applied. */
+export function mongoCheck(client: MongoClient, database: string, migrated: () => boolean = () => true): DependencyCheck {
   return {
     name: "mongo",
     check: async () => {
       await client.db(database).command({ ping: 1 });
+      if (!migrated()) throw new Error("migrations not applied yet");
     },
   };
 }

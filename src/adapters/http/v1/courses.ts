@@ -40,6 +40,8 @@ export function courseRoutes(deps: CourseRoutesDeps) {
       .model(MODELS)
       // Bodies must be JSON and within the limit; anything else is a problem, not a guess.
       .onParse({ as: "local" }, async ({ request, contentType }) => {
+        // Actions such as publish and delete carry no body.
+        if (request.body === null || request.headers.get("content-length") === "0") return {};
         const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
         if (!JSON_TYPES.has(type)) throw new AppError("unsupported_media_type", "Send the body as application/json (or application/merge-patch+json for PATCH).");
         const text = await request.text();

@@ -63,7 +63,7 @@ export const REQUEST_BODY_KEY = "x-request-body";
 type SuccessSpec = { 200?: string; 201?: string; 204?: null; errors: number[] };
 
 export function operation(operationId: string, summary: string, spec: SuccessSpec, opts: OperationOptions = {}) {
-  const responses: Record<string, unknown> = {};
+  const responses: Record<string, { description: string; headers?: Record<string, object>; content?: Record<string, object> }> = {};
   for (const status of [200, 201] as const) {
     const model = spec[status];
     if (!model) continue;
@@ -76,9 +76,9 @@ export function operation(operationId: string, summary: string, spec: SuccessSpe
   if (spec[204] === null) responses[204] = { description: "Deleted" };
   if (opts.conditionalGet) responses[304] = { description: "Not modified: If-None-Match names the current ETag", headers: ETAG_HEADER };
   for (const status of [...new Set([...spec.errors, 500, 503])].sort()) {
-    responses[status] = { description: ERROR_DESCRIPTIONS[status], content: { "application/problem+json": { schema: problemRef, example: problemExample(status) } } };
+    responses[status] = { description: ERROR_DESCRIPTIONS[status] ?? "Error", content: { "application/problem+json": { schema: problemRef, example: problemExample(status) } } };
   }
-  const parameters: unknown[] = [];
+  const parameters: { name: string; in: string; required: boolean; description: string; schema: Record<string, unknown> }[] = [];
   if (opts.idempotent) parameters.push({ name: "Idempotency-Key", in: "header", required: false, description: "Makes retries safe: the same key and body replay the first response; the same key with another body is a 409. Kept 24 h.", schema: { type: "string", minLength: 8, maxLength: 200 } });
   if (opts.ifMatch) parameters.push({ name: "If-Match", in: "header", required: false, description: "The ETag you last read; the change is refused with 412 if the course changed since", schema: { type: "string" } });
   if (opts.conditionalGet) parameters.push({ name: "If-None-Match", in: "header", required: false, description: "An ETag you hold; 304 when it is still current", schema: { type: "string" } });
