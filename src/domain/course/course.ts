@@ -1,7 +1,7 @@
 // The Course aggregate. It guards every rule about what may change when, and records a
 // domain event for each change (the outbox publishes them).
 //
-// Rules (also in docs/DOMAIN.md):
+// Rules (also in docs/API_README.md, "Lifecycle rules"):
 //  1. A course starts as a draft. draft → published (publish), draft|published → archived
 //     (archive), archived → draft (unarchive). Any other transition is a conflict.
 //  2. Publishing requires a summary, a description and at least one lesson.
