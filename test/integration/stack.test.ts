@@ -164,6 +164,13 @@ describe("readiness names the failing dependency", () => {
       expect(body.checks).toEqual({ mongo: "failed", kafka: "ok" });
       expect(String(body.detail)).toContain("mongo");
       expect(JSON.stringify(body)).not.toContain("127.0.0.1:1");
+      // The API answers too: a retryable 503 problem, without the store's address or driver text.
+      const api = await fetch(`${svc.url}/v1/courses`);
+      expect(api.status).toBe(503);
+      expect(api.headers.get("content-type")).toBe("application/problem+json");
+      const problem = await api.text();
+      expect(problem).not.toContain("127.0.0.1");
+      expect(problem).not.toContain("Mongo");
     } finally {
       await svc.stop();
     }

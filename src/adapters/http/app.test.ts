@@ -1,15 +1,18 @@
 // The HTTP app in-process, with in-memory dependency checks behind the readiness port.
 import { describe, expect, it } from "bun:test";
-import { trace } from "@opentelemetry/api";
+import { context, trace } from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
+import { captureLogs } from "../../../lib/xlog/index.ts";
 import { checkReadiness, type DependencyCheck } from "../../app/readiness.ts";
 import { createMetrics } from "../telemetry/metrics.ts";
 import { createHttpApp } from "./app.ts";
 import { createRequestHandler } from "./server.ts";
 import { InMemoryCourseRepository } from "../../../test/support/in-memory-courses.ts";
 
-function handlerWith(checks: DependencyCheck[], accepting = true) {
+function handlerWith(checks: DependencyCheck[], accepting = true, repo = new InMemoryCourseRepository()) {
   const metrics = createMetrics({ service: "t", environment: "test" });
-  const courses = { courses: new InMemoryCourseRepository(), clock: { now: () => new Date() }, ids: { next: () => crypto.randomUUID() } };
+  const courses = { courses: repo, clock: { now: () => new Date() }, ids: { next: () => crypto.randomUUID() } };
   const idempotency = { claim: async () => ({ state: "new" as const }), complete: async () => {}, release: async () => {}, expire: async () => 0 };
   const app = createHttpApp({ metrics, readiness: () => checkReadiness(checks, 200), accepting: () => accepting, api: { courses, idempotency, bodyLimit: 1024 }, version: "test" });
   return { metrics, handle: createRequestHandler(app, { tracer: trace.getTracer("t"), metrics, bodyLimit: 1024 }) };
@@ -18,6 +21,27 @@ const up = (name: string): DependencyCheck => ({ name, check: async () => {} });
 const down = (name: string): DependencyCheck => ({ name, check: async () => Promise.reject(new Error("connect ECONNREFUSED 10.1.2.3:27017")) });
 
 describe("HTTP skeleton", () => {
+  it("turns an unexpected error into a bare 500 and logs its chain once with the same traceId", async () => {
+    const repo = new InMemoryCourseRepository();
+    repo.findById = async () => {
+      throw new Error("MongoServerError: not primary, host db-7.internal:27017");
+    };
+    const tracer = new BasicTracerProvider().getTracer("t");
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    const metrics = createMetrics({ service: "t", environment: "test" });
+    const app = createHttpApp({ metrics, readiness: async () => [], accepting: () => true, api: { courses: { courses: repo, clock: { now: () => new Date() }, ids: { next: () => "x" } }, idempotency: undefined as never, bodyLimit: 1024 }, version: "test" });
+    const cap = captureLogs();
+    const res = await cap.run(() => createRequestHandler(app, { tracer, metrics, bodyLimit: 1024 })(new Request("http://localhost/v1/courses/abc")));
+    expect(res.status).toBe(500);
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(Object.keys(body).sort()).toEqual(["detail", "instance", "status", "title", "traceId", "type"]);
+    expect(JSON.stringify(body)).not.toMatch(/Mongo|db-7|27017|primary/);
+    const logged = cap.entries.filter((e) => e.msg === "request failed");
+    expect(logged).toHaveLength(1);
+    expect(JSON.stringify(logged[0])).toContain("db-7.internal");
+    expect(logged[0]!.traceId).toBe(body.traceId);
+  });
+
   it("answers unknown routes with a problem+json 404", async () => {
     const res = await handlerWith([]).handle(new Request("http://localhost/no/such/thing"));
     expect(res.status).toBe(404);
