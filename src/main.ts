@@ -17,6 +17,13 @@ import { createRequestHandler, startHttpServer } from "./adapters/http/server.ts
 import { createKafka, kafkaCheck } from "./adapters/kafka/client.ts";
 import { createMongoClient, mongoCheck } from "./adapters/mongo/client.ts";
 import { MongoCourseRepository } from "./adapters/mongo/course-repository.ts";
+import { MongoEnrollmentLedger } from "./adapters/mongo/enrollment-ledger.ts";
+import { MongoOutboxStore } from "./adapters/mongo/outbox-store.ts";
+import { EnrollmentConsumer } from "./adapters/kafka/enrollment-consumer.ts";
+import { KafkaEventPublisher } from "./adapters/kafka/event-publisher.ts";
+import { ensureTopics } from "./adapters/kafka/topics.ts";
+import { applyEnrollmentEvent } from "./app/enrollments.ts";
+import { OutboxRelay } from "./app/outbox-relay.ts";
 import { MongoIdempotencyStore } from "./adapters/mongo/idempotency-store.ts";
 import { MigrationEditedError, migrate } from "./adapters/mongo/migrate.ts";
 import { MIGRATIONS } from "./adapters/mongo/migrations.ts";
@@ -69,6 +76,37 @@ async function serve(cfg: Config): Promise<void> {
   const kafka = createKafka(cfg.kafka);
   const kafkaAdmin = kafka.admin();
   shutdown.register("kafka-admin", () => kafkaAdmin.disconnect(), { phase: "clients" });
+  const topics = [cfg.events.topic, cfg.enrollments.topic, cfg.enrollments.dlqTopic].map((topic) => ({ topic, numPartitions: cfg.kafka.topicPartitions, replicationFactor: cfg.kafka.replicationFactor }));
+  void retryUntilDone("create kafka topics", shutdown.signal, async () => {
+    await kafkaAdmin.connect();
+    const created = await ensureTopics(kafkaAdmin, topics);
+    if (created.length) log().info({ topics: created }, "kafka topics created");
+  });
+
+  if (cfg.events.relayEnabled) {
+    const publisher = new KafkaEventPublisher(kafka, cfg.events.topic, cfg.events.source);
+    shutdown.register("kafka-producer", () => publisher.close(), { phase: "clients" });
+    const relay = new OutboxRelay(new MongoOutboxStore(db), publisher, { pollIntervalMs: cfg.events.pollInterval, retryBackoffMaxMs: cfg.events.retryBackoffMax, leaseMs: 30_000 }, {
+      published: (n) => metrics.outboxPublished.inc(n),
+      failed: () => metrics.outboxFailures.inc(),
+      backlog: (events, ageMs) => (metrics.outboxPending.set(events), metrics.outboxOldestAge.set(ageMs / 1000)),
+    });
+    void relay.run(shutdown.worker("outbox-relay"));
+  }
+
+  const ledger = new MongoEnrollmentLedger(db);
+  if (cfg.enrollments.consumerEnabled) {
+    const e = cfg.enrollments;
+    const consumer = new EnrollmentConsumer(
+      kafka,
+      { topic: e.topic, dlqTopic: e.dlqTopic, groupId: e.groupId, partitionsConsumedConcurrently: e.partitionsConsumedConcurrently, retryBackoffInitialMs: e.retryBackoffInitial, retryBackoffMaxMs: e.retryBackoffMax, maxAttemptsOnBug: e.maxAttemptsOnBug },
+      (event) => applyEnrollmentEvent(ledger, event),
+      (outcome) => metrics.enrollmentEvents.inc({ outcome }),
+    );
+    const worker = shutdown.worker("enrollment-consumer");
+    void retryUntilDone("start enrollment consumer", worker.signal, () => consumer.run(worker));
+  }
+  void runPeriodically("expire-processed-events", cfg.api.housekeepingInterval, () => ledger.expire(new Date(clock.now().getTime() - cfg.enrollments.processedRetention)), shutdown.worker("processed-events-housekeeping"));
 
   const courses: CourseDeps = { courses: new MongoCourseRepository(db), clock, ids };
   const idempotency = new MongoIdempotencyStore(db, { ttlMs: cfg.api.idempotencyKeyTtl, staleAfterMs: 60_000 });
@@ -89,6 +127,20 @@ async function serve(cfg: Config): Promise<void> {
   // Stop accepting, let in-flight requests finish (Bun waits for them with stop(false)).
   shutdown.register("http-server", () => server.stop(false), { phase: "intake" });
   logger.info({ url: `http://${cfg.http.host}:${server.port}` }, "listening");
+}
+
+/** Runs `step` until it succeeds or `signal` aborts, backing off between failures. */
+async function retryUntilDone(what: string, signal: AbortSignal, step: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; !signal.aborted; attempt++) {
+    try {
+      await step();
+      return;
+    } catch (e) {
+      const waitMs = Math.min(30_000, 500 * 2 ** attempt);
+      log().warn({ error: describeError(e), attempt, retryInMs: waitMs }, `${what} failed; retrying`);
+      await Promise.race([Bun.sleep(waitMs), new Promise((r) => signal.addEventListener("abort", r, { once: true }))]);
+    }
+  }
 }
 
 /** Applies migrations, retrying with backoff while the store is unreachable. */

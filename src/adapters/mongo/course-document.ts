@@ -38,6 +38,31 @@ export interface CourseDocument {
   version: number;
 }
 
+/** A pending domain event as stored in the course's outbox. */
+export interface OutboxEntryDocument {
+  id: string;
+  type: string;
+  courseVersion: number;
+  occurredAt: Date;
+  data: Record<string, unknown>;
+  traceparent?: string;
+}
+
+/**
+ * Fields that exist only in storage: the outbox (events written in the same document write as
+ * the change, since FerretDB has no transactions), the relay's claim, the tombstone of a deleted
+ * course whose events are not published yet, and enrollment events being applied.
+ */
+export interface StoredCourseDocument extends CourseDocument {
+  outbox?: OutboxEntryDocument[];
+  outboxSize?: number;
+  /** occurredAt of the oldest pending event; null when the outbox is empty. */
+  pendingSince?: Date | null;
+  relayLeaseUntil?: Date | null;
+  deletedAt?: Date | null;
+  pendingEnrollmentEvents?: string[];
+}
+
 export function toCourseDocument(course: Course): CourseDocument {
   const s = course.snapshot;
   return {

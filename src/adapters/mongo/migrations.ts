@@ -4,6 +4,7 @@ import { COURSES } from "./course-document.ts";
 import type { Migration } from "./migrate.ts";
 
 export const IDEMPOTENCY_KEYS = "idempotency_keys";
+export const PROCESSED_EVENTS = "processed_events";
 
 export const MIGRATIONS: Migration[] = [
   {
@@ -45,6 +46,15 @@ export const MIGRATIONS: Migration[] = [
     steps: [
       { op: "createCollection", collection: IDEMPOTENCY_KEYS },
       { op: "createIndex", collection: IDEMPOTENCY_KEYS, keys: { expiresAt: 1 }, options: { name: "expires" } },
+    ],
+  },
+  {
+    id: "0003_outbox_and_enrollments",
+    description: "index for the outbox relay; processed enrollment events, expired by housekeeping",
+    steps: [
+      { op: "createIndex", collection: COURSES, keys: { pendingSince: 1 }, options: { name: "outbox_pending" } },
+      { op: "createCollection", collection: PROCESSED_EVENTS },
+      { op: "createIndex", collection: PROCESSED_EVENTS, keys: { state: 1, processedAt: 1 }, options: { name: "processed" } },
     ],
   },
 ];

@@ -1,5 +1,5 @@
 // Prometheus metrics of the service. Every metric is named once, here.
-import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
 export function createMetrics(labels: { service: string; environment: string }) {
   const registry = new Registry();
@@ -25,6 +25,16 @@ export function createMetrics(labels: { service: string; environment: string }) 
       help: "Duration of readiness checks, by dependency and outcome",
       labelNames: ["dependency", "outcome"] as const,
       buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    outboxPending: new Gauge({ name: "outbox_pending_events", help: "Course events written but not yet published to Kafka", registers: [registry] }),
+    outboxOldestAge: new Gauge({ name: "outbox_oldest_pending_age_seconds", help: "Age of the oldest unpublished course event (0 when none)", registers: [registry] }),
+    outboxPublished: new Counter({ name: "outbox_events_published_total", help: "Course events published to Kafka", registers: [registry] }),
+    outboxFailures: new Counter({ name: "outbox_publish_failures_total", help: "Failed attempts to publish course events", registers: [registry] }),
+    enrollmentEvents: new Counter({
+      name: "enrollment_events_total",
+      help: "Enrollment events consumed, by outcome (applied, duplicate, clamped, dead_lettered, retry)",
+      labelNames: ["outcome"] as const,
       registers: [registry],
     }),
   };
