@@ -1,0 +1,243 @@
+// Domain events and enrollments through the real Kafka and the real store, with the service in
+// its own process. Each test uses its own topics, consumer group and database.
+import { afterAll, beforeAll, describe, expect, it } from "bun:test";
+import { join } from "node:path";
+import type { Kafka } from "kafkajs";
+import { MongoClient } from "mongodb";
+import { produce, readTopic, testKafka, waitForTopic, type Received } from "../support/kafka.ts";
+import { serviceEnv, startService, type RunningService } from "../support/service.ts";
+import { eventually, stack, uniqueName, type StackEndpoints } from "../support/stack.ts";
+
+let s: StackEndpoints;
+let kafka: Kafka;
+const databases: string[] = [];
+
+beforeAll(async () => {
+  s = await stack();
+  kafka = testKafka(s.kafkaBrokers);
+});
+afterAll(async () => {
+  const client = new MongoClient(s.mongoUrl);
+  for (const d of databases) await client.db(d).dropDatabase().catch(() => {});
+  await client.close();
+});
+
+interface Names {
+  env: Record<string, string>;
+  eventsTopic: string;
+  enrollTopic: string;
+  dlqTopic: string;
+}
+
+function names(): Names {
+  const id = uniqueName("it").replaceAll("-", "_");
+  const database = `db_${id}`;
+  databases.push(database);
+  const eventsTopic = `it.courses.${id}`;
+  const enrollTopic = `it.enrollments.${id}`;
+  const dlqTopic = `${enrollTopic}.dlq`;
+  return {
+    eventsTopic,
+    enrollTopic,
+    dlqTopic,
+    env: serviceEnv(s, {
+      COURSES_MONGO_DATABASE: database,
+      COURSES_EVENTS_TOPIC: eventsTopic,
+      COURSES_ENROLLMENTS_TOPIC: enrollTopic,
+      COURSES_ENROLLMENTS_DLQ_TOPIC: dlqTopic,
+      COURSES_ENROLLMENTS_GROUP_ID: `it-group-${id}`,
+      COURSES_ENROLLMENTS_RETRY_BACKOFF_MAX: "2s",
+      COURSES_EVENTS_RETRY_BACKOFF_MAX: "1s",
+      COURSES_LOG_LEVEL: "info",
+    }),
+  };
+}
+
+async function json<T>(res: Response): Promise<T> {
+  if (!res.ok) throw new Error(`${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+type CourseBody = { id: string; version: number; enrollmentCount: number };
+const post = (svc: RunningService, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+  fetch(`${svc.url}${path}`, { method: "POST", headers: { ...(body ? { "content-type": "application/json" } : {}), ...headers }, body: body ? JSON.stringify(body) : undefined });
+const newCourse = (title: string) => ({ title, summary: "s", description: "d", language: "en", level: "beginner", instructor: { id: "i", name: "n" } });
+
+const eventsOf = (msgs: Received[], courseId: string) => msgs.filter((m) => m.key === courseId).map((m) => JSON.parse(m.value) as { type: string; subject: string; id: string; specversion: string; source: string; time: string; datacontenttype: string; data: Record<string, unknown> });
+
+describe("course events", () => {
+  it("create → publish → archive produce exactly those events, in order, readable by an independent consumer", async () => {
+    const n = names();
+    const svc = await startService({ ...n.env, COURSES_TELEMETRY_TRACING_ENABLED: "true" });
+    try {
+      const traceId = crypto.randomUUID().replaceAll("-", "");
+      const created = await json<CourseBody>(await post(svc, "/v1/courses", newCourse(`Events ${n.eventsTopic}`), { traceparent: `00-${traceId}-00f067aa0ba902b7-01` }));
+      await json(await post(svc, `/v1/courses/${created.id}/lessons`, { title: "Only lesson", durationMinutes: 5 }));
+      await json(await post(svc, `/v1/courses/${created.id}/publish`));
+      await json(await post(svc, `/v1/courses/${created.id}/archive`));
+      const msgs = await readTopic(kafka, n.eventsTopic, (m) => eventsOf(m, created.id).length >= 4);
+      const events = eventsOf(msgs, created.id);
+      expect(events.map((e) => e.type)).toEqual(["courses.course.created.v1", "courses.course.lesson_added.v1", "courses.course.published.v1", "courses.course.archived.v1"]);
+      for (const e of events) {
+        expect(e).toMatchObject({ specversion: "1.0", source: "/courses", subject: created.id, datacontenttype: "application/json" });
+        expect(e.id).toMatch(/^[0-9a-f-]{36}$/);
+      }
+      expect(new Set(events.map((e) => e.id)).size).toBe(4);
+      expect((events[2]!.data.course as { status: string }).status).toBe("published");
+      expect(events.map((e) => e.data.courseVersion)).toEqual([1, 2, 3, 4]);
+      // One key, so one partition: the order is Kafka's order too.
+      const mine = msgs.filter((m) => m.key === created.id);
+      expect(new Set(mine.map((m) => m.partition)).size).toBe(1);
+      expect(mine[0]!.headers["content-type"]).toStartWith("application/cloudevents+json");
+      expect(mine[0]!.headers.traceparent).toStartWith(`00-${traceId}-`);
+      // No other course's events, and nothing extra (deletion would be a fifth event).
+      await new Promise((r) => setTimeout(r, 1500));
+      const again = await readTopic(kafka, n.eventsTopic, (m) => m.length >= 4);
+      expect(again).toHaveLength(4);
+    } finally {
+      await svc.stop();
+    }
+  });
+
+  it("publishes course.deleted and then forgets the course", async () => {
+    const n = names();
+    const svc = await startService(n.env);
+    try {
+      const c = await json<CourseBody>(await post(svc, "/v1/courses", newCourse(`Deleted ${n.eventsTopic}`)));
+      const del = await fetch(`${svc.url}/v1/courses/${c.id}`, { method: "DELETE" });
+      expect(del.status).toBe(204);
+      const events = eventsOf(await readTopic(kafka, n.eventsTopic, (m) => eventsOf(m, c.id).length >= 2), c.id);
+      expect(events.map((e) => e.type)).toEqual(["courses.course.created.v1", "courses.course.deleted.v1"]);
+      const client = new MongoClient(s.mongoUrl);
+      try {
+        const db = client.db(n.env.COURSES_MONGO_DATABASE!);
+        await eventually("tombstone removed", async () => ((await db.collection("courses").countDocuments({ _id: c.id as never })) === 0 ? true : undefined));
+      } finally {
+        await client.close();
+      }
+      // The slug is free again at once.
+      expect((await post(svc, "/v1/courses", newCourse(`Deleted ${n.eventsTopic}`))).status).toBe(201);
+    } finally {
+      await svc.stop();
+    }
+  });
+
+  it("keeps answering 201 while Kafka is down and delivers every event after it returns", async () => {
+    if (s.origin !== "environment") throw new Error("this test stops and starts the native Kafka of `bun run stack`; run it through `bun run test`");
+    const n = names();
+    const svc = await startService(n.env);
+    const stackCli = (cmd: string) => Bun.spawn(["bun", join(import.meta.dir, "../../ops/stack/cli.ts"), cmd, "kafka"], { stdout: "pipe", stderr: "pipe" }).exited;
+    const count = 25;
+    try {
+      // The service creates its topics at start; the outage begins after that.
+      await waitForTopic(kafka, n.eventsTopic, 30_000);
+      expect(await stackCli("down")).toBe(0);
+      const ids: string[] = [];
+      try {
+        for (let i = 0; i < count; i++) {
+          const res = await post(svc, "/v1/courses", newCourse(`Outage ${i} ${n.eventsTopic}`));
+          expect(res.status).toBe(201);
+          ids.push(((await res.json()) as CourseBody).id);
+        }
+        const ready = await fetch(`${svc.url}/readyz`);
+        expect(ready.status).toBe(503);
+        expect(((await ready.json()) as { checks: Record<string, string> }).checks.kafka).toBe("failed");
+        const backlog = await eventually("outbox backlog metric", async () => {
+          const m = (await (await fetch(`${svc.url}/metrics`)).text()).match(/^outbox_pending_events\{[^}]*\} (\d+)/m);
+          return m && Number(m[1]) >= count ? Number(m[1]) : undefined;
+        });
+        expect(backlog).toBe(count);
+      } finally {
+        expect(await stackCli("up")).toBe(0);
+      }
+      const msgs = await readTopic(kafka, n.eventsTopic, (m) => new Set(m.map((x) => x.key)).size >= count, 90_000);
+      const created = msgs.filter((m) => JSON.parse(m.value).type === "courses.course.created.v1").map((m) => m.key);
+      expect(new Set(created)).toEqual(new Set(ids));
+      await eventually("backlog drained", async () => {
+        const m = (await (await fetch(`${svc.url}/metrics`)).text()).match(/^outbox_pending_events\{[^}]*\} (\d+)/m);
+        return m && Number(m[1]) === 0 ? true : undefined;
+      });
+    } finally {
+      await svc.stop();
+    }
+  }, 240_000);
+});
+
+function enrollment(type: "enrollment.created" | "enrollment.cancelled", courseId: string, id = crypto.randomUUID()) {
+  return { key: courseId, value: JSON.stringify({ specversion: "1.0", id, source: "/enrollments", type, subject: courseId, time: new Date().toISOString(), datacontenttype: "application/json", data: { courseId, studentId: `s-${id.slice(0, 8)}` } }) };
+}
+
+describe("enrollment events", () => {
+  it("count once per event, never below zero, and dead-letter what can never succeed", async () => {
+    const n = names();
+    const svc = await startService(n.env);
+    try {
+      const c = await json<CourseBody>(await post(svc, "/v1/courses", newCourse(`Enrollments ${n.eventsTopic}`)));
+      const dup = enrollment("enrollment.created", c.id);
+      await waitForTopic(kafka, n.enrollTopic, 30_000);
+      await produce(kafka, n.enrollTopic, [
+        dup,
+        dup,
+        { key: c.id, value: "{not json" },
+        enrollment("enrollment.created", "no-such-course"),
+        { key: c.id, value: JSON.stringify({ specversion: "1.0", id: "x", source: "/e", type: "enrollment.created", data: { studentId: "s" } }) },
+        enrollment("enrollment.created", c.id),
+        enrollment("enrollment.cancelled", c.id),
+        enrollment("enrollment.cancelled", c.id),
+        enrollment("enrollment.cancelled", c.id),
+        enrollment("enrollment.created", c.id),
+      ]);
+      // +1 (dup counted once) +1 -1 -1 -1 (clamped at 0) +1 = 1
+      const dlq = await readTopic(kafka, n.dlqTopic, (m) => m.length >= 3, 60_000);
+      expect(dlq.map((m) => m.headers["dlq-reason"]).sort()).toEqual(["invalid_json", "schema_violation", "unknown_course"]);
+      for (const m of dlq) {
+        expect(m.headers).toMatchObject({ "dlq-original-topic": n.enrollTopic, "dlq-consumer-group": n.env.COURSES_ENROLLMENTS_GROUP_ID });
+        expect(Number(m.headers["dlq-original-offset"])).toBeGreaterThanOrEqual(0);
+      }
+      expect(dlq.find((m) => m.headers["dlq-reason"] === "invalid_json")!.value).toBe("{not json");
+      const final = await eventually("count settles at 1", async () => {
+        const body = await json<CourseBody>(await fetch(`${svc.url}/v1/courses/${c.id}`));
+        return body.enrollmentCount === 1 ? body : undefined;
+      });
+      expect(final.enrollmentCount).toBe(1);
+      const metrics = await (await fetch(`${svc.url}/metrics`)).text();
+      expect(metrics).toMatch(/enrollment_events_total\{outcome="duplicate"[^}]*\} 1/);
+      expect(metrics).toMatch(/enrollment_events_total\{outcome="clamped"[^}]*\} 1/);
+      expect(metrics).toMatch(/enrollment_events_total\{outcome="dead_lettered"[^}]*\} 3/);
+    } finally {
+      await svc.stop();
+    }
+  }, 120_000);
+
+  it("a SIGTERM mid-stream exits cleanly, and a restart neither skips nor double-counts", async () => {
+    const n = names();
+    const first = await startService(n.env);
+    const total = 300;
+    let courseId: string;
+    try {
+      courseId = (await json<CourseBody>(await post(first, "/v1/courses", newCourse(`Restart ${n.eventsTopic}`)))).id;
+      await waitForTopic(kafka, n.enrollTopic, 30_000);
+      await produce(kafka, n.enrollTopic, Array.from({ length: total }, () => enrollment("enrollment.created", courseId)));
+      await eventually("consumption started", async () => ((await json<CourseBody>(await fetch(`${first.url}/v1/courses/${courseId}`))).enrollmentCount > 0 ? true : undefined), 30_000, 20);
+    } finally {
+      expect(await first.stop("SIGTERM")).toBe(0);
+    }
+    const client = new MongoClient(s.mongoUrl);
+    const midway = await client.db(n.env.COURSES_MONGO_DATABASE!).collection<{ _id: string; enrollmentCount: number }>("courses").findOne({ _id: courseId! });
+    await client.close();
+    // The stop really happened mid-stream.
+    expect(midway!.enrollmentCount).toBeGreaterThan(0);
+    expect(midway!.enrollmentCount).toBeLessThan(total);
+    const second = await startService(n.env);
+    try {
+      const done = await eventually(`count reaches ${total}`, async () => {
+        const body = await json<CourseBody>(await fetch(`${second.url}/v1/courses/${courseId}`));
+        return body.enrollmentCount >= total ? body : undefined;
+      }, 60_000);
+      expect(done.enrollmentCount).toBe(total);
+      await new Promise((r) => setTimeout(r, 1500));
+      expect((await json<CourseBody>(await fetch(`${second.url}/v1/courses/${courseId}`))).enrollmentCount).toBe(total);
+    } finally {
+      await second.stop();
+    }
+  }, 180_000);
+});
