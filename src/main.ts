@@ -5,6 +5,7 @@
 //   courses migrate   apply pending MongoDB migrations and exit
 //   courses config    list every COURSES_* variable with its type, default and current source
 //   courses openapi   print the OpenAPI document
+//   courses healthcheck   exit 0 when this instance's /healthz answers (for container healthchecks)
 import pkg from "../package.json" with { type: "json" };
 import { ConfigError, describeEnv, formatEnvTable, redact } from "../lib/xconfig/index.ts";
 import { describe as describeError } from "../lib/xerrors/index.ts";
@@ -189,6 +190,16 @@ function printOpenApi(): void {
   console.log(JSON.stringify(buildOpenApiDocument(app, { version: pkg.version }), null, 2));
 }
 
+/** For images without curl: asks this instance's /healthz. */
+async function healthcheck(cfg: Config): Promise<number> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${cfg.http.port}/healthz`, { signal: AbortSignal.timeout(2000) });
+    return res.ok ? 0 : 1;
+  } catch {
+    return 1;
+  }
+}
+
 function printConfig(): void {
   let loaded;
   try {
@@ -215,8 +226,10 @@ try {
     case "openapi":
       printOpenApi();
       break;
+    case "healthcheck":
+      process.exit(await healthcheck(loadConfig().config));
     default:
-      console.error(`unknown command '${command}'. Commands: serve (default), migrate, config, openapi`);
+      console.error(`unknown command '${command}'. Commands: serve (default), migrate, config, openapi, healthcheck`);
       process.exit(2);
   }
 } catch (e) {
