@@ -33,6 +33,12 @@ function courseResponse(course: Course, status = 200, extra: Record<string, stri
   });
 }
 
+/** 304 when the client's If-None-Match names the current ETag, else the course. */
+function conditionalCourseResponse(course: Course, request: Request): Response {
+  if (notModified(request.headers.get("if-none-match"), course.version)) return new Response(null, { status: 304, headers: { etag: etagOf(course.version) } });
+  return courseResponse(course);
+}
+
 export function courseRoutes(deps: CourseRoutesDeps) {
   const d = deps.courses;
   return (
@@ -83,20 +89,12 @@ export function courseRoutes(deps: CourseRoutesDeps) {
       )
       .get(
         "/by-slug/:slug",
-        async ({ params, request }) => {
-          const course = await uc.getCourseBySlug(d, params.slug);
-          if (notModified(request.headers.get("if-none-match"), course.version)) return new Response(null, { status: 304, headers: { etag: etagOf(course.version) } });
-          return courseResponse(course);
-        },
+        async ({ params, request }) => conditionalCourseResponse(await uc.getCourseBySlug(d, params.slug), request),
         { params: SlugParams, detail: operation("getCourseBySlug", "Get a course by its slug", { 200: "Course", errors: [404] }, { conditionalGet: true }) },
       )
       .get(
         "/:id",
-        async ({ params, request }) => {
-          const course = await uc.getCourse(d, params.id);
-          if (notModified(request.headers.get("if-none-match"), course.version)) return new Response(null, { status: 304, headers: { etag: etagOf(course.version) } });
-          return courseResponse(course);
-        },
+        async ({ params, request }) => conditionalCourseResponse(await uc.getCourse(d, params.id), request),
         { params: IdParams, detail: operation("getCourse", "Get a course", { 200: "Course", errors: [404] }, { conditionalGet: true }) },
       )
       .patch(
