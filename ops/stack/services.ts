@@ -163,7 +163,20 @@ export const kafka: Service = {
   healthy: kafkaHealthy,
 };
 
+let timersClamped = false;
+/**
+ * kafkajs 2.2.4 schedules timers with negative delays (throttledUntil - now); Bun prints a
+ * TimeoutNegativeWarning for that. In this short-lived CLI, clamp them to 0 to keep output clean.
+ */
+function clampNegativeTimers(): void {
+  if (timersClamped) return;
+  timersClamped = true;
+  const original = globalThis.setTimeout;
+  globalThis.setTimeout = ((fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => original(fn, Math.max(0, ms ?? 0), ...args)) as typeof setTimeout;
+}
+
 async function kafkaHealthy(): Promise<boolean> {
+  clampNegativeTimers();
   const { Kafka, logLevel } = await import("kafkajs");
   const admin = new Kafka({
     brokers: ["127.0.0.1:9092"],
