@@ -370,6 +370,59 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "archivedAt": null,
+                     *           "createdAt": "2026-11-02T09:15:00.000Z",
+                     *           "description": "# Intro to Bun\n\nFrom `bun init` to a compiled binary.",
+                     *           "enrollmentCount": 128,
+                     *           "id": "0193b8a4-6f1e-7c2a-9d3e-3f1b2c4d5e6f",
+                     *           "instructor": {
+                     *             "id": "inst-42",
+                     *             "name": "Ada Lovelace"
+                     *           },
+                     *           "language": "en-US",
+                     *           "lessons": [
+                     *             {
+                     *               "durationMinutes": 12,
+                     *               "id": "0193b8a4-7a10-7c2a-8d3e-3f1b2c4d5e70",
+                     *               "position": 0,
+                     *               "title": "Installing Bun"
+                     *             },
+                     *             {
+                     *               "durationMinutes": 25,
+                     *               "id": "0193b8a4-7a11-7c2a-8d3e-3f1b2c4d5e71",
+                     *               "position": 1,
+                     *               "title": "Your first server"
+                     *             }
+                     *           ],
+                     *           "level": "beginner",
+                     *           "price": {
+                     *             "amount": 4900,
+                     *             "currency": "EUR"
+                     *           },
+                     *           "publishedAt": "2026-11-03T08:00:00.000Z",
+                     *           "slug": "intro-to-bun",
+                     *           "source": {
+                     *             "kind": "manual"
+                     *           },
+                     *           "status": "published",
+                     *           "summary": "Build and ship TypeScript services on Bun.",
+                     *           "tags": [
+                     *             "bun",
+                     *             "typescript"
+                     *           ],
+                     *           "title": "Intro to Bun",
+                     *           "totalDurationMinutes": 37,
+                     *           "updatedAt": "2026-11-20T16:40:12.000Z",
+                     *           "version": 7
+                     *         }
+                     *       ],
+                     *       "nextCursor": "eyJzIjoiLWNyZWF0ZWRBdCIsInYiOiIyMDI2LTExLTAyVDA5OjE1OjAwLjAwMFoiLCJpZCI6IjAxOTNiOGE0In0"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CourseList"];
                 };
             };
@@ -470,6 +523,54 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "archivedAt": null,
+                     *       "createdAt": "2026-11-02T09:15:00.000Z",
+                     *       "description": "# Intro to Bun\n\nFrom `bun init` to a compiled binary.",
+                     *       "enrollmentCount": 128,
+                     *       "id": "0193b8a4-6f1e-7c2a-9d3e-3f1b2c4d5e6f",
+                     *       "instructor": {
+                     *         "id": "inst-42",
+                     *         "name": "Ada Lovelace"
+                     *       },
+                     *       "language": "en-US",
+                     *       "lessons": [
+                     *         {
+                     *           "durationMinutes": 12,
+                     *           "id": "0193b8a4-7a10-7c2a-8d3e-3f1b2c4d5e70",
+                     *           "position": 0,
+                     *           "title": "Installing Bun"
+                     *         },
+                     *         {
+                     *           "durationMinutes": 25,
+                     *           "id": "0193b8a4-7a11-7c2a-8d3e-3f1b2c4d5e71",
+                     *           "position": 1,
+                     *           "title": "Your first server"
+                     *         }
+                     *       ],
+                     *       "level": "beginner",
+                     *       "price": {
+                     *         "amount": 4900,
+                     *         "currency": "EUR"
+                     *       },
+                     *       "publishedAt": "2026-11-03T08:00:00.000Z",
+                     *       "slug": "intro-to-bun",
+                     *       "source": {
+                     *         "kind": "manual"
+                     *       },
+                     *       "status": "published",
+                     *       "summary": "Build and ship TypeScript services on Bun.",
+                     *       "tags": [
+                     *         "bun",
+                     *         "typescript"
+                     *       ],
+                     *       "title": "Intro to Bun",
+                     *       "totalDurationMinutes": 37,
+                     *       "updatedAt": "2026-11-20T16:40:12.000Z",
+                     *       "version": 7
+                     *     }
+                     */
                     "application/json": components["schemas"]["Course"];
                 };
             };
@@ -618,6 +719,54 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "archivedAt": null,
+                     *       "createdAt": "2026-11-02T09:15:00.000Z",
+                     *       "description": "# Intro to Bun\n\nFrom `bun init` to a compiled binary.",
+                     *       "enrollmentCount": 128,
+                     *       "id": "0193b8a4-6f1e-7c2a-9d3e-3f1b2c4d5e6f",
+                     *       "instructor": {
+                     *         "id": "inst-42",
+                     *         "name": "Ada Lovelace"
+                     *       },
+                     *       "language": "en-US",
+                     *       "lessons": [
+                     *         {
+                     *           "durationMinutes": 12,
+                     *           "id": "0193b8a4-7a10-7c2a-8d3e-3f1b2c4d5e70",
+                     *           "position": 0,
+                     *           "title": "Installing Bun"
+                     *         },
+                     *         {
+                     *           "durationMinutes": 25,
+                     *           "id": "0193b8a4-7a11-7c2a-8d3e-3f1b2c4d5e71",
+                     *           "position": 1,
+                     *           "title": "Your first server"
+                     *         }
+                     *       ],
+                     *       "level": "beginner",
+                     *       "price": {
+                     *         "amount": 4900,
+                     *         "currency": "EUR"
+                     *       },
+                     *       "publishedAt": "2026-11-03T08:00:00.000Z",
+                     *       "slug": "intro-to-bun",
+                     *       "source": {
+                     *         "kind": "manual"
+                     *       },
+                     *       "status": "published",
+                     *       "summary": "Build and ship TypeScript services on Bun.",
+                     *       "tags": [
+                     *         "bun",
+                     *         "typescript"
+                     *       ],
+                     *       "title": "Intro to Bun",
+                     *       "totalDurationMinutes": 37,
+                     *       "updatedAt": "2026-11-20T16:40:12.000Z",
+                     *       "version": 7
+                     *     }
+                     */
                     "application/json": components["schemas"]["Course"];
                 };
             };
@@ -714,6 +863,54 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "archivedAt": null,
+                     *       "createdAt": "2026-11-02T09:15:00.000Z",
+                     *       "description": "# Intro to Bun\n\nFrom `bun init` to a compiled binary.",
+                     *       "enrollmentCount": 128,
+                     *       "id": "0193b8a4-6f1e-7c2a-9d3e-3f1b2c4d5e6f",
+                     *       "instructor": {
+                     *         "id": "inst-42",
+                     *         "name": "Ada Lovelace"
+                     *       },
+                     *       "language": "en-US",
+                     *       "lessons": [
+                     *         {
+                     *           "durationMinutes": 12,
+                     *           "id": "0193b8a4-7a10-7c2a-8d3e-3f1b2c4d5e70",
+                     *           "position": 0,
+                     *           "title": "Installing Bun"
+                     *         },
+                     *         {
+                     *           "durationMinutes": 25,
+                     *           "id": "0193b8a4-7a11-7c2a-8d3e-3f1b2c4d5e71",
+                     *           "position": 1,
+                     *           "title": "Your first server"
+                     *         }
+                     *       ],
+                     *       "level": "beginner",
+                     *       "price": {
+                     *         "amount": 4900,
+                     *         "currency": "EUR"
+                     *       },
+                     *       "publishedAt": "2026-11-03T08:00:00.000Z",
+                     *       "slug": "intro-to-bun",
+                     *       "source": {
+                     *         "kind": "manual"
+                     *       },
+                     *       "status": "published",
+                     *       "summary": "Build and ship TypeScript services on Bun.",
+                     *       "tags": [
+                     *         "bun",
+                     *         "typescript"
+                     *       ],
+                     *       "title": "Intro to Bun",
+                     *       "totalDurationMinutes": 37,
+                     *       "updatedAt": "2026-11-20T16:40:12.000Z",
+                     *       "version": 7
+                     *     }
+                     */
                     "application/json": components["schemas"]["Course"];
                 };
             };
@@ -930,6 +1127,54 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "archivedAt": null,
+                     *       "createdAt": "2026-11-02T09:15:00.000Z",
+                     *       "description": "# Intro to Bun\n\nFrom `bun init` to a compiled binary.",
+                     *       "enrollmentCount": 128,
+                     *       "id": "0193b8a4-6f1e-7c2a-9d3e-3f1b2c4d5e6f",
+                     *       "instructor": {
+                     *         "id": "inst-42",
+                     *         "name": "Ada Lovelace"
+                     *       },
+                     *       "language": "en-US",
+                     *       "lessons": [
+                     *         {
+                     *           "durationMinutes": 12,
+                     *           "id": "0193b8a4-7a10-7c2a-8d3e-3f1b2c4d5e70",
+                     *           "position": 0,
+                     *           "title": "Installing Bun"
+                     *         },
+                     *         {
+                     *           "durationMinutes": 25,
+                     *           "id": "0193b8a4-7a11-7c2a-8d3e-3f1b2c4d5e71",
+                     *           "position": 1,
+                     *           "title": "Your first server"
+                     *         }
+                     *       ],
+                     *       "level": "beginner",
+                     *       "price": {
+                     *         "amount": 4900,
+                     *         "currency": "EUR"
+                     *       },
+                     *       "publishedAt": "2026-11-03T08:00:00.000Z",
+                     *       "slug": "intro-to-bun",
+                     *       "source": {
+                     *         "kind": "manual"
+                     *       },
+                     *       "status": "published",
+                     *       "summary": "Build and ship TypeScript services on Bun.",
+                     *       "tags": [
+                     *         "bun",
+                     *         "typescript"
+                     *       ],
+                     *       "title": "Intro to Bun",
+                     *       "totalDurationMinutes": 37,
+                     *       "updatedAt": "2026-11-20T16:40:12.000Z",
+                     *       "version": 7
+                     *     }
+                     */
                     "application/json": components["schemas"]["Course"];
                 };
             };
@@ -1116,6 +1361,54 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "archivedAt": null,
+                     *       "createdAt": "2026-11-02T09:15:00.000Z",
+                     *       "description": "# Intro to Bun\n\nFrom `bun init` to a compiled binary.",
+                     *       "enrollmentCount": 128,
+                     *       "id": "0193b8a4-6f1e-7c2a-9d3e-3f1b2c4d5e6f",
+                     *       "instructor": {
+                     *         "id": "inst-42",
+                     *         "name": "Ada Lovelace"
+                     *       },
+                     *       "language": "en-US",
+                     *       "lessons": [
+                     *         {
+                     *           "durationMinutes": 12,
+                     *           "id": "0193b8a4-7a10-7c2a-8d3e-3f1b2c4d5e70",
+                     *           "position": 0,
+                     *           "title": "Installing Bun"
+                     *         },
+                     *         {
+                     *           "durationMinutes": 25,
+                     *           "id": "0193b8a4-7a11-7c2a-8d3e-3f1b2c4d5e71",
+                     *           "position": 1,
+                     *           "title": "Your first server"
+                     *         }
+                     *       ],
+                     *       "level": "beginner",
+                     *       "price": {
+                     *         "amount": 4900,
+                     *         "currency": "EUR"
+                     *       },
+                     *       "publishedAt": "2026-11-03T08:00:00.000Z",
+                     *       "slug": "intro-to-bun",
+                     *       "source": {
+                     *         "kind": "manual"
+                     *       },
+                     *       "status": "published",
+                     *       "summary": "Build and ship TypeScript services on Bun.",
+                     *       "tags": [
+                     *         "bun",
+                     *         "typescript"
+                     *       ],
+                     *       "title": "Intro to Bun",
+                     *       "totalDurationMinutes": 37,
+                     *       "updatedAt": "2026-11-20T16:40:12.000Z",
+                     *       "version": 7
+                     *     }
+                     */
                     "application/json": components["schemas"]["Course"];
                 };
             };
@@ -1244,6 +1537,54 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "archivedAt": null,
+                     *       "createdAt": "2026-11-02T09:15:00.000Z",
+                     *       "description": "# Intro to Bun\n\nFrom `bun init` to a compiled binary.",
+                     *       "enrollmentCount": 128,
+                     *       "id": "0193b8a4-6f1e-7c2a-9d3e-3f1b2c4d5e6f",
+                     *       "instructor": {
+                     *         "id": "inst-42",
+                     *         "name": "Ada Lovelace"
+                     *       },
+                     *       "language": "en-US",
+                     *       "lessons": [
+                     *         {
+                     *           "durationMinutes": 12,
+                     *           "id": "0193b8a4-7a10-7c2a-8d3e-3f1b2c4d5e70",
+                     *           "position": 0,
+                     *           "title": "Installing Bun"
+                     *         },
+                     *         {
+                     *           "durationMinutes": 25,
+                     *           "id": "0193b8a4-7a11-7c2a-8d3e-3f1b2c4d5e71",
+                     *           "position": 1,
+                     *           "title": "Your first server"
+                     *         }
+                     *       ],
+                     *       "level": "beginner",
+                     *       "price": {
+                     *         "amount": 4900,
+                     *         "currency": "EUR"
+                     *       },
+                     *       "publishedAt": "2026-11-03T08:00:00.000Z",
+                     *       "slug": "intro-to-bun",
+                     *       "source": {
+                     *         "kind": "manual"
+                     *       },
+                     *       "status": "published",
+                     *       "summary": "Build and ship TypeScript services on Bun.",
+                     *       "tags": [
+                     *         "bun",
+                     *         "typescript"
+                     *       ],
+                     *       "title": "Intro to Bun",
+                     *       "totalDurationMinutes": 37,
+                     *       "updatedAt": "2026-11-20T16:40:12.000Z",
+                     *       "version": 7
+                     *     }
+                     */
                     "application/json": components["schemas"]["Course"];
                 };
             };
@@ -1434,6 +1775,54 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "archivedAt": null,
+                     *       "createdAt": "2026-11-02T09:15:00.000Z",
+                     *       "description": "# Intro to Bun\n\nFrom `bun init` to a compiled binary.",
+                     *       "enrollmentCount": 128,
+                     *       "id": "0193b8a4-6f1e-7c2a-9d3e-3f1b2c4d5e6f",
+                     *       "instructor": {
+                     *         "id": "inst-42",
+                     *         "name": "Ada Lovelace"
+                     *       },
+                     *       "language": "en-US",
+                     *       "lessons": [
+                     *         {
+                     *           "durationMinutes": 12,
+                     *           "id": "0193b8a4-7a10-7c2a-8d3e-3f1b2c4d5e70",
+                     *           "position": 0,
+                     *           "title": "Installing Bun"
+                     *         },
+                     *         {
+                     *           "durationMinutes": 25,
+                     *           "id": "0193b8a4-7a11-7c2a-8d3e-3f1b2c4d5e71",
+                     *           "position": 1,
+                     *           "title": "Your first server"
+                     *         }
+                     *       ],
+                     *       "level": "beginner",
+                     *       "price": {
+                     *         "amount": 4900,
+                     *         "currency": "EUR"
+                     *       },
+                     *       "publishedAt": "2026-11-03T08:00:00.000Z",
+                     *       "slug": "intro-to-bun",
+                     *       "source": {
+                     *         "kind": "manual"
+                     *       },
+                     *       "status": "published",
+                     *       "summary": "Build and ship TypeScript services on Bun.",
+                     *       "tags": [
+                     *         "bun",
+                     *         "typescript"
+                     *       ],
+                     *       "title": "Intro to Bun",
+                     *       "totalDurationMinutes": 37,
+                     *       "updatedAt": "2026-11-20T16:40:12.000Z",
+                     *       "version": 7
+                     *     }
+                     */
                     "application/json": components["schemas"]["Course"];
                 };
             };
@@ -1621,6 +2010,54 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "archivedAt": null,
+                     *       "createdAt": "2026-11-02T09:15:00.000Z",
+                     *       "description": "# Intro to Bun\n\nFrom `bun init` to a compiled binary.",
+                     *       "enrollmentCount": 128,
+                     *       "id": "0193b8a4-6f1e-7c2a-9d3e-3f1b2c4d5e6f",
+                     *       "instructor": {
+                     *         "id": "inst-42",
+                     *         "name": "Ada Lovelace"
+                     *       },
+                     *       "language": "en-US",
+                     *       "lessons": [
+                     *         {
+                     *           "durationMinutes": 12,
+                     *           "id": "0193b8a4-7a10-7c2a-8d3e-3f1b2c4d5e70",
+                     *           "position": 0,
+                     *           "title": "Installing Bun"
+                     *         },
+                     *         {
+                     *           "durationMinutes": 25,
+                     *           "id": "0193b8a4-7a11-7c2a-8d3e-3f1b2c4d5e71",
+                     *           "position": 1,
+                     *           "title": "Your first server"
+                     *         }
+                     *       ],
+                     *       "level": "beginner",
+                     *       "price": {
+                     *         "amount": 4900,
+                     *         "currency": "EUR"
+                     *       },
+                     *       "publishedAt": "2026-11-03T08:00:00.000Z",
+                     *       "slug": "intro-to-bun",
+                     *       "source": {
+                     *         "kind": "manual"
+                     *       },
+                     *       "status": "published",
+                     *       "summary": "Build and ship TypeScript services on Bun.",
+                     *       "tags": [
+                     *         "bun",
+                     *         "typescript"
+                     *       ],
+                     *       "title": "Intro to Bun",
+                     *       "totalDurationMinutes": 37,
+                     *       "updatedAt": "2026-11-20T16:40:12.000Z",
+                     *       "version": 7
+                     *     }
+                     */
                     "application/json": components["schemas"]["Course"];
                 };
             };
@@ -1749,6 +2186,54 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "archivedAt": null,
+                     *       "createdAt": "2026-11-02T09:15:00.000Z",
+                     *       "description": "# Intro to Bun\n\nFrom `bun init` to a compiled binary.",
+                     *       "enrollmentCount": 128,
+                     *       "id": "0193b8a4-6f1e-7c2a-9d3e-3f1b2c4d5e6f",
+                     *       "instructor": {
+                     *         "id": "inst-42",
+                     *         "name": "Ada Lovelace"
+                     *       },
+                     *       "language": "en-US",
+                     *       "lessons": [
+                     *         {
+                     *           "durationMinutes": 12,
+                     *           "id": "0193b8a4-7a10-7c2a-8d3e-3f1b2c4d5e70",
+                     *           "position": 0,
+                     *           "title": "Installing Bun"
+                     *         },
+                     *         {
+                     *           "durationMinutes": 25,
+                     *           "id": "0193b8a4-7a11-7c2a-8d3e-3f1b2c4d5e71",
+                     *           "position": 1,
+                     *           "title": "Your first server"
+                     *         }
+                     *       ],
+                     *       "level": "beginner",
+                     *       "price": {
+                     *         "amount": 4900,
+                     *         "currency": "EUR"
+                     *       },
+                     *       "publishedAt": "2026-11-03T08:00:00.000Z",
+                     *       "slug": "intro-to-bun",
+                     *       "source": {
+                     *         "kind": "manual"
+                     *       },
+                     *       "status": "published",
+                     *       "summary": "Build and ship TypeScript services on Bun.",
+                     *       "tags": [
+                     *         "bun",
+                     *         "typescript"
+                     *       ],
+                     *       "title": "Intro to Bun",
+                     *       "totalDurationMinutes": 37,
+                     *       "updatedAt": "2026-11-20T16:40:12.000Z",
+                     *       "version": 7
+                     *     }
+                     */
                     "application/json": components["schemas"]["Course"];
                 };
             };
@@ -1935,6 +2420,54 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "archivedAt": null,
+                     *       "createdAt": "2026-11-02T09:15:00.000Z",
+                     *       "description": "# Intro to Bun\n\nFrom `bun init` to a compiled binary.",
+                     *       "enrollmentCount": 128,
+                     *       "id": "0193b8a4-6f1e-7c2a-9d3e-3f1b2c4d5e6f",
+                     *       "instructor": {
+                     *         "id": "inst-42",
+                     *         "name": "Ada Lovelace"
+                     *       },
+                     *       "language": "en-US",
+                     *       "lessons": [
+                     *         {
+                     *           "durationMinutes": 12,
+                     *           "id": "0193b8a4-7a10-7c2a-8d3e-3f1b2c4d5e70",
+                     *           "position": 0,
+                     *           "title": "Installing Bun"
+                     *         },
+                     *         {
+                     *           "durationMinutes": 25,
+                     *           "id": "0193b8a4-7a11-7c2a-8d3e-3f1b2c4d5e71",
+                     *           "position": 1,
+                     *           "title": "Your first server"
+                     *         }
+                     *       ],
+                     *       "level": "beginner",
+                     *       "price": {
+                     *         "amount": 4900,
+                     *         "currency": "EUR"
+                     *       },
+                     *       "publishedAt": "2026-11-03T08:00:00.000Z",
+                     *       "slug": "intro-to-bun",
+                     *       "source": {
+                     *         "kind": "manual"
+                     *       },
+                     *       "status": "published",
+                     *       "summary": "Build and ship TypeScript services on Bun.",
+                     *       "tags": [
+                     *         "bun",
+                     *         "typescript"
+                     *       ],
+                     *       "title": "Intro to Bun",
+                     *       "totalDurationMinutes": 37,
+                     *       "updatedAt": "2026-11-20T16:40:12.000Z",
+                     *       "version": 7
+                     *     }
+                     */
                     "application/json": components["schemas"]["Course"];
                 };
             };
@@ -2083,6 +2616,54 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "archivedAt": null,
+                     *       "createdAt": "2026-11-02T09:15:00.000Z",
+                     *       "description": "# Intro to Bun\n\nFrom `bun init` to a compiled binary.",
+                     *       "enrollmentCount": 128,
+                     *       "id": "0193b8a4-6f1e-7c2a-9d3e-3f1b2c4d5e6f",
+                     *       "instructor": {
+                     *         "id": "inst-42",
+                     *         "name": "Ada Lovelace"
+                     *       },
+                     *       "language": "en-US",
+                     *       "lessons": [
+                     *         {
+                     *           "durationMinutes": 12,
+                     *           "id": "0193b8a4-7a10-7c2a-8d3e-3f1b2c4d5e70",
+                     *           "position": 0,
+                     *           "title": "Installing Bun"
+                     *         },
+                     *         {
+                     *           "durationMinutes": 25,
+                     *           "id": "0193b8a4-7a11-7c2a-8d3e-3f1b2c4d5e71",
+                     *           "position": 1,
+                     *           "title": "Your first server"
+                     *         }
+                     *       ],
+                     *       "level": "beginner",
+                     *       "price": {
+                     *         "amount": 4900,
+                     *         "currency": "EUR"
+                     *       },
+                     *       "publishedAt": "2026-11-03T08:00:00.000Z",
+                     *       "slug": "intro-to-bun",
+                     *       "source": {
+                     *         "kind": "manual"
+                     *       },
+                     *       "status": "published",
+                     *       "summary": "Build and ship TypeScript services on Bun.",
+                     *       "tags": [
+                     *         "bun",
+                     *         "typescript"
+                     *       ],
+                     *       "title": "Intro to Bun",
+                     *       "totalDurationMinutes": 37,
+                     *       "updatedAt": "2026-11-20T16:40:12.000Z",
+                     *       "version": 7
+                     *     }
+                     */
                     "application/json": components["schemas"]["Course"];
                 };
             };

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { validate } from "@readme/openapi-parser";
+import { contractErrors } from "../support/contract.ts";
 import { GO_CLIENT, GO_DIR, SPEC, TS_SCHEMA, currentSpec, goClient, tsSchema } from "../../scripts/gen-clients.ts";
 
 const STALE = "is stale: run `bun run gen` and commit the result";
@@ -60,4 +61,23 @@ describe("OpenAPI contract", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 300_000);
+});
+
+describe("OpenAPI examples", () => {
+  it("every example in the document is valid against its own schema", async () => {
+    const spec = JSON.parse(readFileSync(SPEC, "utf8"));
+    let checked = 0;
+    for (const item of Object.values(spec.paths as Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: { $ref: string }; example?: unknown }> }> }>>)) {
+      for (const op of Object.values(item)) {
+        for (const res of Object.values(op.responses)) {
+          for (const media of Object.values(res.content ?? {})) {
+            if (media.example === undefined) continue;
+            expect(contractErrors(media.schema.$ref, media.example)).toEqual([]);
+            checked++;
+          }
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(50);
+  });
 });

@@ -5,6 +5,7 @@ import { MongoClient } from "mongodb";
 import createClient from "openapi-fetch";
 import type { components, paths } from "../client/schema.ts";
 import { serviceEnv, startService, type RunningService } from "../support/service.ts";
+import { contractErrors } from "../support/contract.ts";
 import { stack, uniqueName } from "../support/stack.ts";
 
 type Course = components["schemas"]["Course"];
@@ -55,6 +56,7 @@ describe("creating and reading", () => {
     expect(response.headers.get("etag")).toBe('"1"');
     expect(data).toMatchObject({ title: "Intro to Bun", slug: "intro-to-bun", language: "en-US", tags: ["bun", "ts"], status: "draft", version: 1, lessons: [], totalDurationMinutes: 0, enrollmentCount: 0, source: { kind: "manual" }, publishedAt: null });
     expect(data!.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/);
+    expect(contractErrors("#/components/schemas/Course", data)).toEqual([]);
   });
 
   it("gets by id and by slug, and answers 304 to a fresh If-None-Match", async () => {
@@ -265,6 +267,7 @@ describe("listing", () => {
       made.push(await create({ title: `Listing ${String.fromCharCode(69 - i)} ${tag}`, tags: [tag], level, instructor: { id: i % 2 ? "inst-odd" : "inst-even", name: i === 1 ? "Grace Hopper" : "Alan Turing" } }));
     }
     const all = await api.GET("/v1/courses", { params: { query: { tag, sort: "title" } } });
+    expect(contractErrors("#/components/schemas/CourseList", all.data)).toEqual([]);
     expect(all.data!.items.map((c) => c.title)).toEqual(made.map((c) => c.title).sort());
     expect(all.data!.nextCursor).toBeNull();
     const beginners = await api.GET("/v1/courses", { params: { query: { tag, level: "beginner" } } });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { join } from "node:path";
 import type { Kafka } from "kafkajs";
 import { MongoClient } from "mongodb";
+import { contractErrors } from "../support/contract.ts";
 import { produce, readTopic, testKafka, waitForTopic, type Received } from "../support/kafka.ts";
 import { serviceEnv, startService, type RunningService } from "../support/service.ts";
 import { eventually, stack, uniqueName, type StackEndpoints } from "../support/stack.ts";
@@ -83,6 +84,8 @@ describe("course events", () => {
       }
       expect(new Set(events.map((e) => e.id)).size).toBe(4);
       expect((events[2]!.data.course as { status: string }).status).toBe("published");
+      // The course inside an event has the API's Course shape (docs/asyncapi.yaml says so).
+      for (const e of events) expect(contractErrors("#/components/schemas/Course", e.data.course)).toEqual([]);
       expect(events.map((e) => e.data.courseVersion)).toEqual([1, 2, 3, 4]);
       // One key, so one partition: the order is Kafka's order too.
       const mine = msgs.filter((m) => m.key === created.id);

@@ -40,6 +40,37 @@ function problemExample(status: number) {
   };
 }
 
+const COURSE_EXAMPLE = {
+  id: "0193b8a4-6f1e-7c2a-9d3e-3f1b2c4d5e6f",
+  slug: "intro-to-bun",
+  title: "Intro to Bun",
+  summary: "Build and ship TypeScript services on Bun.",
+  description: "# Intro to Bun\n\nFrom `bun init` to a compiled binary.",
+  language: "en-US",
+  level: "beginner",
+  tags: ["bun", "typescript"],
+  instructor: { id: "inst-42", name: "Ada Lovelace" },
+  price: { amount: 4900, currency: "EUR" },
+  status: "published",
+  lessons: [
+    { id: "0193b8a4-7a10-7c2a-8d3e-3f1b2c4d5e70", title: "Installing Bun", durationMinutes: 12, position: 0 },
+    { id: "0193b8a4-7a11-7c2a-8d3e-3f1b2c4d5e71", title: "Your first server", durationMinutes: 25, position: 1 },
+  ],
+  totalDurationMinutes: 37,
+  enrollmentCount: 128,
+  source: { kind: "manual" },
+  createdAt: "2026-11-02T09:15:00.000Z",
+  updatedAt: "2026-11-20T16:40:12.000Z",
+  publishedAt: "2026-11-03T08:00:00.000Z",
+  archivedAt: null,
+  version: 7,
+};
+
+const SUCCESS_EXAMPLES: Record<string, unknown> = {
+  Course: COURSE_EXAMPLE,
+  CourseList: { items: [COURSE_EXAMPLE], nextCursor: "eyJzIjoiLWNyZWF0ZWRBdCIsInYiOiIyMDI2LTExLTAyVDA5OjE1OjAwLjAwMFoiLCJpZCI6IjAxOTNiOGE0In0" },
+};
+
 const ETAG_HEADER = { ETag: { description: "The course's version, quoted; send it back in If-Match", schema: { type: "string" }, example: '"3"' } };
 const LOCATION_HEADER = { Location: { description: "Path of the created resource", schema: { type: "string" } } };
 
@@ -70,7 +101,7 @@ export function operation(operationId: string, summary: string, spec: SuccessSpe
     responses[status] = {
       description: status === 201 ? "Created" : "OK",
       headers: { ...(model === "Course" ? ETAG_HEADER : {}), ...(status === 201 && opts.location ? LOCATION_HEADER : {}), ...(opts.idempotent ? { "Idempotent-Replayed": { description: "true when this is the stored response of an earlier request with the same Idempotency-Key", schema: { type: "string" } } } : {}) },
-      content: { "application/json": { schema: ref(model) } },
+      content: { "application/json": { schema: ref(model), example: SUCCESS_EXAMPLES[model] } },
     };
   }
   if (spec[204] === null) responses[204] = { description: "Deleted" };

@@ -1,0 +1,96 @@
+// The idempotency store and the enrollment ledger against the real store.
+import { afterAll, beforeAll, describe, expect, it } from "bun:test";
+import { type Db, MongoClient } from "mongodb";
+import { MongoCourseRepository } from "../../src/adapters/mongo/course-repository.ts";
+import { MongoEnrollmentLedger } from "../../src/adapters/mongo/enrollment-ledger.ts";
+import { MongoIdempotencyStore } from "../../src/adapters/mongo/idempotency-store.ts";
+import { migrate } from "../../src/adapters/mongo/migrate.ts";
+import { MIGRATIONS } from "../../src/adapters/mongo/migrations.ts";
+import { Course } from "../../src/domain/course/course.ts";
+import { AppError } from "../../lib/xerrors/index.ts";
+import { stack, uniqueName } from "../support/stack.ts";
+
+let client: MongoClient;
+let db: Db;
+beforeAll(async () => {
+  client = new MongoClient((await stack()).mongoUrl);
+  db = client.db(uniqueName("it_stores").replaceAll("-", "_"));
+  await migrate(db, MIGRATIONS);
+});
+afterAll(async () => {
+  await db.dropDatabase().catch(() => {});
+  await client.close();
+});
+
+const response = { status: 201, headers: { location: "/v1/courses/x" }, body: '{"id":"x"}' };
+
+describe("MongoIdempotencyStore", () => {
+  it("claims a new key once, replays it after completion, and tells a different body apart", async () => {
+    const store = new MongoIdempotencyStore(db);
+    expect(await store.claim("k1", "fp-a")).toEqual({ state: "new" });
+    expect(await store.claim("k1", "fp-a")).toEqual({ state: "in_progress" });
+    await store.complete("k1", response);
+    expect(await store.claim("k1", "fp-a")).toEqual({ state: "replay", response });
+    expect(await store.claim("k1", "fp-b")).toEqual({ state: "mismatch" });
+  });
+
+  it("forgets a released key, takes over a stale claim, and expires old keys", async () => {
+    const store = new MongoIdempotencyStore(db, { ttlMs: 50, staleAfterMs: 30 });
+    expect(await store.claim("k2", "fp")).toEqual({ state: "new" });
+    await store.release("k2");
+    expect(await store.claim("k2", "fp-other")).toEqual({ state: "new" });
+    await Bun.sleep(60);
+    // The crashed claim (never completed) is stale, and expired: a new request may run.
+    expect(await store.claim("k2", "fp-third")).toEqual({ state: "new" });
+    await store.complete("k2", response);
+    await Bun.sleep(60);
+    expect(await store.expire(new Date())).toBeGreaterThanOrEqual(1);
+    expect(await db.collection("idempotency_keys").countDocuments({ _id: "k2" as never })).toBe(0);
+  });
+});
+
+describe("MongoEnrollmentLedger", () => {
+  async function course(): Promise<string> {
+    let n = 0;
+    const c = Course.create({ title: `Ledger ${uniqueName("c")}`, language: "en", level: "beginner", instructor: { id: "i", name: "n" } }, { next: () => `${Bun.randomUUIDv7()}-${n++}` }, { now: () => new Date() });
+    await new MongoCourseRepository(db).insert(c);
+    return c.id;
+  }
+  const count = async (id: string) => (await db.collection<{ _id: string; enrollmentCount: number }>("courses").findOne({ _id: id }))!.enrollmentCount;
+
+  it("applies each event once, never goes below zero, and refuses unknown courses", async () => {
+    const ledger = new MongoEnrollmentLedger(db);
+    const id = await course();
+    expect(await ledger.apply("src#1", id, 1)).toBe("applied");
+    expect(await ledger.apply("src#1", id, 1)).toBe("duplicate");
+    expect(await ledger.apply("src#2", id, -1)).toBe("applied");
+    expect(await ledger.apply("src#3", id, -1)).toBe("clamped");
+    expect(await count(id)).toBe(0);
+    const err = await ledger.apply("src#4", "no-such-course", 1).catch((e) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect((err as AppError).kind).toBe("not_found");
+    // Not recorded: the same event can succeed once the course exists.
+    expect(await db.collection("processed_events").countDocuments({ _id: "src#4" as never })).toBe(0);
+  });
+
+  it("finishes an event a crash left half-applied without counting it twice", async () => {
+    const ledger = new MongoEnrollmentLedger(db);
+    const id = await course();
+    // State after steps 1 and 2 of a crashed apply: record pending, count incremented, key on the course.
+    await db.collection<{ _id: string }>("processed_events").insertOne({ _id: "crash#1", courseId: id, delta: 1, state: "pending", receivedAt: new Date() } as never);
+    await db.collection<{ _id: string }>("courses").updateOne({ _id: id }, { $inc: { enrollmentCount: 1 }, $push: { pendingEnrollmentEvents: "crash#1" } } as never);
+    expect(await ledger.apply("crash#1", id, 1)).toBe("applied");
+    expect(await count(id)).toBe(1);
+    const doc = await db.collection<{ _id: string; pendingEnrollmentEvents: string[] }>("courses").findOne({ _id: id });
+    expect(doc!.pendingEnrollmentEvents).toEqual([]);
+    expect(await ledger.apply("crash#1", id, 1)).toBe("duplicate");
+  });
+
+  it("expires processed records after the retention", async () => {
+    const ledger = new MongoEnrollmentLedger(db);
+    const id = await course();
+    await ledger.apply("old#1", id, 1);
+    expect(await ledger.expire(new Date(Date.now() + 1000))).toBeGreaterThanOrEqual(1);
+    expect(await db.collection("processed_events").countDocuments({ _id: "old#1" as never })).toBe(0);
+  });
+});
