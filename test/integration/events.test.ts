@@ -85,7 +85,9 @@ describe("course events", () => {
       expect(new Set(events.map((e) => e.id)).size).toBe(4);
       expect((events[2]!.data.course as { status: string }).status).toBe("published");
       // The course inside an event has the API's Course shape (docs/asyncapi.yaml says so).
-      for (const e of events) expect(contractErrors("#/components/schemas/Course", e.data.course)).toEqual([]);
+      const withCourse = events.filter((e) => e.data.course !== undefined);
+      expect(withCourse.map((e) => e.type)).toEqual(["courses.course.created.v1", "courses.course.published.v1", "courses.course.archived.v1"]);
+      for (const e of withCourse) expect(contractErrors("#/components/schemas/Course", e.data.course)).toEqual([]);
       expect(events.map((e) => e.data.courseVersion)).toEqual([1, 2, 3, 4]);
       // One key, so one partition: the order is Kafka's order too.
       const mine = msgs.filter((m) => m.key === created.id);
@@ -206,6 +208,42 @@ describe("enrollment events", () => {
       expect(metrics).toMatch(/enrollment_events_total\{outcome="duplicate"[^}]*\} 1/);
       expect(metrics).toMatch(/enrollment_events_total\{outcome="clamped"[^}]*\} 1/);
       expect(metrics).toMatch(/enrollment_events_total\{outcome="dead_lettered"[^}]*\} 3/);
+    } finally {
+      await svc.stop();
+    }
+  }, 120_000);
+
+  it("pauses and retries with backoff while the store is down, and loses nothing", async () => {
+    if (s.origin !== "environment") throw new Error("this test stops and starts the native FerretDB of `bun run stack`; run it through `bun run test`");
+    const n = names();
+    const svc = await startService({ ...n.env, COURSES_ENROLLMENTS_RETRY_BACKOFF_INITIAL: "200ms", COURSES_ENROLLMENTS_RETRY_BACKOFF_MAX: "2s", COURSES_MONGO_SERVER_SELECTION_TIMEOUT: "300ms" });
+    const stackCli = (cmd: string) => Bun.spawn(["bun", join(import.meta.dir, "../../ops/stack/cli.ts"), cmd, "ferretdb"], { stdout: "pipe", stderr: "pipe" }).exited;
+    const retries = async () => Number((await (await fetch(`${svc.url}/metrics`)).text()).match(/^enrollment_events_total\{outcome="retry"[^}]*\} (\d+)/m)?.[1] ?? 0);
+    const total = 10;
+    try {
+      const c = await json<CourseBody>(await post(svc, "/v1/courses", newCourse(`Store outage ${n.eventsTopic}`)));
+      await waitForTopic(kafka, n.enrollTopic, 30_000);
+      expect(await stackCli("down")).toBe(0);
+      let during: number;
+      try {
+        await produce(kafka, n.enrollTopic, Array.from({ length: total }, () => enrollment("enrollment.created", c.id)));
+        await eventually("a failed attempt", async () => ((await retries()) > 0 ? true : undefined), 30_000);
+        const before = await retries();
+        await Bun.sleep(6000);
+        during = (await retries()) - before;
+      } finally {
+        expect(await stackCli("up")).toBe(0);
+      }
+      // Each attempt waits 0.3 s for the store, then backs off 0.2 s, 0.4 s … 2 s: a handful in 6 s, not a spin.
+      expect(during).toBeGreaterThanOrEqual(1);
+      expect(during).toBeLessThanOrEqual(8);
+      const done = await eventually(`count reaches ${total}`, async () => {
+        const res = await fetch(`${svc.url}/v1/courses/${c.id}`);
+        if (!res.ok) return undefined;
+        const body = (await res.json()) as CourseBody;
+        return body.enrollmentCount >= total ? body : undefined;
+      }, 60_000);
+      expect(done.enrollmentCount).toBe(total);
     } finally {
       await svc.stop();
     }
