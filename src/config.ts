@@ -71,6 +71,7 @@ export const ConfigSchema = t.Object({
   }),
   readiness: t.Object({
     checkTimeout: Duration({ default: "2s", description: "how long one dependency check may take" }),
+    requireKafka: t.Boolean({ default: true, description: "false: stay ready while Kafka is down (the outbox holds events until it returns)" }),
   }),
   shutdown: t.Object({
     deadline: Duration({ default: "25s", description: "hard limit for graceful shutdown" }),

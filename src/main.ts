@@ -103,6 +103,7 @@ async function serve(cfg: Config): Promise<void> {
       { topic: e.topic, dlqTopic: e.dlqTopic, groupId: e.groupId, partitionsConsumedConcurrently: e.partitionsConsumedConcurrently, retryBackoffInitialMs: e.retryBackoffInitial, retryBackoffMaxMs: e.retryBackoffMax, maxAttemptsOnBug: e.maxAttemptsOnBug },
       (event) => applyEnrollmentEvent(ledger, event),
       (outcome) => metrics.enrollmentEvents.inc({ outcome }),
+      tracing.tracer,
     );
     const worker = shutdown.worker("enrollment-consumer");
     void retryUntilDone("start enrollment consumer", worker.signal, () => consumer.run(worker));
@@ -113,7 +114,7 @@ async function serve(cfg: Config): Promise<void> {
   const idempotency = new MongoIdempotencyStore(db, { ttlMs: cfg.api.idempotencyKeyTtl, staleAfterMs: 60_000 });
   void runPeriodically("expire-idempotency-keys", cfg.api.housekeepingInterval, () => idempotency.expire(clock.now()), shutdown.worker("housekeeping"));
 
-  const checks = [mongoCheck(mongo, cfg.mongo.database, () => migrated), kafkaCheck(kafkaAdmin)];
+  const checks = [mongoCheck(mongo, cfg.mongo.database, () => migrated), ...(cfg.readiness.requireKafka ? [kafkaCheck(kafkaAdmin)] : [])];
   const app = createHttpApp({
     metrics,
     readiness: () => checkReadiness(checks, cfg.readiness.checkTimeout),

@@ -7,7 +7,7 @@ import { MongoClient } from "mongodb";
 import { contractErrors } from "../support/contract.ts";
 import { produce, readTopic, testKafka, waitForTopic, type Received } from "../support/kafka.ts";
 import { serviceEnv, startService, type RunningService } from "../support/service.ts";
-import { eventually, stack, uniqueName, type StackEndpoints } from "../support/stack.ts";
+import { eventually, required, stack, uniqueName, type StackEndpoints } from "../support/stack.ts";
 
 let s: StackEndpoints;
 let kafka: Kafka;
@@ -208,6 +208,18 @@ describe("enrollment events", () => {
       expect(metrics).toMatch(/enrollment_events_total\{outcome="duplicate"[^}]*\} 1/);
       expect(metrics).toMatch(/enrollment_events_total\{outcome="clamped"[^}]*\} 1/);
       expect(metrics).toMatch(/enrollment_events_total\{outcome="dead_lettered"[^}]*\} 3/);
+
+      // The consumer continues the producer's trace: its span joins the trace in the traceparent header.
+      const jaeger = required(s, "jaegerQueryUrl");
+      const traceId = crypto.randomUUID().replaceAll("-", "");
+      await produce(kafka, n.enrollTopic, [{ ...enrollment("enrollment.created", c.id), headers: { traceparent: `00-${traceId}-b7ad6b7169203331-01` } }]);
+      const spans = await eventually(`consumer span in trace ${traceId}`, async () => {
+        const r = await fetch(`${jaeger}/api/traces/${traceId}`);
+        if (!r.ok) return undefined;
+        const body = (await r.json()) as { data: { spans: { operationName: string; references: { spanID: string }[] }[] }[] };
+        return body.data[0]?.spans.find((x) => x.operationName === `${n.enrollTopic} process`) ? body.data[0].spans : undefined;
+      });
+      expect(spans.find((x) => x.operationName === `${n.enrollTopic} process`)!.references[0]?.spanID).toBe("b7ad6b7169203331");
     } finally {
       await svc.stop();
     }

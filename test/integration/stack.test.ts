@@ -176,3 +176,16 @@ describe("readiness names the failing dependency", () => {
     }
   });
 });
+
+describe("readiness without Kafka as a requirement", () => {
+  it("stays ready with the broker unreachable when COURSES_READINESS_REQUIRE_KAFKA=false", async () => {
+    const svc = await startService(serviceEnv(s, { COURSES_KAFKA_BROKERS: "127.0.0.1:1", COURSES_KAFKA_CONNECTION_TIMEOUT: "300ms", COURSES_READINESS_REQUIRE_KAFKA: "false", COURSES_TELEMETRY_TRACING_ENABLED: "false" }));
+    try {
+      const res = await fetch(`${svc.url}/readyz`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ status: "ready", checks: { mongo: "ok" } });
+    } finally {
+      await svc.stop();
+    }
+  });
+});

@@ -59,7 +59,7 @@ export async function waitForTopic(kafka: Kafka, topic: string, timeoutMs: numbe
   }
 }
 
-export async function produce(kafka: Kafka, topic: string, messages: { key?: string; value: string }[]): Promise<void> {
+export async function produce(kafka: Kafka, topic: string, messages: { key?: string; value: string; headers?: Record<string, string> }[]): Promise<void> {
   const producer = kafka.producer();
   await producer.connect();
   try {

@@ -6,6 +6,7 @@
 // - Offsets are committed only after success or dead-lettering, message by message.
 import { Type as T } from "@sinclair/typebox";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Tracer } from "@opentelemetry/api";
 import type { Consumer, Kafka, KafkaMessage, Producer } from "kafkajs";
 import { describe as describeError, kindOf } from "../../../lib/xerrors/index.ts";
 import { log, withLogFields } from "../../../lib/xlog/index.ts";
@@ -69,6 +70,7 @@ export class EnrollmentConsumer {
     private readonly opts: EnrollmentConsumerOptions,
     private readonly apply: (e: EnrollmentEvent) => Promise<ApplyOutcome>,
     private readonly observe: (outcome: MessageOutcome) => void = () => {},
+    private readonly tracer: Tracer = trace.getTracer("courses"),
   ) {
     // autoCommitThreshold 1: commitOffsetsIfNecessary commits after every resolved message.
     this.consumer = kafka.consumer({ groupId: opts.groupId, allowAutoTopicCreation: false, retry: { retries: 10 } });
@@ -99,7 +101,7 @@ export class EnrollmentConsumer {
         for (const message of batch.messages) {
           if (!isRunning() || isStale()) return;
           const where = { topic: batch.topic, partition: batch.partition, offset: message.offset };
-          const outcome = await withLogFields(where, () => this.handle(batch.topic, batch.partition, message));
+          const outcome = await this.traced(batch.topic, batch.partition, message, () => withLogFields(where, () => this.handle(batch.topic, batch.partition, message)));
           this.observe(outcome);
           if (outcome === "retry") {
             const key = `${batch.topic}:${batch.partition}`;
@@ -117,6 +119,27 @@ export class EnrollmentConsumer {
           await heartbeat();
         }
       },
+    });
+  }
+
+  /** A CONSUMER span per message, continuing the producer's trace from its traceparent header. */
+  private traced(topic: string, partition: number, message: KafkaMessage, fn: () => Promise<MessageOutcome>): Promise<MessageOutcome> {
+    const carrier = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
+    const parent = propagation.extract(ROOT_CONTEXT, carrier);
+    const span = this.tracer.startSpan(
+      `${topic} process`,
+      { kind: SpanKind.CONSUMER, attributes: { "messaging.system": "kafka", "messaging.operation.type": "process", "messaging.destination.name": topic, "messaging.destination.partition.id": String(partition), "messaging.kafka.offset": Number(message.offset), "messaging.consumer.group.name": this.opts.groupId } },
+      parent,
+    );
+    return context.with(trace.setSpan(parent, span), async () => {
+      try {
+        const outcome = await fn();
+        span.setAttribute("enrollment.outcome", outcome);
+        if (outcome === "retry" || outcome === "dead_lettered") span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
+        return outcome;
+      } finally {
+        span.end();
+      }
     });
   }
 
