@@ -9,7 +9,7 @@
 import pkg from "../package.json" with { type: "json" };
 import { ConfigError, describeEnv, formatEnvTable, redact } from "../lib/xconfig/index.ts";
 import { describe as describeError } from "../lib/xerrors/index.ts";
-import { configureShutdown, type Worker } from "../lib/xshutdown/index.ts";
+import { configureShutdown, sleepUnlessAborted, type Worker } from "../lib/xshutdown/index.ts";
 import { createLogger, log, setRootLogger, type Logger } from "../lib/xlog/index.ts";
 import type { Db } from "mongodb";
 import { createHttpApp } from "./adapters/http/app.ts";
@@ -140,7 +140,7 @@ async function retryUntilDone(what: string, signal: AbortSignal, step: () => Pro
     } catch (e) {
       const waitMs = Math.min(30_000, 500 * 2 ** attempt);
       log().warn({ error: describeError(e), attempt, retryInMs: waitMs }, `${what} failed; retrying`);
-      await Promise.race([Bun.sleep(waitMs), new Promise((r) => signal.addEventListener("abort", r, { once: true }))]);
+      await sleepUnlessAborted(waitMs, signal);
     }
   }
 }
@@ -160,7 +160,7 @@ async function applyMigrationsWithRetry(db: Db, worker: Worker): Promise<void> {
         }
         const waitMs = Math.min(30_000, 500 * 2 ** attempt);
         log().warn({ error: describeError(e), attempt, retryInMs: waitMs }, "migrations failed; retrying");
-        await Promise.race([Bun.sleep(waitMs), new Promise((r) => worker.signal.addEventListener("abort", r, { once: true }))]);
+        await sleepUnlessAborted(waitMs, worker.signal);
       }
     }
   } finally {

@@ -221,6 +221,23 @@ export class ShutdownCoordinator {
   }
 }
 
+/**
+ * Waits `ms`, or less if `signal` aborts — and not at all when it already has. Loops use it
+ * between iterations so that a stop request is never missed while they were busy.
+ */
+export function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
 let processCoordinator: ShutdownCoordinator | undefined;
 
 /** The process's coordinator, created on first use; configure it once with configureShutdown(). */

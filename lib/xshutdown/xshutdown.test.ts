@@ -132,3 +132,18 @@ describe("ShutdownCoordinator", () => {
     expect(c.isShuttingDown).toBe(true);
   });
 });
+
+describe("sleepUnlessAborted", () => {
+  it("returns at once when the signal has already aborted, and early when it aborts", async () => {
+    const { sleepUnlessAborted } = await import("./index.ts");
+    const aborted = AbortSignal.abort();
+    let t0 = Date.now();
+    await sleepUnlessAborted(10_000, aborted);
+    expect(Date.now() - t0).toBeLessThan(100);
+    const c = new AbortController();
+    setTimeout(() => c.abort(), 30);
+    t0 = Date.now();
+    await sleepUnlessAborted(10_000, c.signal);
+    expect(Date.now() - t0).toBeLessThan(1000);
+  });
+});

@@ -2,7 +2,7 @@
 // At-least-once: a crash between publish and mark re-publishes, never loses.
 import { describe as describeError } from "../../lib/xerrors/index.ts";
 import { log, withLogFields } from "../../lib/xlog/index.ts";
-import type { Worker } from "../../lib/xshutdown/index.ts";
+import { sleepUnlessAborted, type Worker } from "../../lib/xshutdown/index.ts";
 import type { EventPublisher, OutboxStore } from "./outbox.ts";
 
 export interface RelayOptions {
@@ -67,16 +67,9 @@ export class OutboxRelay {
           .backlog(new Date())
           .then((b) => this.observer.backlog(b.events, b.oldestAgeMs))
           .catch(() => {});
-        await sleep(wait, worker.signal);
+        await sleepUnlessAborted(wait, worker.signal);
       }
       worker.drained();
     });
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => (clearTimeout(t), resolve()), { once: true });
-  });
 }

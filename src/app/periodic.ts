@@ -1,7 +1,7 @@
 // A job that runs every `intervalMs` until its worker is told to stop (housekeeping, relays).
 import { describe as describeError } from "../../lib/xerrors/index.ts";
 import { log, withLogFields } from "../../lib/xlog/index.ts";
-import type { Worker } from "../../lib/xshutdown/index.ts";
+import { sleepUnlessAborted, type Worker } from "../../lib/xshutdown/index.ts";
 
 export function runPeriodically(name: string, intervalMs: number, job: () => Promise<unknown>, worker: Worker): Promise<void> {
   return withLogFields({ job: name }, async () => {
@@ -12,10 +12,7 @@ export function runPeriodically(name: string, intervalMs: number, job: () => Pro
       } catch (e) {
         log().warn({ error: describeError(e) }, "job failed; will retry at the next interval");
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, intervalMs);
-        worker.signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
-      });
+      await sleepUnlessAborted(intervalMs, worker.signal);
     }
     worker.drained();
   });

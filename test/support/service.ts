@@ -10,6 +10,7 @@ export interface RunningService {
   /** Every line the service printed so far (JSON log entries). */
   lines: string[];
   entries(): Record<string, unknown>[];
+  /** Signals the service and waits for it; fails unless it exits 0 (a clean graceful shutdown). */
   stop(signal?: NodeJS.Signals): Promise<number>;
   exited: Promise<number>;
 }
@@ -67,7 +68,9 @@ export async function startService(env: Record<string, string>, timeoutMs = 20_0
     entries: () => lines.filter((l) => l.startsWith("{")).map((l) => JSON.parse(l)),
     stop: async (signal = "SIGTERM") => {
       proc.kill(signal);
-      return exited;
+      const code = await exited;
+      if (code !== 0) throw new Error(`service exited with ${code} after ${signal}:\n${lines.slice(-15).join("\n")}`);
+      return code;
     },
     exited,
   };

@@ -88,7 +88,8 @@ export class EnrollmentConsumer {
           .then(() => this.dlq.disconnect())
           .catch((e) => log().warn({ error: describeError(e) }, "enrollment consumer did not disconnect cleanly"))
           .finally(() => worker.drained());
-      worker.signal.addEventListener("abort", stop, { once: true });
+      if (worker.signal.aborted) stop();
+      else worker.signal.addEventListener("abort", stop, { once: true });
     }
     await this.dlq.connect();
     await this.consumer.connect();
