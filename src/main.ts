@@ -18,6 +18,7 @@ import { createRequestHandler, startHttpServer } from "./adapters/http/server.ts
 import { createKafka, kafkaCheck } from "./adapters/kafka/client.ts";
 import { createMongoClient, mongoCheck } from "./adapters/mongo/client.ts";
 import { MongoCourseRepository } from "./adapters/mongo/course-repository.ts";
+import { DocumentLocks } from "./adapters/mongo/document-lock.ts";
 import { MongoEnrollmentLedger } from "./adapters/mongo/enrollment-ledger.ts";
 import { MongoOutboxStore } from "./adapters/mongo/outbox-store.ts";
 import { EnrollmentConsumer } from "./adapters/kafka/enrollment-consumer.ts";
@@ -67,6 +68,8 @@ async function serve(cfg: Config): Promise<void> {
   const mongo = createMongoClient(cfg.mongo, cfg.service.name);
   shutdown.register("mongo", () => mongo.close(), { phase: "clients" });
   const db = mongo.db(cfg.mongo.database);
+  // One lock per course document for every writer in this process (FerretDB's guards are not atomic).
+  const locks = new DocumentLocks();
   let migrated = !cfg.mongo.migrateOnStart;
   if (cfg.mongo.migrateOnStart) {
     // A store that is down at start is waited for (readyz says so); an edited migration is fatal.
@@ -87,7 +90,7 @@ async function serve(cfg: Config): Promise<void> {
   if (cfg.events.relayEnabled) {
     const publisher = new KafkaEventPublisher(kafka, cfg.events.topic, cfg.events.source);
     shutdown.register("kafka-producer", () => publisher.close(), { phase: "clients" });
-    const relay = new OutboxRelay(new MongoOutboxStore(db), publisher, { pollIntervalMs: cfg.events.pollInterval, retryBackoffMaxMs: cfg.events.retryBackoffMax, leaseMs: 30_000 }, {
+    const relay = new OutboxRelay(new MongoOutboxStore(db, locks), publisher, { pollIntervalMs: cfg.events.pollInterval, retryBackoffMaxMs: cfg.events.retryBackoffMax, leaseMs: 30_000 }, {
       published: (n) => metrics.outboxPublished.inc(n),
       failed: () => metrics.outboxFailures.inc(),
       backlog: (events, ageMs) => (metrics.outboxPending.set(events), metrics.outboxOldestAge.set(ageMs / 1000)),
@@ -95,7 +98,7 @@ async function serve(cfg: Config): Promise<void> {
     void relay.run(shutdown.worker("outbox-relay"));
   }
 
-  const ledger = new MongoEnrollmentLedger(db);
+  const ledger = new MongoEnrollmentLedger(db, locks);
   if (cfg.enrollments.consumerEnabled) {
     const e = cfg.enrollments;
     const consumer = new EnrollmentConsumer(
@@ -110,7 +113,7 @@ async function serve(cfg: Config): Promise<void> {
   }
   void runPeriodically("expire-processed-events", cfg.api.housekeepingInterval, () => ledger.expire(new Date(clock.now().getTime() - cfg.enrollments.processedRetention)), shutdown.worker("processed-events-housekeeping"));
 
-  const courses: CourseDeps = { courses: new MongoCourseRepository(db), clock, ids };
+  const courses: CourseDeps = { courses: new MongoCourseRepository(db, locks), clock, ids };
   const idempotency = new MongoIdempotencyStore(db, { ttlMs: cfg.api.idempotencyKeyTtl, staleAfterMs: 60_000 });
   void runPeriodically("expire-idempotency-keys", cfg.api.housekeepingInterval, () => idempotency.expire(clock.now()), shutdown.worker("housekeeping"));
 

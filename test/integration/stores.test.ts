@@ -2,7 +2,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { type Db, MongoClient } from "mongodb";
 import { MongoCourseRepository } from "../../src/adapters/mongo/course-repository.ts";
+import { DocumentLocks } from "../../src/adapters/mongo/document-lock.ts";
 import { MongoEnrollmentLedger } from "../../src/adapters/mongo/enrollment-ledger.ts";
+import { MongoOutboxStore } from "../../src/adapters/mongo/outbox-store.ts";
+import * as uc from "../../src/app/courses.ts";
 import { MongoIdempotencyStore } from "../../src/adapters/mongo/idempotency-store.ts";
 import { migrate } from "../../src/adapters/mongo/migrate.ts";
 import { MIGRATIONS } from "../../src/adapters/mongo/migrations.ts";
@@ -12,6 +15,7 @@ import { stack, uniqueName } from "../support/stack.ts";
 
 let client: MongoClient;
 let db: Db;
+const locks = new DocumentLocks();
 beforeAll(async () => {
   client = new MongoClient((await stack()).mongoUrl);
   db = client.db(uniqueName("it_stores").replaceAll("-", "_"));
@@ -53,13 +57,13 @@ describe("MongoEnrollmentLedger", () => {
   async function course(): Promise<string> {
     let n = 0;
     const c = Course.create({ title: `Ledger ${uniqueName("c")}`, language: "en", level: "beginner", instructor: { id: "i", name: "n" } }, { next: () => `${Bun.randomUUIDv7()}-${n++}` }, { now: () => new Date() });
-    await new MongoCourseRepository(db).insert(c);
+    await new MongoCourseRepository(db, locks).insert(c);
     return c.id;
   }
   const count = async (id: string) => (await db.collection<{ _id: string; enrollmentCount: number }>("courses").findOne({ _id: id }))!.enrollmentCount;
 
   it("applies each event once, never goes below zero, and refuses unknown courses", async () => {
-    const ledger = new MongoEnrollmentLedger(db);
+    const ledger = new MongoEnrollmentLedger(db, locks);
     const id = await course();
     expect(await ledger.apply("src#1", id, 1)).toBe("applied");
     expect(await ledger.apply("src#1", id, 1)).toBe("duplicate");
@@ -74,7 +78,7 @@ describe("MongoEnrollmentLedger", () => {
   });
 
   it("finishes an event a crash left half-applied without counting it twice", async () => {
-    const ledger = new MongoEnrollmentLedger(db);
+    const ledger = new MongoEnrollmentLedger(db, locks);
     const id = await course();
     // State after steps 1 and 2 of a crashed apply: record pending, count incremented, key on the course.
     await db.collection<{ _id: string }>("processed_events").insertOne({ _id: "crash#1", courseId: id, delta: 1, state: "pending", receivedAt: new Date() } as never);
@@ -86,8 +90,33 @@ describe("MongoEnrollmentLedger", () => {
     expect(await ledger.apply("crash#1", id, 1)).toBe("duplicate");
   });
 
+  it("loses no write when the API, the ledger and the relay change one course at the same time", async () => {
+    const repo = new MongoCourseRepository(db, locks);
+    const outbox = new MongoOutboxStore(db, locks);
+    const ledger = new MongoEnrollmentLedger(db, locks);
+    const deps = { courses: repo, clock: { now: () => new Date() }, ids: { next: () => Bun.randomUUIDv7() } };
+    const id = await course();
+    const n = 15;
+    const relay = (async () => {
+      for (let i = 0; i < 3 * n; i++) {
+        const batch = await outbox.claimNext(5000);
+        if (batch) await outbox.markPublished(batch);
+        await Bun.sleep(1);
+      }
+    })();
+    // One API client editing, while enrollments arrive and the relay publishes, all on one document.
+    const editor = (async () => {
+      for (let i = 0; i < n; i++) await uc.addLesson(deps, id, { title: `Lesson ${i}`, durationMinutes: 1 }, undefined, undefined);
+    })();
+    await Promise.all([editor, ...Array.from({ length: n }, (_, i) => ledger.apply(`concurrent#${id}#${i}`, id, 1)), relay]);
+    const doc = await db.collection<{ _id: string; lessons: unknown[]; enrollmentCount: number; version: number }>("courses").findOne({ _id: id });
+    expect(doc!.lessons).toHaveLength(n);
+    expect(doc!.enrollmentCount).toBe(n);
+    expect(doc!.version).toBe(1 + n);
+  });
+
   it("expires processed records after the retention", async () => {
-    const ledger = new MongoEnrollmentLedger(db);
+    const ledger = new MongoEnrollmentLedger(db, locks);
     const id = await course();
     await ledger.apply("old#1", id, 1);
     expect(await ledger.expire(new Date(Date.now() + 1000))).toBeGreaterThanOrEqual(1);

@@ -25,6 +25,8 @@ export function serviceEnv(s: StackEndpoints, overrides: Record<string, string> 
     COURSES_TELEMETRY_TRACING_ENABLED: s.otlpEndpoint ? "true" : "false",
     ...(s.otlpEndpoint ? { COURSES_TELEMETRY_OTLP_ENDPOINT: s.otlpEndpoint } : {}),
     COURSES_LOG_LEVEL: "debug",
+    // Its own consumer group: instances of other tests never make it wait for a rebalance.
+    COURSES_ENROLLMENTS_GROUP_ID: `it-${crypto.randomUUID()}`,
     ...overrides,
   };
 }

@@ -7,6 +7,7 @@ import type { CoursePage, CoursePageRequest, CourseRepository, CourseSort } from
 import { searchTokens } from "../../domain/course/values.ts";
 import { context, propagation } from "@opentelemetry/api";
 import type { CourseEvent } from "../../domain/course/events.ts";
+import type { DocumentLocks } from "./document-lock.ts";
 import { COURSES, type CourseDocument, type OutboxEntryDocument, type StoredCourseDocument, toCourse, toCourseDocument, toCourseState } from "./course-document.ts";
 
 /** Excludes tombstones: deleted courses whose deletion event is not published yet. */
@@ -92,6 +93,8 @@ export class MongoCourseRepository implements CourseRepository {
 
   constructor(
     db: Db,
+    /** Shared with every other writer of course documents in this process (see DocumentLocks). */
+    private readonly locks: DocumentLocks,
     private readonly newEventId: () => string = () => Bun.randomUUIDv7(),
   ) {
     this.col = db.collection<StoredCourseDocument>(COURSES);
@@ -116,7 +119,7 @@ export class MongoCourseRepository implements CourseRepository {
     const outbox = toOutboxEntries(course.pendingEvents, this.newEventId);
     let res;
     try {
-      res = await this.col.updateOne({ _id, version: course.loadedVersion, ...LIVE }, { $set: state, ...outboxAppend(outbox) });
+      res = await this.locks.run(_id, () => this.col.updateOne({ _id, version: course.loadedVersion, ...LIVE }, { $set: state, ...outboxAppend(outbox) }));
     } catch (e) {
       if ((e as MongoServerError)?.code === 11000) throw this.duplicate(course, e);
       throw storeError(e, "save course");
@@ -135,9 +138,11 @@ export class MongoCourseRepository implements CourseRepository {
     const s = course.snapshot;
     let res;
     try {
-      res = await this.col.updateOne(
-        { _id: course.id, version: course.loadedVersion, ...LIVE },
-        { $set: { deletedAt: s.updatedAt, slug: `~deleted~${course.id}`, version: s.version, updatedAt: s.updatedAt }, ...outboxAppend(outbox) },
+      res = await this.locks.run(course.id, () =>
+        this.col.updateOne(
+          { _id: course.id, version: course.loadedVersion, ...LIVE },
+          { $set: { deletedAt: s.updatedAt, slug: `~deleted~${course.id}`, version: s.version, updatedAt: s.updatedAt }, ...outboxAppend(outbox) },
+        ),
       );
     } catch (e) {
       throw storeError(e, "delete course");

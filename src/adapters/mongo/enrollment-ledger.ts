@@ -9,6 +9,7 @@ import type { Collection, Db, MongoServerError } from "mongodb";
 import { AppError } from "../../../lib/xerrors/index.ts";
 import type { ApplyOutcome, EnrollmentLedger } from "../../app/enrollments.ts";
 import { COURSES, type StoredCourseDocument } from "./course-document.ts";
+import type { DocumentLocks } from "./document-lock.ts";
 import { storeError } from "./course-repository.ts";
 import { PROCESSED_EVENTS } from "./migrations.ts";
 
@@ -26,7 +27,10 @@ export class MongoEnrollmentLedger implements EnrollmentLedger {
   private readonly courses: Collection<StoredCourseDocument>;
   private readonly processed: Collection<ProcessedEvent>;
 
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    private readonly locks: DocumentLocks,
+  ) {
     this.courses = db.collection<StoredCourseDocument>(COURSES);
     this.processed = db.collection<ProcessedEvent>(PROCESSED_EVENTS);
   }
@@ -48,7 +52,7 @@ export class MongoEnrollmentLedger implements EnrollmentLedger {
       if (seen?.state === "done") return "duplicate";
     }
     const guard = { _id: courseId, deletedAt: null, pendingEnrollmentEvents: { $ne: key }, ...(delta < 0 ? { enrollmentCount: { $gt: 0 } } : {}) };
-    const res = await this.courses.updateOne(guard, { $inc: { enrollmentCount: delta }, $push: { pendingEnrollmentEvents: key } });
+    const res = await this.locks.run(courseId, () => this.courses.updateOne(guard, { $inc: { enrollmentCount: delta }, $push: { pendingEnrollmentEvents: key } }));
     let outcome: ApplyOutcome = "applied";
     if (res.matchedCount === 0) {
       const course = await this.courses.findOne({ _id: courseId, deletedAt: null });
@@ -61,7 +65,7 @@ export class MongoEnrollmentLedger implements EnrollmentLedger {
       outcome = course.pendingEnrollmentEvents?.includes(key) ? "applied" : "clamped";
     }
     await this.processed.updateOne({ _id: key }, { $set: { state: "done", processedAt: new Date(), outcome } });
-    await this.courses.updateOne({ _id: courseId }, { $pull: { pendingEnrollmentEvents: key } });
+    await this.locks.run(courseId, () => this.courses.updateOne({ _id: courseId }, { $pull: { pendingEnrollmentEvents: key } }));
     return outcome;
   }
 

@@ -5,6 +5,7 @@ import type { Collection, Db } from "mongodb";
 import type { OutboxBatch, OutboxEvent, OutboxStore } from "../../app/outbox.ts";
 import type { CourseEventType } from "../../domain/course/events.ts";
 import { COURSES, type StoredCourseDocument } from "./course-document.ts";
+import type { DocumentLocks } from "./document-lock.ts";
 import { storeError } from "./course-repository.ts";
 
 const CLEARED = { $unset: { pendingSince: "", relayLeaseUntil: "" } } as const;
@@ -12,18 +13,22 @@ const CLEARED = { $unset: { pendingSince: "", relayLeaseUntil: "" } } as const;
 export class MongoOutboxStore implements OutboxStore {
   private readonly col: Collection<StoredCourseDocument>;
 
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    private readonly locks: DocumentLocks,
+  ) {
     this.col = db.collection<StoredCourseDocument>(COURSES);
   }
 
   async claimNext(leaseMs: number): Promise<OutboxBatch | null> {
     const now = new Date();
+    const claimable = { pendingSince: { $exists: true }, $or: [{ relayLeaseUntil: { $exists: false } }, { relayLeaseUntil: { $lt: now } }] };
     let doc: StoredCourseDocument | null;
     try {
-      doc = await this.col.findOneAndUpdate(
-        { pendingSince: { $exists: true }, $or: [{ relayLeaseUntil: { $exists: false } }, { relayLeaseUntil: { $lt: now } }] },
-        { $set: { relayLeaseUntil: new Date(now.getTime() + leaseMs) } },
-        { sort: { pendingSince: 1 }, returnDocument: "after" },
+      const candidate = await this.col.find(claimable).sort({ pendingSince: 1 }).limit(1).next();
+      if (!candidate) return null;
+      doc = await this.locks.run(candidate._id, () =>
+        this.col.findOneAndUpdate({ _id: candidate._id, ...claimable }, { $set: { relayLeaseUntil: new Date(now.getTime() + leaseMs) } }, { returnDocument: "after" }),
       );
     } catch (e) {
       throw storeError(e, "claim outbox");
@@ -42,6 +47,10 @@ export class MongoOutboxStore implements OutboxStore {
   }
 
   async markPublished(batch: OutboxBatch): Promise<void> {
+    await this.locks.run(batch.courseId, () => this.removePublished(batch));
+  }
+
+  private async removePublished(batch: OutboxBatch): Promise<void> {
     const sent = new Set(batch.events.map((e) => e.id));
     try {
       // Fast path: nothing was written to the course since the claim.
@@ -67,7 +76,7 @@ export class MongoOutboxStore implements OutboxStore {
   }
 
   async release(batch: OutboxBatch): Promise<void> {
-    await this.col.updateOne({ _id: batch.courseId }, { $unset: { relayLeaseUntil: "" } });
+    await this.locks.run(batch.courseId, () => this.col.updateOne({ _id: batch.courseId }, { $unset: { relayLeaseUntil: "" } }));
   }
 
   async backlog(now: Date): Promise<{ events: number; oldestAgeMs: number }> {
