@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CACHE_DIR, OPS_DIR, STACK_DIR, log, need, run } from "./util.ts";
+import { CACHE_DIR, OPS_DIR, STACK_DIR, clampNegativeTimers, log, need, run } from "./util.ts";
 
 export const FERRETDB_VERSION = "v1.24.2";
 export const JAEGER_VERSION = "v1.76.0";
@@ -162,18 +162,6 @@ export const kafka: Service = {
   command: () => [...kafkaJava(), "kafka.Kafka", kafkaConfig()],
   healthy: kafkaHealthy,
 };
-
-let timersClamped = false;
-/**
- * kafkajs 2.2.4 schedules timers with negative delays (throttledUntil - now); Bun prints a
- * TimeoutNegativeWarning for that. In this short-lived CLI, clamp them to 0 to keep output clean.
- */
-function clampNegativeTimers(): void {
-  if (timersClamped) return;
-  timersClamped = true;
-  const original = globalThis.setTimeout;
-  globalThis.setTimeout = ((fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => original(fn, Math.max(0, ms ?? 0), ...args)) as typeof setTimeout;
-}
 
 async function kafkaHealthy(): Promise<boolean> {
   clampNegativeTimers();
