@@ -113,6 +113,19 @@ describe("bad input is a 400/413/415 problem and changes nothing", () => {
     const big = await fetch(`${svc.url}/v1/courses`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ title: "big", description: "x".repeat(70_000), language: "en", level: "beginner", instructor }) });
     expect(big.status).toBe(413);
     expect(big.headers.get("content-type")).toBe("application/problem+json");
+    // Far over the limit (Bun's own limit would answer with a bare 413), and chunked with no length.
+    const huge = await fetch(`${svc.url}/v1/courses`, { method: "POST", headers: { "content-type": "application/json" }, body: "a".repeat(300_000) });
+    expect(huge.status).toBe(413);
+    expect(huge.headers.get("content-type")).toBe("application/problem+json");
+    const chunks = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 10; i++) controller.enqueue(new TextEncoder().encode("b".repeat(10_000)));
+        controller.close();
+      },
+    });
+    const chunked = await fetch(`${svc.url}/v1/courses`, { method: "POST", headers: { "content-type": "application/json" }, body: chunks });
+    expect(chunked.status).toBe(413);
+    expect(chunked.headers.get("content-type")).toBe("application/problem+json");
     const unknownField = await fetch(`${svc.url}/v1/courses`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ title: "Unknown field", language: "en", level: "beginner", instructor, colour: "red" }) });
     expect(unknownField.status).toBe(400);
     const after = (await api.GET("/v1/courses", { params: { query: { limit: 100 } } })).data!.items.length;

@@ -89,8 +89,9 @@ export function startHttpServer(cfg: ServerConfig, handler: (request: Request) =
     hostname: cfg.host,
     port: cfg.port,
     idleTimeout: Math.min(255, Math.max(1, Math.round(cfg.idleTimeoutMs / 1000))),
-    // Bun answers bigger bodies itself; the handler answers declared-too-large ones with a problem.
-    maxRequestBodySize: cfg.bodyLimit * 2,
+    // Bun would answer bodies over this itself, with a bare 413; keep it far above bodyLimit so
+    // the handler (declared Content-Length) and the body reader (chunked) answer with a problem.
+    maxRequestBodySize: Math.max(cfg.bodyLimit * 16, 1 << 30),
     fetch: handler,
   });
 }

@@ -33,6 +33,27 @@ function courseResponse(course: Course, status = 200, extra: Record<string, stri
   });
 }
 
+/**
+ * Reads the body but never more than `limit` bytes (chunked bodies have no Content-Length to
+ * check up front): past it, a 413 problem, and the rest is not read.
+ */
+async function readBodyWithin(request: Request, limit: number): Promise<string> {
+  const reader = request.body!.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw new AppError("payload_too_large", `The request body exceeds ${limit} bytes.`);
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}
+
 /** 304 when the client's If-None-Match names the current ETag, else the course. */
 function conditionalCourseResponse(course: Course, request: Request): Response {
   if (notModified(request.headers.get("if-none-match"), course.version)) return new Response(null, { status: 304, headers: { etag: etagOf(course.version) } });
@@ -50,8 +71,7 @@ export function courseRoutes(deps: CourseRoutesDeps) {
         if (request.body === null || request.headers.get("content-length") === "0") return {};
         const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
         if (!JSON_TYPES.has(type)) throw new AppError("unsupported_media_type", "Send the body as application/json (or application/merge-patch+json for PATCH).");
-        const text = await request.text();
-        if (Buffer.byteLength(text) > deps.bodyLimit) throw new AppError("payload_too_large", `The request body exceeds ${deps.bodyLimit} bytes.`);
+        const text = await readBodyWithin(request, deps.bodyLimit);
         try {
           return JSON.parse(text);
         } catch {
