@@ -15,6 +15,8 @@ export class KafkaEventPublisher implements EventPublisher {
     private readonly source: string,
   ) {
     // Idempotent: the broker drops retried duplicates within a producer session.
+    // Bounded retries (kafkajs warns this weakens EoS within one producer session): the relay must get
+    // an error back while Kafka is down, to back off and report the backlog; it is at-least-once anyway.
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: { retries: 3 } });
     this.producer.on(this.producer.events.DISCONNECT, () => (this.connected = undefined));
   }
