@@ -94,3 +94,31 @@ describe("migrations", () => {
     expect(await db.collection("_migration_lock").countDocuments()).toBe(0);
   });
 });
+
+describe("the service and migrations", () => {
+  it("refuses to start when a shipped migration was edited", async () => {
+    const { serviceEnv, startService } = await import("../support/service.ts");
+    const db = freshDb();
+    await migrate(db, MIGRATIONS);
+    await db.collection<{ _id: string }>("_migrations").updateOne({ _id: "0001_courses" }, { $set: { checksum: "0".repeat(64) } });
+    const err = await startService(serviceEnv(await stack(), { COURSES_MONGO_DATABASE: db.databaseName, COURSES_TELEMETRY_TRACING_ENABLED: "false" })).then(
+      () => null,
+      (e: Error) => e,
+    );
+    expect(err?.message).toContain("exited with 1 before listening");
+    expect(err?.message).toContain("migration 0001_courses was edited after it was applied");
+  });
+
+  it("applies pending migrations at start before it reports ready", async () => {
+    const { serviceEnv, startService } = await import("../support/service.ts");
+    const db = freshDb();
+    const svc = await startService(serviceEnv(await stack(), { COURSES_MONGO_DATABASE: db.databaseName, COURSES_TELEMETRY_TRACING_ENABLED: "false" }));
+    try {
+      expect((await fetch(`${svc.url}/readyz`)).status).toBe(200);
+      const applied = await db.collection<{ _id: string; state: string }>("_migrations").find({ state: "applied" }).toArray();
+      expect(applied.map((r) => r._id).sort()).toEqual(MIGRATIONS.map((m) => m.id));
+    } finally {
+      await svc.stop();
+    }
+  });
+});
