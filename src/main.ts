@@ -1,59 +1,52 @@
 // Composition root: reads config, builds adapters and use cases, registers everything with
 // xshutdown and starts the modes asked for. Nothing else constructs dependencies.
 //
-//   courses [serve]   run the service (default)
-//   courses migrate   apply pending MongoDB migrations and exit
-//   courses config    list every COURSES_* variable with its type, default and current source
-//   courses openapi   print the OpenAPI document
+//   courses [serve]       run the service (default)
+//   courses migrate       apply pending MongoDB migrations and exit
+//   courses config        list every COURSES_* variable with its type, default and current source
+//   courses openapi       print the OpenAPI document
 //   courses healthcheck   exit 0 when this instance's /healthz answers (for container healthchecks)
+import type { Kafka } from "kafkajs";
+import type { Db } from "mongodb";
 import pkg from "../package.json" with { type: "json" };
 import { ConfigError, describeEnv, formatEnvTable, redact } from "../lib/xconfig/index.ts";
 import { describe as describeError } from "../lib/xerrors/index.ts";
-import { configureShutdown, sleepUnlessAborted, type Worker } from "../lib/xshutdown/index.ts";
 import { createLogger, log, setRootLogger, type Logger } from "../lib/xlog/index.ts";
-import type { Db } from "mongodb";
+import { configureShutdown, type ShutdownCoordinator } from "../lib/xshutdown/index.ts";
 import { createHttpApp } from "./adapters/http/app.ts";
 import { buildOpenApiDocument } from "./adapters/http/openapi.ts";
 import { createRequestHandler, startHttpServer } from "./adapters/http/server.ts";
 import { createKafka, kafkaCheck } from "./adapters/kafka/client.ts";
+import { EnrollmentConsumer } from "./adapters/kafka/enrollment-consumer.ts";
+import { KafkaEventPublisher } from "./adapters/kafka/event-publisher.ts";
+import { ensureTopics } from "./adapters/kafka/topics.ts";
 import { createMongoClient, mongoCheck } from "./adapters/mongo/client.ts";
 import { MongoCourseRepository } from "./adapters/mongo/course-repository.ts";
 import { DocumentLocks } from "./adapters/mongo/document-lock.ts";
 import { MongoEnrollmentLedger } from "./adapters/mongo/enrollment-ledger.ts";
-import { MongoOutboxStore } from "./adapters/mongo/outbox-store.ts";
-import { EnrollmentConsumer } from "./adapters/kafka/enrollment-consumer.ts";
-import { KafkaEventPublisher } from "./adapters/kafka/event-publisher.ts";
-import { ensureTopics } from "./adapters/kafka/topics.ts";
-import { applyEnrollmentEvent } from "./app/enrollments.ts";
-import { OutboxRelay } from "./app/outbox-relay.ts";
 import { MongoIdempotencyStore } from "./adapters/mongo/idempotency-store.ts";
 import { MigrationEditedError, migrate } from "./adapters/mongo/migrate.ts";
 import { MIGRATIONS } from "./adapters/mongo/migrations.ts";
-import { createMetrics } from "./adapters/telemetry/metrics.ts";
-import { initTracing } from "./adapters/telemetry/tracing.ts";
+import { MongoOutboxStore } from "./adapters/mongo/outbox-store.ts";
+import { createMetrics, type Metrics } from "./adapters/telemetry/metrics.ts";
+import { initTracing, type Tracing } from "./adapters/telemetry/tracing.ts";
 import type { CourseDeps } from "./app/courses.ts";
+import { applyEnrollmentEvent } from "./app/enrollments.ts";
+import { OutboxRelay } from "./app/outbox-relay.ts";
 import { runPeriodically } from "./app/periodic.ts";
 import { checkReadiness } from "./app/readiness.ts";
+import { retryUntilDone } from "./app/retry.ts";
 import { type Config, ConfigSchema, ENV_PREFIX, loadConfig } from "./config.ts";
 
 const clock = { now: () => new Date() };
 const ids = { next: () => Bun.randomUUIDv7() };
-
-function rootLogger(cfg: Config): Logger {
-  const logger = createLogger({
-    level: cfg.log.level,
-    format: cfg.log.format,
-    base: { service: cfg.service.name, version: pkg.version, env: cfg.service.environment },
-  });
-  setRootLogger(logger);
-  return logger;
-}
 
 async function serve(cfg: Config): Promise<void> {
   const logger = rootLogger(cfg);
   logger.info({ config: redact(ConfigSchema, cfg) }, "starting");
   const shutdown = configureShutdown({ deadlineMs: cfg.shutdown.deadline, defaultTimeoutMs: cfg.shutdown.callbackTimeout, logger }).listen();
 
+  // Telemetry first, so everything after it is traced and measured.
   const tracing = initTracing({
     enabled: cfg.telemetry.tracingEnabled,
     serviceName: cfg.service.name,
@@ -65,18 +58,16 @@ async function serve(cfg: Config): Promise<void> {
   shutdown.register("tracing", () => tracing.shutdown(), { phase: "telemetry" });
   const metrics = createMetrics({ service: cfg.service.name, environment: cfg.service.environment });
 
+  // MongoDB: one client, migrations (waiting for the store if it is down), one lock per course
+  // document for every writer in this process (FerretDB's guarded updates are not atomic).
   const mongo = createMongoClient(cfg.mongo, cfg.service.name);
   shutdown.register("mongo", () => mongo.close(), { phase: "clients" });
   const db = mongo.db(cfg.mongo.database);
-  // One lock per course document for every writer in this process (FerretDB's guards are not atomic).
   const locks = new DocumentLocks();
-  let migrated = !cfg.mongo.migrateOnStart;
-  if (cfg.mongo.migrateOnStart) {
-    // A store that is down at start is waited for (readyz says so); an edited migration is fatal.
-    const pending = applyMigrationsWithRetry(db, shutdown.worker("migrations")).then(() => void (migrated = true));
-    await Promise.race([pending, Bun.sleep(cfg.mongo.serverSelectionTimeout + 1000)]);
-  }
+  const migrated = cfg.mongo.migrateOnStart ? startMigrations(db, shutdown, cfg.mongo.serverSelectionTimeout) : { done: () => true, firstAttempt: Promise.resolve() };
+  await migrated.firstAttempt;
 
+  // Kafka: topics, the outbox relay, the enrollment consumer.
   const kafka = createKafka(cfg.kafka);
   const kafkaAdmin = kafka.admin();
   shutdown.register("kafka-admin", () => kafkaAdmin.disconnect(), { phase: "clients" });
@@ -86,38 +77,18 @@ async function serve(cfg: Config): Promise<void> {
     const created = await ensureTopics(kafkaAdmin, topics);
     if (created.length) log().info({ topics: created }, "kafka topics created");
   });
-
-  if (cfg.events.relayEnabled) {
-    const publisher = new KafkaEventPublisher(kafka, cfg.events.topic, cfg.events.source);
-    shutdown.register("kafka-producer", () => publisher.close(), { phase: "clients" });
-    const relay = new OutboxRelay(new MongoOutboxStore(db, locks), publisher, { pollIntervalMs: cfg.events.pollInterval, retryBackoffMaxMs: cfg.events.retryBackoffMax, leaseMs: 30_000 }, {
-      published: (n) => metrics.outboxPublished.inc(n),
-      failed: () => metrics.outboxFailures.inc(),
-      backlog: (events, ageMs) => (metrics.outboxPending.set(events), metrics.outboxOldestAge.set(ageMs / 1000)),
-    });
-    void relay.run(shutdown.worker("outbox-relay"));
-  }
-
+  if (cfg.events.relayEnabled) startOutboxRelay(cfg, db, locks, kafka, metrics, shutdown);
   const ledger = new MongoEnrollmentLedger(db, locks);
-  if (cfg.enrollments.consumerEnabled) {
-    const e = cfg.enrollments;
-    const consumer = new EnrollmentConsumer(
-      kafka,
-      { topic: e.topic, dlqTopic: e.dlqTopic, groupId: e.groupId, partitionsConsumedConcurrently: e.partitionsConsumedConcurrently, retryBackoffInitialMs: e.retryBackoffInitial, retryBackoffMaxMs: e.retryBackoffMax, maxAttemptsOnBug: e.maxAttemptsOnBug },
-      (event) => applyEnrollmentEvent(ledger, event),
-      (outcome) => metrics.enrollmentEvents.inc({ outcome }),
-      tracing.tracer,
-    );
-    const worker = shutdown.worker("enrollment-consumer");
-    void retryUntilDone("start enrollment consumer", worker.signal, () => consumer.run(worker));
-  }
-  void runPeriodically("expire-processed-events", cfg.api.housekeepingInterval, () => ledger.expire(new Date(clock.now().getTime() - cfg.enrollments.processedRetention)), shutdown.worker("processed-events-housekeeping"));
+  if (cfg.enrollments.consumerEnabled) startEnrollmentConsumer(cfg, ledger, kafka, metrics, tracing, shutdown);
 
+  // Use cases and housekeeping.
   const courses: CourseDeps = { courses: new MongoCourseRepository(db, locks), clock, ids };
   const idempotency = new MongoIdempotencyStore(db, { ttlMs: cfg.api.idempotencyKeyTtl, staleAfterMs: 60_000 });
   void runPeriodically("expire-idempotency-keys", cfg.api.housekeepingInterval, () => idempotency.expire(clock.now()), shutdown.worker("housekeeping"));
+  void runPeriodically("expire-processed-events", cfg.api.housekeepingInterval, () => ledger.expire(new Date(clock.now().getTime() - cfg.enrollments.processedRetention)), shutdown.worker("processed-events-housekeeping"));
 
-  const checks = [mongoCheck(mongo, cfg.mongo.database, () => migrated), ...(cfg.readiness.requireKafka ? [kafkaCheck(kafkaAdmin)] : [])];
+  // HTTP last: it reports ready only once the rest is wired.
+  const checks = [mongoCheck(mongo, cfg.mongo.database, migrated.done), ...(cfg.readiness.requireKafka ? [kafkaCheck(kafkaAdmin)] : [])];
   const app = createHttpApp({
     metrics,
     readiness: () => checkReadiness(checks, cfg.readiness.checkTimeout),
@@ -134,41 +105,60 @@ async function serve(cfg: Config): Promise<void> {
   logger.info({ url: `http://${cfg.http.host}:${server.port}` }, "listening");
 }
 
-/** Runs `step` until it succeeds or `signal` aborts, backing off between failures. */
-async function retryUntilDone(what: string, signal: AbortSignal, step: () => Promise<void>): Promise<void> {
-  for (let attempt = 1; !signal.aborted; attempt++) {
+/**
+ * Applies migrations in the background until they succeed (the store may be down at start;
+ * readyz says so meanwhile). An edited migration is fatal. `firstAttempt` resolves after the
+ * first try or the store's selection timeout, so a healthy start serves migrated.
+ */
+function startMigrations(db: Db, shutdown: ShutdownCoordinator, selectionTimeoutMs: number) {
+  let done = false;
+  const finished = retryUntilDone("apply migrations", shutdown.signal, async () => {
     try {
-      await step();
-      return;
+      log().info(await migrate(db, MIGRATIONS), "migrations checked");
+      done = true;
     } catch (e) {
-      const waitMs = Math.min(30_000, 500 * 2 ** attempt);
-      log().warn({ error: describeError(e), attempt, retryInMs: waitMs }, `${what} failed; retrying`);
-      await sleepUnlessAborted(waitMs, signal);
+      if (e instanceof MigrationEditedError) {
+        log().fatal({ error: e.message }, "refusing to start");
+        process.exit(1);
+      }
+      throw e;
     }
-  }
+  });
+  return { done: () => done, firstAttempt: Promise.race([finished, Bun.sleep(selectionTimeoutMs + 1000)]).then(() => {}) };
 }
 
-/** Applies migrations, retrying with backoff while the store is unreachable. */
-async function applyMigrationsWithRetry(db: Db, worker: Worker): Promise<void> {
-  try {
-    for (let attempt = 1; !worker.signal.aborted; attempt++) {
-      try {
-        const result = await migrate(db, MIGRATIONS);
-        log().info(result, "migrations checked");
-        return;
-      } catch (e) {
-        if (e instanceof MigrationEditedError) {
-          log().fatal({ error: e.message }, "refusing to start");
-          process.exit(1);
-        }
-        const waitMs = Math.min(30_000, 500 * 2 ** attempt);
-        log().warn({ error: describeError(e), attempt, retryInMs: waitMs }, "migrations failed; retrying");
-        await sleepUnlessAborted(waitMs, worker.signal);
-      }
-    }
-  } finally {
-    worker.drained();
-  }
+function startOutboxRelay(cfg: Config, db: Db, locks: DocumentLocks, kafka: Kafka, metrics: Metrics, shutdown: ShutdownCoordinator): void {
+  const publisher = new KafkaEventPublisher(kafka, cfg.events.topic, cfg.events.source);
+  shutdown.register("kafka-producer", () => publisher.close(), { phase: "clients" });
+  const relay = new OutboxRelay(new MongoOutboxStore(db, locks), publisher, { pollIntervalMs: cfg.events.pollInterval, retryBackoffMaxMs: cfg.events.retryBackoffMax, leaseMs: 30_000 }, {
+    published: (n) => metrics.outboxPublished.inc(n),
+    failed: () => metrics.outboxFailures.inc(),
+    backlog: (events, ageMs) => (metrics.outboxPending.set(events), metrics.outboxOldestAge.set(ageMs / 1000)),
+  });
+  void relay.run(shutdown.worker("outbox-relay"));
+}
+
+function startEnrollmentConsumer(cfg: Config, ledger: MongoEnrollmentLedger, kafka: Kafka, metrics: Metrics, tracing: Tracing, shutdown: ShutdownCoordinator): void {
+  const e = cfg.enrollments;
+  const consumer = new EnrollmentConsumer(
+    kafka,
+    { topic: e.topic, dlqTopic: e.dlqTopic, groupId: e.groupId, partitionsConsumedConcurrently: e.partitionsConsumedConcurrently, retryBackoffInitialMs: e.retryBackoffInitial, retryBackoffMaxMs: e.retryBackoffMax, maxAttemptsOnBug: e.maxAttemptsOnBug },
+    (event) => applyEnrollmentEvent(ledger, event),
+    (outcome) => metrics.enrollmentEvents.inc({ outcome }),
+    tracing.tracer,
+  );
+  const worker = shutdown.worker("enrollment-consumer");
+  void retryUntilDone("start enrollment consumer", worker.signal, () => consumer.run(worker));
+}
+
+function rootLogger(cfg: Config): Logger {
+  const logger = createLogger({
+    level: cfg.log.level,
+    format: cfg.log.format,
+    base: { service: cfg.service.name, version: pkg.version, env: cfg.service.environment },
+  });
+  setRootLogger(logger);
+  return logger;
 }
 
 async function migrateOnly(cfg: Config): Promise<void> {
