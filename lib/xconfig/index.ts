@@ -312,14 +312,6 @@ export function redact<S extends TSchema>(schema: S, config: Static<S>, prefix =
   return copy as Static<S>;
 }
 
-/** Every value that could leak a secret, for loggers that want to scrub strings too. */
-export function secretValues<S extends TSchema>(schema: S, config: Static<S>): string[] {
-  return leaves(schema, "")
-    .filter((l) => l.schema[SECRET])
-    .map((l) => getAt(config, l.path))
-    .filter((v): v is string => typeof v === "string" && v.length > 0);
-}
-
 export interface EnvVarInfo {
   name: string;
   path: string;

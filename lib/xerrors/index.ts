@@ -204,8 +204,8 @@ export function toProblem(err: unknown, opts: ProblemOptions = {}): Problem {
   return problem;
 }
 
-/** A Response carrying the problem, with the problem+json content type. */
-export function problemResponse(problem: Problem, headers: Record<string, string> = {}): Response {
+/** A Response carrying the problem (and any extension members), with the problem+json content type. */
+export function problemResponse<P extends Problem>(problem: P, headers: Record<string, string> = {}): Response {
   const h = new Headers(headers);
   h.set("content-type", PROBLEM_CONTENT_TYPE);
   return new Response(JSON.stringify(problem), { status: problem.status, headers: h });

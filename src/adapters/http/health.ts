@@ -1,8 +1,7 @@
 // Liveness, readiness and metrics endpoints.
 import { Elysia } from "elysia";
-import { KINDS, PROBLEM_CONTENT_TYPE, problemType } from "../../../lib/xerrors/index.ts";
+import { AppError, describe as describeError, problemResponse, toProblem } from "../../../lib/xerrors/index.ts";
 import { log } from "../../../lib/xlog/index.ts";
-import { describe as describeError } from "../../../lib/xerrors/index.ts";
 import type { CheckResult } from "../../app/readiness.ts";
 import type { Metrics } from "../telemetry/metrics.ts";
 import { currentTraceId } from "../telemetry/tracing.ts";
@@ -27,18 +26,9 @@ export function healthRoutes(deps: HealthDeps) {
         if (!deps.accepting()) failing.push("shutting-down");
         if (failing.length === 0) return { status: "ready", checks };
         for (const r of results.filter((x) => !x.ok)) log().warn({ dependency: r.name, error: describeError(r.error) }, "dependency not ready");
-        return new Response(
-          JSON.stringify({
-            type: problemType("unavailable"),
-            title: KINDS.unavailable.title,
-            status: 503,
-            detail: `Not ready: ${failing.join(", ")} ${failing.length === 1 ? "is" : "are"} not available.`,
-            instance: new URL(request.url).pathname,
-            traceId: currentTraceId(),
-            checks,
-          }),
-          { status: 503, headers: { "content-type": PROBLEM_CONTENT_TYPE } },
-        );
+        const detail = `Not ready: ${failing.join(", ")} ${failing.length === 1 ? "is" : "are"} not available.`;
+        const problem = toProblem(AppError.unavailable(detail), { instance: new URL(request.url).pathname, traceId: currentTraceId() });
+        return problemResponse({ ...problem, checks });
       },
       { detail: { hide: true } },
     )
