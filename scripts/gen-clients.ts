@@ -1,6 +1,6 @@
-// Regenerates every artifact derived from the API: docs/openapi.json, the TypeScript client
-// types used by the end-to-end tests, and the Go client. `bun run gen`; the contract tests fail
-// when any of them is stale.
+// Regenerates every artifact derived from the code: docs/openapi.json, the TypeScript client
+// types used by the end-to-end tests, the Go client, and the configuration reference
+// docs/CONFIG.md. `bun run gen`; the contract tests fail when any of them is stale.
 import { join } from "node:path";
 
 export const ROOT = join(import.meta.dir, "..");
@@ -8,6 +8,7 @@ export const SPEC = join(ROOT, "docs/openapi.json");
 export const TS_SCHEMA = join(ROOT, "test/client/schema.ts");
 export const GO_DIR = join(ROOT, "clients/go");
 export const GO_CLIENT = join(GO_DIR, "courses.gen.go");
+export const CONFIG_DOC = join(ROOT, "docs/CONFIG.md");
 
 /** The document the service serves, as `courses openapi` prints it. */
 export async function currentSpec(): Promise<string> {
@@ -15,6 +16,21 @@ export async function currentSpec(): Promise<string> {
   const text = await new Response(proc.stdout).text();
   if ((await proc.exited) !== 0) throw new Error("`bun src/main.ts openapi` failed");
   return text;
+}
+
+/** docs/CONFIG.md: every COURSES_* variable, from the config schema. */
+export async function configReference(): Promise<string> {
+  const proc = Bun.spawn(["bun", join(ROOT, "src/main.ts"), "config", "--markdown"], { cwd: ROOT, stdout: "pipe", stderr: "inherit" });
+  const table = await new Response(proc.stdout).text();
+  if ((await proc.exited) !== 0) throw new Error("`bun src/main.ts config --markdown` failed");
+  return `# Configuration reference
+
+Generated from \`src/config.ts\` by \`bun run gen\`; do not edit. Values come from the schema's
+defaults, then \`config/courses.yaml\` (or the files in \`COURSES_CONFIG_FILES\`), then these
+variables. Durations take \`250ms\`, \`5s\`, \`1m\`, \`2h\`; lists take \`a,b\` or a JSON array.
+\`bun src/main.ts config\` shows the current value of each and where it came from.
+
+${table}`;
 }
 
 export async function tsSchema(specPath: string): Promise<string> {
@@ -41,5 +57,6 @@ if (import.meta.main) {
   await Bun.write(SPEC, spec);
   await Bun.write(TS_SCHEMA, await tsSchema(SPEC));
   await goClient(SPEC, GO_CLIENT);
-  console.log("regenerated docs/openapi.json, test/client/schema.ts, clients/go/courses.gen.go");
+  await Bun.write(CONFIG_DOC, await configReference());
+  console.log("regenerated docs/openapi.json, test/client/schema.ts, clients/go/courses.gen.go, docs/CONFIG.md");
 }

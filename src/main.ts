@@ -4,12 +4,13 @@
 //   courses [serve]       run the service (default)
 //   courses migrate       apply pending MongoDB migrations and exit
 //   courses config        list every COURSES_* variable with its type, default and current source
+//                         (--markdown: the reference table of docs/CONFIG.md)
 //   courses openapi       print the OpenAPI document
 //   courses healthcheck   exit 0 when this instance's /healthz answers (for container healthchecks)
 import type { Kafka } from "kafkajs";
 import type { Db } from "mongodb";
 import pkg from "../package.json" with { type: "json" };
-import { ConfigError, describeEnv, formatEnvTable, redact } from "../lib/xconfig/index.ts";
+import { ConfigError, describeEnv, formatEnvMarkdown, formatEnvTable, redact } from "../lib/xconfig/index.ts";
 import { describe as describeError } from "../lib/xerrors/index.ts";
 import { createLogger, log, setRootLogger, type Logger } from "../lib/xlog/index.ts";
 import { configureShutdown, type ShutdownCoordinator } from "../lib/xshutdown/index.ts";
@@ -195,6 +196,10 @@ async function healthcheck(cfg: Config): Promise<number> {
 }
 
 function printConfig(): void {
+  if (process.argv.includes("--markdown")) {
+    console.log(formatEnvMarkdown(describeEnv(ConfigSchema, ENV_PREFIX)));
+    return;
+  }
   let loaded;
   try {
     loaded = loadConfig();

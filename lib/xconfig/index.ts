@@ -347,6 +347,14 @@ export function describeEnv<S extends TSchema>(schema: S, prefix: string, loaded
   });
 }
 
+/** describeEnv as a Markdown table (name, type, default, description), for generated docs. */
+export function formatEnvMarkdown(rows: EnvVarInfo[]): string {
+  const cell = (v: string) => v.replaceAll("|", "\\|");
+  const lines = ["| variable | type | default | description |", "|---|---|---|---|"];
+  for (const r of rows) lines.push(`| \`${r.name}\` | ${cell(r.type)} | ${r.default === "(required)" ? "(required)" : `\`${cell(r.default)}\``} | ${cell(r.description)}${r.secret ? " (secret)" : ""} |`);
+  return lines.join("\n");
+}
+
 /** describeEnv as an aligned table, for a `config` command. */
 export function formatEnvTable(rows: EnvVarInfo[]): string {
   const cols: (keyof EnvVarInfo)[] = rows.some((r) => r.source !== undefined) ? ["name", "type", "default", "source", "value"] : ["name", "type", "default", "description"];

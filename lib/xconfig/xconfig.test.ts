@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConfigError, Duration, REDACTED, Secret, describeEnv, envName, formatEnvTable, leaves, load, parseDuration, redact, t } from "./index.ts";
+import { ConfigError, Duration, REDACTED, Secret, describeEnv, envName, formatEnvMarkdown, formatEnvTable, leaves, load, parseDuration, redact, t } from "./index.ts";
 
 const Schema = t.Object({
   http: t.Object({
@@ -144,6 +144,17 @@ describe("secrets and the env listing", () => {
     const table = formatEnvTable(rows);
     expect(table.split("\n")[0]).toMatch(/^NAME\s+TYPE\s+DEFAULT\s+SOURCE\s+VALUE$/);
     expect(table).not.toContain("user:pw");
+  });
+});
+
+describe("formatEnvMarkdown", () => {
+  it("renders one row per variable, marking secrets and escaping pipes", () => {
+    const md = formatEnvMarkdown(describeEnv(Schema, "COURSES_"));
+    const lines = md.split("\n");
+    expect(lines[0]).toBe("| variable | type | default | description |");
+    expect(lines).toHaveLength(2 + leaves(Schema, "COURSES_").length);
+    expect(md).toContain("| `COURSES_MONGO_URL` | string | `[REDACTED]` |  (secret) |");
+    expect(md).toContain("| `COURSES_MONGO_DATABASE` | string | (required) |");
   });
 });
 
