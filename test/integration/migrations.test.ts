@@ -56,8 +56,9 @@ describe("migrations", () => {
     expect(String(err.message)).toContain("0002_index was edited after it was applied");
   });
 
-  it("applies each migration exactly once when two processes start at the same time", async () => {
+  for (const staleLock of [false, true]) it(`applies each migration exactly once when two processes start at the same time${staleLock ? ", over an expired lock" : ""}`, async () => {
     const db = freshDb();
+    if (staleLock) await db.collection<{ _id: string }>("_migration_lock").insertOne({ _id: "migrations", owner: "crashed", expiresAt: new Date(Date.now() - 1000) } as never);
     const mongoUrl = (await stack()).mongoUrl;
     const run = () =>
       Bun.spawn(["bun", join(import.meta.dir, "fixtures/migrate-child.ts"), db.databaseName, "300"], { env: { ...process.env, MONGO_URL: mongoUrl }, stdout: "pipe", stderr: "pipe" });

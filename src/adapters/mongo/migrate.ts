@@ -93,21 +93,27 @@ class Lease {
     private readonly leaseMs: number,
   ) {}
 
-  /** Takes the lock when it is free or expired; false when someone else holds it. */
+  /**
+   * Takes the lock when it is free; false while someone else holds it. Only inserts on the
+   * unique _id decide who wins (an upsert over an expired lease is not atomic on FerretDB, so
+   * two processes could both "take" it); an expired lease is first deleted, exactly that one.
+   */
   async tryAcquire(): Promise<boolean> {
+    const col = this.db.collection<{ _id: string; owner: string; expiresAt: Date }>(LOCK);
     const now = new Date();
     try {
-      const doc = await this.db.collection<{ _id: string; owner: string; expiresAt: Date }>(LOCK).findOneAndUpdate(
-        { _id: LOCK_ID, $or: [{ expiresAt: { $lt: now } }, { owner: this.owner }] },
-        { $set: { owner: this.owner, expiresAt: new Date(now.getTime() + this.leaseMs) } },
-        { upsert: true, returnDocument: "after" },
-      );
-      return doc?.owner === this.owner;
+      await col.insertOne({ _id: LOCK_ID, owner: this.owner, expiresAt: new Date(now.getTime() + this.leaseMs) });
+      return true;
     } catch (e) {
-      // The lock document exists and is held: the upsert's insert collides on _id.
-      if (isDuplicateKey(e)) return false;
-      throw e;
+      if (!isDuplicateKey(e)) throw e;
     }
+    const held = await col.findOne({ _id: LOCK_ID });
+    if (held?.owner === this.owner) return true;
+    if (held && held.expiresAt < now) {
+      log().warn({ previousOwner: held.owner, expiredAt: held.expiresAt }, "taking over an expired migration lock");
+      await col.deleteOne({ _id: LOCK_ID, owner: held.owner, expiresAt: held.expiresAt });
+    }
+    return false;
   }
 
   async renew(): Promise<void> {
