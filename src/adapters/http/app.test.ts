@@ -40,6 +40,9 @@ describe("HTTP skeleton", () => {
     expect(logged).toHaveLength(1);
     expect(JSON.stringify(logged[0])).toContain("db-7.internal");
     expect(logged[0]!.traceId).toBe(body.traceId);
+    // The request's scope: every line of it carries the id and the matched route template.
+    expect(logged[0]).toMatchObject({ route: "/v1/courses/:id", path: "/v1/courses/abc" });
+    expect(logged[0]!.requestId).toBe(res.headers.get("x-request-id"));
   });
 
   it("answers unknown routes with a problem+json 404", async () => {

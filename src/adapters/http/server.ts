@@ -4,7 +4,7 @@
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type TextMapGetter, type Tracer } from "@opentelemetry/api";
 import { Elysia, type AnyElysia } from "elysia";
 import { AppError, problemResponse, toLogObject, toProblem } from "../../../lib/xerrors/index.ts";
-import { log, withLogFields } from "../../../lib/xlog/index.ts";
+import { enterLogFields, log, withLogFields } from "../../../lib/xlog/index.ts";
 import type { Metrics } from "../telemetry/metrics.ts";
 import { routeOf } from "./route.ts";
 
@@ -13,9 +13,12 @@ const headerGetter: TextMapGetter<Headers> = {
   get: (h, k) => h.get(k) ?? undefined,
 };
 
-/** Records the matched route template for every request that reaches routing. */
+/** Records the matched route template, for metrics and for every log line of the request. */
 export function requestContext() {
-  return new Elysia({ name: "request-context" }).onTransform({ as: "global" }, ({ request, route }) => routeOf.set(request, route));
+  return new Elysia({ name: "request-context" }).onTransform({ as: "global" }, ({ request, route }) => {
+    routeOf.set(request, route);
+    enterLogFields({ route });
+  });
 }
 
 export interface HandlerDeps {
