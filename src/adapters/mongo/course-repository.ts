@@ -1,6 +1,6 @@
 // CourseRepository on MongoDB/FerretDB: optimistic concurrency on `version`, keyset pagination
 // over an index for every sort, search through the indexed searchTokens array.
-import { MongoError, MongoServerError, type Collection, type Db, type Filter, type Sort } from "mongodb";
+import type { Collection, Db, Filter, MongoServerError, Sort } from "mongodb";
 import { AppError } from "../../../lib/xerrors/index.ts";
 import type { Course } from "../../domain/course/course.ts";
 import type { CoursePage, CoursePageRequest, CourseRepository, CourseSort } from "../../domain/course/repository.ts";
@@ -8,6 +8,7 @@ import { searchTokens } from "../../domain/course/values.ts";
 import { context, propagation } from "@opentelemetry/api";
 import type { CourseEvent } from "../../domain/course/events.ts";
 import type { DocumentLocks } from "./document-lock.ts";
+import { storeError } from "./store-error.ts";
 import { COURSES, type CourseDocument, type OutboxEntryDocument, type StoredCourseDocument, toCourse, toCourseDocument, toCourseState } from "./course-document.ts";
 
 /** Excludes tombstones: deleted courses whose deletion event is not published yet. */
@@ -77,15 +78,6 @@ function decodeCursor(raw: string, sort: CourseSort): Cursor {
   }
   if (c.s !== sort) throw AppError.invalidArgument("The cursor belongs to another sort order.", [{ field: "/cursor", message: `was issued for sort=${c.s}` }]);
   return c;
-}
-
-/** Store failures that mean "try again later" rather than "bug". */
-export function storeError(e: unknown, action: string): unknown {
-  if (e instanceof AppError) return e;
-  if (e instanceof MongoError && !(e instanceof MongoServerError)) {
-    return AppError.unavailable("The course store is unavailable; retry later.", { cause: e, context: { action } });
-  }
-  return AppError.internal(action, { cause: e, context: { action } });
 }
 
 export class MongoCourseRepository implements CourseRepository {

@@ -10,7 +10,7 @@ import { AppError } from "../../../lib/xerrors/index.ts";
 import type { ApplyOutcome, EnrollmentLedger } from "../../app/enrollments.ts";
 import { COURSES, type StoredCourseDocument } from "./course-document.ts";
 import type { DocumentLocks } from "./document-lock.ts";
-import { storeError } from "./course-repository.ts";
+import { storeError } from "./store-error.ts";
 import { PROCESSED_EVENTS } from "./migrations.ts";
 
 interface ProcessedEvent {

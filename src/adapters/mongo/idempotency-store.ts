@@ -2,7 +2,7 @@
 // housekeeping loop (expire()) and ignored on read.
 import type { Collection, Db, MongoServerError } from "mongodb";
 import type { Claim, IdempotencyStore, StoredResponse } from "../../app/idempotency.ts";
-import { storeError } from "./course-repository.ts";
+import { storeError } from "./store-error.ts";
 import { IDEMPOTENCY_KEYS } from "./migrations.ts";
 
 interface KeyDocument {

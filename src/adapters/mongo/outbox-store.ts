@@ -6,7 +6,7 @@ import type { OutboxBatch, OutboxEvent, OutboxStore } from "../../app/outbox.ts"
 import type { CourseEventType } from "../../domain/course/events.ts";
 import { COURSES, type StoredCourseDocument } from "./course-document.ts";
 import type { DocumentLocks } from "./document-lock.ts";
-import { storeError } from "./course-repository.ts";
+import { storeError } from "./store-error.ts";
 
 const CLEARED = { $unset: { pendingSince: "", relayLeaseUntil: "" } } as const;
 
