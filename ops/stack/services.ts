@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CACHE_DIR, OPS_DIR, STACK_DIR, clampNegativeTimers, log, need, run } from "./util.ts";
+import { CACHE_DIR, OPS_DIR, STACK_DIR, clampNegativeTimers, has, log, need, run } from "./util.ts";
 
 export const FERRETDB_VERSION = "v1.24.2";
 export const JAEGER_VERSION = "v1.76.0";
@@ -191,8 +191,8 @@ export const prometheus: Service = {
   startTimeout: 60,
   env: { PROMETHEUS_URL: "http://127.0.0.1:9090", PROMETHEUS_TARGETS_DIR },
   async ensureInstalled() {
-    if (spawnSync("sh", ["-c", "command -v prometheus"]).status === 0) return;
-    if (process.getuid?.() === 0 && spawnSync("sh", ["-c", "command -v apt-get"]).status === 0) {
+    if (has("prometheus")) return;
+    if (process.getuid?.() === 0 && has("apt-get")) {
       log("prometheus", "installing Debian's prometheus package (first time only)…");
       await run("apt-get", ["update", "-qq"]);
       await run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", "prometheus"], { env: { DEBIAN_FRONTEND: "noninteractive" } });

@@ -18,9 +18,14 @@ export function log(service: string, message: string): void {
   process.stderr.write(`[stack] ${service.padEnd(10)} ${message}\n`);
 }
 
+/** Is `command` on PATH? */
+export function has(command: string): boolean {
+  return spawnSync("sh", ["-c", `command -v ${command}`]).status === 0;
+}
+
 /** Fails with a message naming the missing tool and why it is needed. */
 export function need(command: string, why: string): void {
-  if (spawnSync("sh", ["-c", `command -v ${command}`]).status !== 0) {
+  if (!has(command)) {
     throw new StackError(`'${command}' is not installed or not on PATH (${why}).`);
   }
 }
