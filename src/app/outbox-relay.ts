@@ -17,6 +17,9 @@ export interface RelayObserver {
   backlog(events: number, oldestAgeMs: number): void;
 }
 
+/** How stale the backlog metrics may get while nothing is published and nothing fails. */
+const BACKLOG_REFRESH_MS = 5_000;
+
 const noop: RelayObserver = { published() {}, failed() {}, backlog() {} };
 
 export class OutboxRelay {
@@ -50,23 +53,31 @@ export class OutboxRelay {
   run(worker: Worker): Promise<void> {
     return withLogFields({ loop: "outbox-relay" }, async () => {
       let failures = 0;
+      let backlogAt = 0;
       while (!worker.signal.aborted) {
         let wait = this.opts.pollIntervalMs;
+        let changed = false;
         try {
           const sent = await this.drainOnce(worker.signal);
+          changed = sent > 0;
           if (sent) log().debug({ sent }, "outbox events published");
           if (failures) log().info({ afterFailures: failures }, "publishing recovered");
           failures = 0;
         } catch (e) {
           failures++;
+          changed = true;
           this.observer.failed();
           wait = Math.min(this.opts.retryBackoffMaxMs, this.opts.pollIntervalMs * 2 ** Math.min(failures, 10));
           log().warn({ error: describeError(e), failures, retryInMs: wait }, "publishing outbox events failed; they stay pending");
         }
-        await this.store
-          .backlog(new Date())
-          .then((b) => this.observer.backlog(b.events, b.oldestAgeMs))
-          .catch(() => {});
+        // Two queries: run them when the backlog moved or grew old, not on every idle poll.
+        if (changed || Date.now() - backlogAt >= BACKLOG_REFRESH_MS) {
+          backlogAt = Date.now();
+          await this.store
+            .backlog(new Date())
+            .then((b) => this.observer.backlog(b.events, b.oldestAgeMs))
+            .catch(() => {});
+        }
         await sleepUnlessAborted(wait, worker.signal);
       }
       worker.drained();
