@@ -50,8 +50,16 @@ export const ConfigSchema = t.Object({
     relayEnabled: t.Boolean({ default: true, description: "publish course events from the outbox" }),
     topic: t.String({ default: "courses.events.v1", description: "topic of course domain events" }),
     source: t.String({ default: "/courses", description: "CloudEvents source attribute" }),
-    pollInterval: Duration({ default: "250ms", description: "how often an idle relay looks for pending events" }),
+    pollInterval: Duration({ default: "250ms", description: "how often an idle relay looks for events written by other processes (its own wake it at once)" }),
     retryBackoffMax: Duration({ default: "10s", description: "longest wait between publish attempts while Kafka is down" }),
+    leaseDuration: Duration({ default: "30s", description: "how long a relay holds the courses it claimed; renewed while it publishes" }),
+    batchMaxCourses: t.Integer({ default: 100, minimum: 1, description: "courses claimed per round" }),
+    batchMaxEvents: t.Integer({ default: 500, minimum: 1, description: "events per producer call" }),
+    batchMaxBytes: t.Integer({ default: 524_288, minimum: 1024, description: "bytes of events per producer call; keep it under the broker's max.request.size" }),
+    maxAttempts: t.Integer({ default: 5, minimum: 1, description: "attempts before an event the broker refuses (too large, invalid) is parked in outbox_parked" }),
+    outboxMaxEvents: t.Integer({ default: 1000, minimum: 1, description: "a course with this many unpublished events refuses changes with 503 outbox_full" }),
+    backlogInterval: Duration({ default: "5s", description: "how often the outbox backlog metrics are computed from the store" }),
+    sweepInterval: Duration({ default: "5m", description: "how often courses are scanned for pending events that lost their marker (a crash between two writes)" }),
   }),
   enrollments: t.Object({
     consumerEnabled: t.Boolean({ default: true, description: "maintain enrollment counts from enrollment events" }),
@@ -71,7 +79,10 @@ export const ConfigSchema = t.Object({
   }),
   readiness: t.Object({
     checkTimeout: Duration({ default: "2s", description: "how long one dependency check may take" }),
-    requireKafka: t.Boolean({ default: true, description: "false: stay ready while Kafka is down (the outbox holds events until it returns)" }),
+    requireKafka: t.Boolean({
+      default: false,
+      description: "true: not ready while Kafka is down. By default the API stays ready (the outbox holds events until Kafka returns); Kafka's state is in /readyz's body either way",
+    }),
   }),
   shutdown: t.Object({
     deadline: Duration({ default: "25s", description: "hard limit for graceful shutdown" }),

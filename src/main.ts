@@ -7,6 +7,8 @@
 //                         (--markdown: the reference table of docs/CONFIG.md)
 //   courses openapi       print the OpenAPI document
 //   courses healthcheck   exit 0 when this instance's /healthz answers (for container healthchecks)
+//   courses outbox retry-parked   put every parked event back in its course's outbox
+import { hostname } from "node:os";
 import type { Kafka } from "kafkajs";
 import type { Db } from "mongodb";
 import pkg from "../package.json" with { type: "json" };
@@ -23,19 +25,19 @@ import { KafkaEventPublisher } from "./adapters/kafka/event-publisher.ts";
 import { ensureTopics } from "./adapters/kafka/topics.ts";
 import { createMongoClient, mongoCheck } from "./adapters/mongo/client.ts";
 import { MongoCourseRepository } from "./adapters/mongo/course-repository.ts";
-import { DocumentLocks } from "./adapters/mongo/document-lock.ts";
 import { MongoEnrollmentLedger } from "./adapters/mongo/enrollment-ledger.ts";
 import { MongoIdempotencyStore } from "./adapters/mongo/idempotency-store.ts";
 import { MigrationEditedError, migrate } from "./adapters/mongo/migrate.ts";
 import { MIGRATIONS } from "./adapters/mongo/migrations.ts";
-import { MongoOutboxStore } from "./adapters/mongo/outbox-store.ts";
+import { MongoOutboxStore, OutboxMarkers } from "./adapters/mongo/outbox-store.ts";
 import { createMetrics, type Metrics } from "./adapters/telemetry/metrics.ts";
 import { initTracing, type Tracing } from "./adapters/telemetry/tracing.ts";
 import type { CourseDeps } from "./app/courses.ts";
 import { applyEnrollmentEvent } from "./app/enrollments.ts";
+import { OutboxWakeup } from "./app/outbox.ts";
 import { OutboxRelay } from "./app/outbox-relay.ts";
 import { runPeriodically } from "./app/periodic.ts";
-import { checkReadiness } from "./app/readiness.ts";
+import { checkReadiness, optional } from "./app/readiness.ts";
 import { retryUntilDone } from "./app/retry.ts";
 import { type Config, ConfigSchema, ENV_PREFIX, loadConfig } from "./config.ts";
 
@@ -59,12 +61,10 @@ async function serve(cfg: Config): Promise<void> {
   shutdown.register("tracing", () => tracing.shutdown(), { phase: "telemetry" });
   const metrics = createMetrics({ service: cfg.service.name, environment: cfg.service.environment });
 
-  // MongoDB: one client, migrations (waiting for the store if it is down), one lock per course
-  // document for every writer in this process (FerretDB's guarded updates are not atomic).
+  // MongoDB: one client, migrations (waiting for the store if it is down).
   const mongo = createMongoClient(cfg.mongo, cfg.service.name);
   shutdown.register("mongo", () => mongo.close(), { phase: "clients" });
   const db = mongo.db(cfg.mongo.database);
-  const locks = new DocumentLocks();
   const migrated = cfg.mongo.migrateOnStart ? startMigrations(db, shutdown, cfg.mongo.serverSelectionTimeout) : { done: () => true, firstAttempt: Promise.resolve() };
   await migrated.firstAttempt;
 
@@ -78,18 +78,23 @@ async function serve(cfg: Config): Promise<void> {
     const created = await ensureTopics(kafkaAdmin, topics);
     if (created.length) log().info({ topics: created }, "kafka topics created");
   });
-  if (cfg.events.relayEnabled) startOutboxRelay(cfg, db, locks, kafka, metrics, shutdown);
-  const ledger = new MongoEnrollmentLedger(db, locks);
+  // The relay of this process wakes at once when the API writes events; others poll the markers.
+  const wakeup = new OutboxWakeup();
+  if (cfg.events.relayEnabled) startOutboxRelay(cfg, db, kafka, metrics, wakeup, shutdown);
+  const ledger = new MongoEnrollmentLedger(db);
   if (cfg.enrollments.consumerEnabled) startEnrollmentConsumer(cfg, ledger, kafka, metrics, tracing, shutdown);
 
   // Use cases and housekeeping.
-  const courses: CourseDeps = { courses: new MongoCourseRepository(db, locks), clock, ids };
+  const repository = new MongoCourseRepository(db, new OutboxMarkers(db), { outboxMaxEvents: cfg.events.outboxMaxEvents, onEventsWritten: () => wakeup.notify() });
+  const courses: CourseDeps = { courses: repository, clock, ids };
   const idempotency = new MongoIdempotencyStore(db, { ttlMs: cfg.api.idempotencyKeyTtl, staleAfterMs: 60_000 });
   void runPeriodically("expire-idempotency-keys", cfg.api.housekeepingInterval, () => idempotency.expire(clock.now()), shutdown.worker("housekeeping"));
   void runPeriodically("expire-processed-events", cfg.api.housekeepingInterval, () => ledger.expire(new Date(clock.now().getTime() - cfg.enrollments.processedRetention)), shutdown.worker("processed-events-housekeeping"));
 
   // HTTP last: it reports ready only once the rest is wired.
-  const checks = [mongoCheck(mongo, cfg.mongo.database, migrated.done), ...(cfg.readiness.requireKafka ? [kafkaCheck(kafkaAdmin)] : [])];
+  // Kafka down leaves the API ready by default: the outbox holds the events until it returns.
+  const kafkaHealth = kafkaCheck(kafkaAdmin);
+  const checks = [mongoCheck(mongo, cfg.mongo.database, migrated.done), cfg.readiness.requireKafka ? kafkaHealth : optional(kafkaHealth)];
   const app = createHttpApp({
     metrics,
     readiness: () => checkReadiness(checks, cfg.readiness.checkTimeout),
@@ -128,15 +133,40 @@ function startMigrations(db: Db, shutdown: ShutdownCoordinator, selectionTimeout
   return { done: () => done, firstAttempt: Promise.race([finished, Bun.sleep(selectionTimeoutMs + 1000)]).then(() => {}) };
 }
 
-function startOutboxRelay(cfg: Config, db: Db, locks: DocumentLocks, kafka: Kafka, metrics: Metrics, shutdown: ShutdownCoordinator): void {
-  const publisher = new KafkaEventPublisher(kafka, cfg.events.topic, cfg.events.source);
+function startOutboxRelay(cfg: Config, db: Db, kafka: Kafka, metrics: Metrics, wakeup: OutboxWakeup, shutdown: ShutdownCoordinator): void {
+  const e = cfg.events;
+  const publisher = new KafkaEventPublisher(kafka, e.topic, e.source);
   shutdown.register("kafka-producer", () => publisher.close(), { phase: "clients" });
-  const relay = new OutboxRelay(new MongoOutboxStore(db, locks), publisher, { pollIntervalMs: cfg.events.pollInterval, retryBackoffMaxMs: cfg.events.retryBackoffMax, leaseMs: 30_000 }, {
-    published: (n) => metrics.outboxPublished.inc(n),
-    failed: () => metrics.outboxFailures.inc(),
-    backlog: (events, ageMs) => (metrics.outboxPending.set(events), metrics.outboxOldestAge.set(ageMs / 1000)),
-  });
+  const store = new MongoOutboxStore(db, `${hostname()}:${process.pid}:${ids.next().slice(-8)}`);
+  const relay = new OutboxRelay(
+    store,
+    publisher,
+    { pollIntervalMs: e.pollInterval, retryBackoffMaxMs: e.retryBackoffMax, leaseMs: e.leaseDuration, batchMaxCourses: e.batchMaxCourses, batchMaxEvents: e.batchMaxEvents, batchMaxBytes: e.batchMaxBytes, maxAttempts: e.maxAttempts },
+    {
+      published: (n) => metrics.outboxPublished.inc(n),
+      failed: () => metrics.outboxFailures.inc(),
+      parked: (reason) => metrics.outboxParkedTotal.inc({ reason }),
+      leaseLost: (n) => metrics.outboxLeasesLost.inc(n),
+    },
+    wakeup,
+  );
   void relay.run(shutdown.worker("outbox-relay"));
+  // The backlog from the store on its own timer (and at start): true while nothing drains.
+  const reportBacklog = async () => {
+    const b = await store.backlog(clock.now());
+    metrics.outboxPending.set(b.events);
+    metrics.outboxPendingCourses.set(b.courses);
+    metrics.outboxOldestAge.set(b.oldestAgeMs / 1000);
+    metrics.outboxParked.set(b.parked);
+    return b;
+  };
+  void runPeriodically("outbox-backlog", e.backlogInterval, reportBacklog, shutdown.worker("outbox-backlog"));
+  void runPeriodically("outbox-marker-sweep", e.sweepInterval, async () => {
+    const repaired = await store.repairMarkers();
+    if (repaired) log().warn({ repaired }, "pending markers recreated for courses whose events had lost theirs");
+    if (repaired) wakeup.notify();
+    return repaired;
+  }, shutdown.worker("outbox-marker-sweep"));
 }
 
 function startEnrollmentConsumer(cfg: Config, ledger: MongoEnrollmentLedger, kafka: Kafka, metrics: Metrics, tracing: Tracing, shutdown: ShutdownCoordinator): void {
@@ -168,6 +198,22 @@ async function migrateOnly(cfg: Config): Promise<void> {
   try {
     const result = await migrate(mongo.db(cfg.mongo.database), MIGRATIONS);
     logger.info(result, "migrations done");
+  } finally {
+    await mongo.close();
+  }
+}
+
+async function outboxCommand(cfg: Config, sub: string | undefined): Promise<number> {
+  if (sub !== "retry-parked") {
+    console.error("usage: courses outbox retry-parked   (put every parked event back in its course's outbox)");
+    return 2;
+  }
+  rootLogger(cfg);
+  const mongo = createMongoClient(cfg.mongo, cfg.service.name);
+  try {
+    const requeued = await new MongoOutboxStore(mongo.db(cfg.mongo.database), `cli:${process.pid}`).requeueParked();
+    console.log(`re-queued ${requeued} parked event${requeued === 1 ? "" : "s"}; a running relay publishes them`);
+    return 0;
   } finally {
     await mongo.close();
   }
@@ -227,8 +273,10 @@ try {
       break;
     case "healthcheck":
       process.exit(await healthcheck(loadConfig().config));
+    case "outbox":
+      process.exit(await outboxCommand(loadConfig().config, process.argv[3]));
     default:
-      console.error(`unknown command '${command}'. Commands: serve (default), migrate, config, openapi, healthcheck`);
+      console.error(`unknown command '${command}'. Commands: serve (default), migrate, config, openapi, healthcheck, outbox retry-parked`);
       process.exit(2);
   }
 } catch (e) {

@@ -36,6 +36,8 @@ export type ErrorContext = Record<string, unknown>;
 
 export interface AppErrorOptions {
   fields?: FieldError[];
+  /** A stable, machine-readable reason within the kind (e.g. `outbox_full`), sent as the problem's `code`. */
+  code?: string;
   cause?: unknown;
   context?: ErrorContext;
 }
@@ -46,6 +48,7 @@ export class AppError extends Error {
   readonly kind: ErrorKind;
   readonly publicMessage: string;
   readonly fields: FieldError[];
+  readonly code?: string;
   readonly context: ErrorContext;
   override readonly cause?: unknown;
 
@@ -54,6 +57,7 @@ export class AppError extends Error {
     this.kind = kind;
     this.publicMessage = publicMessage;
     this.fields = opts.fields ?? [];
+    if (opts.code) this.code = opts.code;
     this.context = opts.context ?? {};
     this.cause = opts.cause;
   }
@@ -168,6 +172,8 @@ export interface Problem {
   detail?: string;
   instance?: string;
   traceId?: string;
+  /** A stable reason within the type, for clients that branch on it (e.g. `outbox_full`). */
+  code?: string;
   errors?: FieldError[];
 }
 
@@ -200,6 +206,7 @@ export function toProblem(err: unknown, opts: ProblemOptions = {}): Problem {
   };
   if (opts.instance) problem.instance = opts.instance;
   if (opts.traceId) problem.traceId = opts.traceId;
+  if (app?.code && kind !== "internal") problem.code = app.code;
   if (app && app.fields.length && kind !== "internal") problem.errors = app.fields;
   return problem;
 }

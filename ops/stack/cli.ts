@@ -1,5 +1,5 @@
 // bun run stack up|down|status|env|exec [names…]
-// Manages the local stack of real servers (FerretDB, Kafka, Jaeger, Prometheus) on loopback.
+// Manages the local stack of real servers (the MongoDB wire-protocol store, Kafka, Jaeger, Prometheus) on loopback.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, closeSync } from "node:fs";
 import { createServer } from "node:net";

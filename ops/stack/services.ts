@@ -1,15 +1,14 @@
 // The four servers of the local stack: how each is built, started and checked.
 // Built artifacts are cached per version outside the checkout; data, logs and pid
 // files live per checkout under .stack/.
-import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CACHE_DIR, OPS_DIR, STACK_DIR, clampNegativeTimers, has, log, need, run } from "./util.ts";
 
-export const FERRETDB_VERSION = "v1.24.2";
+export const MONGO_JAVA_SERVER_VERSION = readPomProperty("mongo/pom.xml", "mongo-java-server.version");
 export const JAEGER_VERSION = "v1.76.0";
-export const KAFKA_VERSION = readPomProperty("kafka.version");
+export const KAFKA_VERSION = readPomProperty("kafka/pom.xml", "kafka.version");
 
 export interface Service {
   name: string;
@@ -29,10 +28,10 @@ export interface Service {
   env: Record<string, string>;
 }
 
-function readPomProperty(name: string): string {
-  const pom = readFileSync(join(OPS_DIR, "kafka/pom.xml"), "utf8");
-  const m = pom.match(new RegExp(`<${name.replace(".", "\\.")}>([^<]+)</`));
-  if (!m) throw new Error(`ops/kafka/pom.xml has no <${name}>`);
+function readPomProperty(pomPath: string, name: string): string {
+  const pom = readFileSync(join(OPS_DIR, pomPath), "utf8");
+  const m = pom.match(new RegExp(`<${name.replaceAll(".", "\\.")}>([^<]+)</`));
+  if (!m) throw new Error(`ops/${pomPath} has no <${name}>`);
   return m[1]!;
 }
 
@@ -60,43 +59,50 @@ async function installAtomically(finalDir: string, build: (tmpDir: string) => Pr
   }
 }
 
-const ferretdbDir = join(CACHE_DIR, `ferretdb-${FERRETDB_VERSION}`);
-export const ferretdb: Service = {
-  name: "ferretdb",
-  ports: [27017, 8088],
+const mongoDir = join(CACHE_DIR, `mongo-java-server-${MONGO_JAVA_SERVER_VERSION}`);
+/** argv prefix that runs the store's launcher (ops/mongo/MongoStore.java) from the cache. */
+export function mongoStoreCommand(heap = "1g"): string[] {
+  return ["java", `-Xmx${heap}`, "-XX:+UseG1GC", "-Djava.awt.headless=true", "-cp", `${join(mongoDir, "classes")}:${join(mongoDir, "libs")}/*`, "courses.ops.MongoStore"];
+}
+/** Fetches mongo-java-server's jars from Maven Central and compiles the launcher against them. */
+export async function ensureMongoStoreInstalled(): Promise<void> {
+  need("java", "mongo-java-server runs on Java 17");
+  await installAtomically(mongoDir, async (tmp) => {
+    need("mvn", "mongo-java-server's jars come from Maven Central");
+    need("javac", "the store's launcher is compiled with the JDK");
+    log("mongo", `fetching mongo-java-server ${MONGO_JAVA_SERVER_VERSION} from Maven Central (first time only)…`);
+    await run("mvn", ["-q", "-B", "-f", join(OPS_DIR, "mongo/pom.xml"), "dependency:copy-dependencies", "-DincludeScope=runtime", `-DoutputDirectory=${join(tmp, "libs")}`]);
+    await run("javac", ["-d", join(tmp, "classes"), "-cp", `${join(tmp, "libs")}/*`, join(OPS_DIR, "mongo/MongoStore.java")]);
+  });
+}
+export const mongo: Service = {
+  name: "mongo",
+  ports: [27017],
   startTimeout: 60,
   env: { MONGO_URL: "mongodb://127.0.0.1:27017/" },
-  async ensureInstalled() {
-    await installAtomically(ferretdbDir, async (tmp) => {
-      need("go", "FerretDB is built from the Go module proxy");
-      log("ferretdb", `building FerretDB ${FERRETDB_VERSION} (first time only)…`);
-      const info = JSON.parse(await run("go", ["mod", "download", "-json", `github.com/FerretDB/FerretDB@${FERRETDB_VERSION}`]));
-      const src = join(tmp, "src");
-      cpSync(info.Dir, src, { recursive: true });
-      spawnSync("chmod", ["-R", "u+w", src]);
-      // build/version/version.txt is generated upstream and absent from the module zip;
-      // without it the binary panics at start ("Invalid build/version/version.txt").
-      writeFileSync(join(src, "build/version/version.txt"), `${FERRETDB_VERSION}\n`);
-      await run("go", ["build", "-trimpath", "-o", join(tmp, "ferretdb"), "./cmd/ferretdb"], { cwd: src, env: { GOFLAGS: "-mod=mod" } });
-      rmSync(src, { recursive: true, force: true });
-    });
-  },
+  ensureInstalled: ensureMongoStoreInstalled,
   command() {
-    const data = join(STACK_DIR, "ferretdb");
+    const data = join(STACK_DIR, "mongo");
     mkdirSync(data, { recursive: true });
-    return [
-      join(ferretdbDir, "ferretdb"),
-      "--handler=sqlite",
-      `--sqlite-url=file:${data}/`,
-      `--state-dir=${data}`,
-      "--listen-addr=127.0.0.1:27017",
-      "--debug-addr=127.0.0.1:8088",
-      "--telemetry=disable",
-      "--log-level=warn",
-    ];
+    // H2's MVStore file keeps `bun run dev`'s data across restarts; `rm -rf .stack/mongo` empties it.
+    return [...mongoStoreCommand(), "--host", "127.0.0.1", "--port", "27017", "--backend", "h2", "--file", join(data, "courses.mv")];
   },
-  healthy: () => httpOk("http://127.0.0.1:8088/debug/readyz"),
+  healthy: () => mongoPing("mongodb://127.0.0.1:27017/"),
 };
+
+/** True when a MongoDB wire-protocol server answers `ping` at url. */
+export async function mongoPing(url: string): Promise<boolean> {
+  const { MongoClient } = await import("mongodb");
+  const client = new MongoClient(url, { serverSelectionTimeoutMS: 1000, connectTimeoutMS: 1000 });
+  try {
+    await client.db("admin").command({ ping: 1 });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.close().catch(() => {});
+  }
+}
 
 const jaegerDir = join(CACHE_DIR, `jaeger-${JAEGER_VERSION}`);
 export const jaeger: Service = {
@@ -221,4 +227,4 @@ export const prometheus: Service = {
   healthy: () => httpOk("http://127.0.0.1:9090/-/ready"),
 };
 
-export const SERVICES: Service[] = [ferretdb, kafka, jaeger, prometheus];
+export const SERVICES: Service[] = [mongo, kafka, jaeger, prometheus];

@@ -23,7 +23,16 @@ export interface EnrollmentLedger {
   expire(before: Date): Promise<number>;
 }
 
+/**
+ * The de-duplication key of an event: CloudEvents ids are unique per source, so the key is the
+ * pair, hashed from an unambiguous encoding (source "/a#b" with id "1" and source "/a" with id
+ * "b#1" are two keys) to a bounded length.
+ */
+export function enrollmentKey(e: Pick<EnrollmentEvent, "source" | "id">): string {
+  return new Bun.CryptoHasher("sha256").update(JSON.stringify([e.source, e.id])).digest("hex");
+}
+
 /** Adds or removes one enrollment; a redelivered event changes nothing; never below zero. */
 export function applyEnrollmentEvent(ledger: EnrollmentLedger, e: EnrollmentEvent): Promise<ApplyOutcome> {
-  return ledger.apply(`${e.source}#${e.id}`, e.courseId, e.type === "enrollment.created" ? 1 : -1);
+  return ledger.apply(enrollmentKey(e), e.courseId, e.type === "enrollment.created" ? 1 : -1);
 }

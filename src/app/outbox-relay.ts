@@ -1,26 +1,42 @@
-// The outbox relay: publishes pending course events in order, then marks them sent.
-// At-least-once: a crash between publish and mark re-publishes, never loses.
+// The outbox relay: leases the courses with the oldest pending events, publishes a batch of
+// their events in one producer call (per-course order kept), then removes exactly those events.
+// At-least-once: a crash between publish and removal re-publishes, never loses. An event the
+// broker refuses for good is parked after `maxAttempts` and stops blocking its course.
 import { describe as describeError } from "../../lib/xerrors/index.ts";
 import { log, withLogFields } from "../../lib/xlog/index.ts";
 import { sleepUnlessAborted, type Worker } from "../../lib/xshutdown/index.ts";
-import type { EventPublisher, OutboxStore } from "./outbox.ts";
+import { EventRejectedError, OutboxWakeup, type EventPublisher, type OutboxClaim, type OutboxEvent, type OutboxStore } from "./outbox.ts";
 
 export interface RelayOptions {
+  /** How often an idle relay looks for events written by other processes. */
   pollIntervalMs: number;
   retryBackoffMaxMs: number;
+  /** Lease on the claimed courses; renewed every third of it while publishing. */
   leaseMs: number;
+  /** Caps of one producer call: courses claimed, events, and bytes of serialised events. */
+  batchMaxCourses: number;
+  batchMaxEvents: number;
+  batchMaxBytes: number;
+  /** Attempts before an event the broker refuses is parked. */
+  maxAttempts: number;
 }
 
 export interface RelayObserver {
   published(count: number): void;
   failed(): void;
-  backlog(events: number, oldestAgeMs: number): void;
+  parked(reason: string): void;
+  leaseLost(count: number): void;
 }
 
-/** How stale the backlog metrics may get while nothing is published and nothing fails. */
-const BACKLOG_REFRESH_MS = 5_000;
+const noop: RelayObserver = { published() {}, failed() {}, parked() {}, leaseLost() {} };
 
-const noop: RelayObserver = { published() {}, failed() {}, backlog() {} };
+interface Slice {
+  claim: OutboxClaim;
+  events: OutboxEvent[];
+}
+
+/** Approximate size of an event on the wire, for the batch's byte cap. */
+const sizeOf = (e: OutboxEvent) => JSON.stringify(e.data).length + 512;
 
 export class OutboxRelay {
   constructor(
@@ -28,57 +44,138 @@ export class OutboxRelay {
     private readonly publisher: EventPublisher,
     private readonly opts: RelayOptions,
     private readonly observer: RelayObserver = noop,
+    readonly wakeup: OutboxWakeup = new OutboxWakeup(),
   ) {}
 
-  /** Publishes until nothing is pending; returns how many events went out. */
+  /** Publishes until nothing is claimable; returns how many events went out. */
   async drainOnce(signal?: AbortSignal): Promise<number> {
     let sent = 0;
     while (!signal?.aborted) {
-      const batch = await this.store.claimNext(this.opts.leaseMs);
-      if (!batch) break;
-      try {
-        await this.publisher.publish(batch.events);
-      } catch (e) {
-        await this.store.release(batch).catch(() => {});
-        throw e;
-      }
-      await this.store.markPublished(batch);
-      sent += batch.events.length;
-      this.observer.published(batch.events.length);
+      const round = await this.round();
+      if (round.claimed === 0) break;
+      sent += round.sent;
     }
     return sent;
   }
 
-  /** The loop: drain, report the backlog, wait; back off while publishing fails. */
+  /** One batch: claim, publish, complete. */
+  async round(): Promise<{ claimed: number; sent: number }> {
+    const claims = await this.store.claim(this.opts.batchMaxCourses, this.opts.leaseMs);
+    if (claims.length === 0) return { claimed: 0, sent: 0 };
+    const renewal = setInterval(() => void this.renew(claims), Math.max(50, this.opts.leaseMs / 3));
+    try {
+      const slices = this.slice(claims);
+      const events = slices.flatMap((s) => s.events);
+      try {
+        await this.publisher.publish(events);
+      } catch (e) {
+        if (!(e instanceof EventRejectedError)) {
+          await Promise.all(claims.map((c) => this.store.release(c).catch(() => {})));
+          throw e;
+        }
+        return { claimed: claims.length, sent: await this.isolate(slices) };
+      }
+      this.observer.published(events.length);
+      await Promise.all(slices.map((s) => this.complete(s.claim, s.events)));
+      return { claimed: claims.length, sent: events.length };
+    } finally {
+      clearInterval(renewal);
+    }
+  }
+
+  /** Takes each course's events oldest first, whole prefixes only, within the batch caps. */
+  private slice(claims: OutboxClaim[]): Slice[] {
+    let events = 0;
+    let bytes = 0;
+    return claims.map((claim) => {
+      const taken: OutboxEvent[] = [];
+      for (const e of claim.events) {
+        const size = sizeOf(e);
+        const first = events === 0;
+        if (!first && (events + 1 > this.opts.batchMaxEvents || bytes + size > this.opts.batchMaxBytes)) break;
+        taken.push(e);
+        events++;
+        bytes += size;
+      }
+      return { claim, events: taken };
+    });
+  }
+
+  /**
+   * The broker refused something in the batch: publish course by course, event by event, to
+   * find it; count its attempt, park it after maxAttempts, and let every other event through.
+   */
+  private async isolate(slices: Slice[]): Promise<number> {
+    let sent = 0;
+    for (const { claim, events } of slices) {
+      const published: string[] = [];
+      let failure: { reason: string; retryAt: Date } | undefined;
+      let attempts = claim.attempts;
+      for (const e of events) {
+        try {
+          await this.publisher.publish([e]);
+          published.push(e.id);
+          this.observer.published(1);
+          attempts = 0;
+        } catch (err) {
+          if (!(err instanceof EventRejectedError)) {
+            await this.complete(claim, published);
+            throw err;
+          }
+          this.observer.failed();
+          if (attempts + 1 < this.opts.maxAttempts) {
+            const retryInMs = Math.min(this.opts.retryBackoffMaxMs, this.opts.pollIntervalMs * 2 ** Math.min(attempts + 1, 10));
+            failure = { reason: err.reason, retryAt: new Date(Date.now() + retryInMs) };
+            log().warn({ courseId: claim.courseId, eventId: e.id, type: e.type, reason: err.reason, attempt: attempts + 1, retryInMs }, "the broker refused an event; it blocks its course until it goes out or is parked");
+            break;
+          }
+          await this.store.park({ ...claim, attempts }, e, err.reason);
+          this.observer.parked(err.reason);
+          log().error({ courseId: claim.courseId, eventId: e.id, type: e.type, reason: err.reason, attempts: attempts + 1 }, "event parked in outbox_parked; `courses outbox retry-parked` re-queues it");
+          attempts = 0;
+        }
+      }
+      sent += published.length;
+      await this.complete(claim, published, failure);
+    }
+    return sent;
+  }
+
+  private async complete(claim: OutboxClaim, events: OutboxEvent[] | string[], failure?: { reason: string; retryAt: Date }): Promise<void> {
+    const ids = events.map((e) => (typeof e === "string" ? e : e.id));
+    if (!(await this.store.complete(claim, ids, failure))) {
+      this.observer.leaseLost(1);
+      log().warn({ courseId: claim.courseId, published: ids.length }, "outbox lease lost while publishing; the new holder re-publishes (at-least-once)");
+    }
+  }
+
+  private async renew(claims: OutboxClaim[]): Promise<void> {
+    try {
+      const lost = await this.store.renew(claims, this.opts.leaseMs);
+      if (lost.length) this.observer.leaseLost(lost.length);
+    } catch (e) {
+      log().warn({ error: describeError(e) }, "renewing outbox leases failed");
+    }
+  }
+
+  /** The loop: drain, then wait for a wake-up or the poll interval; back off while publishing fails. */
   run(worker: Worker): Promise<void> {
     return withLogFields({ loop: "outbox-relay" }, async () => {
       let failures = 0;
-      let backlogAt = 0;
       while (!worker.signal.aborted) {
-        let wait = this.opts.pollIntervalMs;
-        let changed = false;
         try {
           const sent = await this.drainOnce(worker.signal);
-          changed = sent > 0;
           if (sent) log().debug({ sent }, "outbox events published");
           if (failures) log().info({ afterFailures: failures }, "publishing recovered");
           failures = 0;
+          await this.wakeup.wait(this.opts.pollIntervalMs, worker.signal);
         } catch (e) {
           failures++;
-          changed = true;
           this.observer.failed();
-          wait = Math.min(this.opts.retryBackoffMaxMs, this.opts.pollIntervalMs * 2 ** Math.min(failures, 10));
+          const wait = Math.min(this.opts.retryBackoffMaxMs, this.opts.pollIntervalMs * 2 ** Math.min(failures, 10));
           log().warn({ error: describeError(e), failures, retryInMs: wait }, "publishing outbox events failed; they stay pending");
+          await sleepUnlessAborted(wait, worker.signal);
         }
-        // Two queries: run them when the backlog moved or grew old, not on every idle poll.
-        if (changed || Date.now() - backlogAt >= BACKLOG_REFRESH_MS) {
-          backlogAt = Date.now();
-          await this.store
-            .backlog(new Date())
-            .then((b) => this.observer.backlog(b.events, b.oldestAgeMs))
-            .catch(() => {});
-        }
-        await sleepUnlessAborted(wait, worker.signal);
       }
       worker.drained();
     });

@@ -15,26 +15,93 @@ export interface OutboxEvent {
   traceparent?: string;
 }
 
-/** The pending events of one course, claimed by one relay at a time. */
-export interface OutboxBatch {
+/** The pending events of one course, leased to one relay at a time. */
+export interface OutboxClaim {
   courseId: string;
+  /** Every pending event of the course, oldest first. */
   events: OutboxEvent[];
-  /** The course version the batch was read at (the store's guard against lost updates). */
-  version: number;
+  /** Failed publish attempts of the course's first event so far. */
+  attempts: number;
+  /** The store's fencing token for this lease (opaque to the relay). */
+  lease: string;
+}
+
+export interface OutboxBacklog {
+  events: number;
+  courses: number;
+  oldestAgeMs: number;
+  parked: number;
 }
 
 export interface OutboxStore {
-  /** Claims the course whose pending events are oldest, for `leaseMs`; null when none is pending. */
-  claimNext(leaseMs: number): Promise<OutboxBatch | null>;
-  /** Removes the published events from the course's outbox and releases the claim. */
-  markPublished(batch: OutboxBatch): Promise<void>;
-  /** Releases a claim without publishing (the relay will retry). */
-  release(batch: OutboxBatch): Promise<void>;
-  /** Pending event count and the age of the oldest, for metrics. */
-  backlog(now: Date): Promise<{ events: number; oldestAgeMs: number }>;
+  /** Leases up to `maxCourses` courses with pending events, oldest first, for `leaseMs`. */
+  claim(maxCourses: number, leaseMs: number): Promise<OutboxClaim[]>;
+  /** Extends the leases this relay still holds; returns the course ids it lost. */
+  renew(claims: OutboxClaim[], leaseMs: number): Promise<string[]>;
+  /**
+   * Removes the published events and releases the lease, only while this relay holds it
+   * (false: the lease was lost and nothing was changed). With a failure, the course's first
+   * remaining event failed once more: it counts the attempt and waits until `retryAt`.
+   */
+  complete(claim: OutboxClaim, publishedIds: string[], failure?: { reason: string; retryAt: Date }): Promise<boolean>;
+  /** Releases the lease without publishing (the broker is away: no attempt is counted). */
+  release(claim: OutboxClaim): Promise<void>;
+  /** Moves an event that cannot be published out of the course's outbox, with the reason. */
+  park(claim: OutboxClaim, event: OutboxEvent, reason: string): Promise<void>;
+  /** Pending events, courses and the oldest age: computed from the store, O(pending). */
+  backlog(now: Date): Promise<OutboxBacklog>;
+  /** Finds courses with pending events but no pending marker (a crash between the two writes). */
+  repairMarkers(): Promise<number>;
+  /** Puts every parked event back in its course's outbox; returns how many. */
+  requeueParked(): Promise<number>;
+}
+
+/** The broker refused an event for a reason retrying will not fix (too large, invalid). */
+export class EventRejectedError extends Error {
+  override readonly name = "EventRejectedError";
+  constructor(
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`the broker rejected the event: ${reason}`, options);
+  }
 }
 
 export interface EventPublisher {
-  /** Publishes the events of one course, in order, acknowledged by all in-sync replicas. */
+  /**
+   * Publishes events, in order per course, acknowledged by all in-sync replicas. Throws
+   * EventRejectedError when the broker refuses them for good, anything else while it is away.
+   */
   publish(events: OutboxEvent[]): Promise<void>;
+}
+
+/** Wakes a waiting relay at once when this process wrote events (instead of at its next poll). */
+export class OutboxWakeup {
+  private waiter?: () => void;
+  private pending = false;
+
+  notify(): void {
+    this.pending = true;
+    this.waiter?.();
+  }
+
+  /** Resolves after `ms`, on notify(), or on abort, whichever comes first. */
+  wait(ms: number, signal: AbortSignal): Promise<void> {
+    if (this.pending || signal.aborted) {
+      this.pending = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", done);
+        this.waiter = undefined;
+        this.pending = false;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener("abort", done, { once: true });
+      this.waiter = done;
+    });
+  }
 }

@@ -1,9 +1,9 @@
-// MongoCourseRepository against the real store (FerretDB here, MongoDB where available).
+// MongoCourseRepository against the real store (mongo-java-server here, MongoDB where available).
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { type Db, MongoClient } from "mongodb";
 import { AppError } from "../../lib/xerrors/index.ts";
 import { MongoCourseRepository } from "../../src/adapters/mongo/course-repository.ts";
-import { DocumentLocks } from "../../src/adapters/mongo/document-lock.ts";
+import { OutboxMarkers } from "../../src/adapters/mongo/outbox-store.ts";
 import { migrate } from "../../src/adapters/mongo/migrate.ts";
 import { MIGRATIONS } from "../../src/adapters/mongo/migrations.ts";
 import { Course, type NewCourse } from "../../src/domain/course/course.ts";
@@ -13,7 +13,6 @@ import { stack, uniqueName } from "../support/stack.ts";
 let client: MongoClient;
 let db: Db;
 let repo: MongoCourseRepository;
-const locks = new DocumentLocks();
 let t = Date.parse("2026-01-01T00:00:00Z");
 const clock = { now: () => new Date((t += 1000)) };
 const ids = { next: () => Bun.randomUUIDv7() };
@@ -33,7 +32,7 @@ beforeAll(async () => {
   client = new MongoClient((await stack()).mongoUrl);
   db = client.db(uniqueName("it_repo").replaceAll("-", "_"));
   await migrate(db, MIGRATIONS);
-  repo = new MongoCourseRepository(db, locks);
+  repo = new MongoCourseRepository(db, new OutboxMarkers(db), { outboxMaxEvents: 1000 });
 });
 afterAll(async () => {
   await db.dropDatabase().catch(() => {});
@@ -139,7 +138,7 @@ describe("MongoCourseRepository", () => {
   it("reports an unreachable store as unavailable, not as a bug", async () => {
     const dead = new MongoClient("mongodb://127.0.0.1:1/", { serverSelectionTimeoutMS: 300 });
     try {
-      const r = new MongoCourseRepository(dead.db("x"), locks);
+      const r = new MongoCourseRepository(dead.db("x"), new OutboxMarkers(dead.db("x")), { outboxMaxEvents: 1000 });
       expect(await kindOf(r.findById("x"))).toBe("unavailable");
     } finally {
       await dead.close();

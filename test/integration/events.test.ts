@@ -226,10 +226,10 @@ describe("enrollment events", () => {
   }, 120_000);
 
   it("pauses and retries with backoff while the store is down, and loses nothing", async () => {
-    if (s.origin !== "environment") throw new Error("this test stops and starts the native FerretDB of `bun run stack`; run it through `bun run test`");
+    if (s.origin !== "environment") throw new Error("this test stops and starts the native store of `bun run stack`; run it through `bun run test`");
     const n = names();
     const svc = await startService({ ...n.env, COURSES_ENROLLMENTS_RETRY_BACKOFF_INITIAL: "200ms", COURSES_ENROLLMENTS_RETRY_BACKOFF_MAX: "2s", COURSES_MONGO_SERVER_SELECTION_TIMEOUT: "300ms" });
-    const stackCli = (cmd: string) => Bun.spawn(["bun", join(import.meta.dir, "../../ops/stack/cli.ts"), cmd, "ferretdb"], { stdout: "pipe", stderr: "pipe" }).exited;
+    const stackCli = (cmd: string) => Bun.spawn(["bun", join(import.meta.dir, "../../ops/stack/cli.ts"), cmd, "mongo"], { stdout: "pipe", stderr: "pipe" }).exited;
     const retries = async () => Number((await (await fetch(`${svc.url}/metrics`)).text()).match(/^enrollment_events_total\{outcome="retry"[^}]*\} (\d+)/m)?.[1] ?? 0);
     const total = 10;
     try {

@@ -2,9 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { type Db, MongoClient } from "mongodb";
 import { MongoCourseRepository } from "../../src/adapters/mongo/course-repository.ts";
-import { DocumentLocks } from "../../src/adapters/mongo/document-lock.ts";
 import { MongoEnrollmentLedger } from "../../src/adapters/mongo/enrollment-ledger.ts";
-import { MongoOutboxStore } from "../../src/adapters/mongo/outbox-store.ts";
+import { MongoOutboxStore, OutboxMarkers } from "../../src/adapters/mongo/outbox-store.ts";
 import * as uc from "../../src/app/courses.ts";
 import { MongoIdempotencyStore } from "../../src/adapters/mongo/idempotency-store.ts";
 import { migrate } from "../../src/adapters/mongo/migrate.ts";
@@ -15,7 +14,6 @@ import { stack, uniqueName } from "../support/stack.ts";
 
 let client: MongoClient;
 let db: Db;
-const locks = new DocumentLocks();
 beforeAll(async () => {
   client = new MongoClient((await stack()).mongoUrl);
   db = client.db(uniqueName("it_stores").replaceAll("-", "_"));
@@ -57,13 +55,13 @@ describe("MongoEnrollmentLedger", () => {
   async function course(): Promise<string> {
     let n = 0;
     const c = Course.create({ title: `Ledger ${uniqueName("c")}`, language: "en", level: "beginner", instructor: { id: "i", name: "n" } }, { next: () => `${Bun.randomUUIDv7()}-${n++}` }, { now: () => new Date() });
-    await new MongoCourseRepository(db, locks).insert(c);
+    await new MongoCourseRepository(db, new OutboxMarkers(db), { outboxMaxEvents: 1000 }).insert(c);
     return c.id;
   }
   const count = async (id: string) => (await db.collection<{ _id: string; enrollmentCount: number }>("courses").findOne({ _id: id }))!.enrollmentCount;
 
   it("applies each event once, never goes below zero, and refuses unknown courses", async () => {
-    const ledger = new MongoEnrollmentLedger(db, locks);
+    const ledger = new MongoEnrollmentLedger(db);
     const id = await course();
     expect(await ledger.apply("src#1", id, 1)).toBe("applied");
     expect(await ledger.apply("src#1", id, 1)).toBe("duplicate");
@@ -78,7 +76,7 @@ describe("MongoEnrollmentLedger", () => {
   });
 
   it("finishes an event a crash left half-applied without counting it twice", async () => {
-    const ledger = new MongoEnrollmentLedger(db, locks);
+    const ledger = new MongoEnrollmentLedger(db);
     const id = await course();
     // State after steps 1 and 2 of a crashed apply: record pending, count incremented, key on the course.
     await db.collection<{ _id: string }>("processed_events").insertOne({ _id: "crash#1", courseId: id, delta: 1, state: "pending", receivedAt: new Date() } as never);
@@ -91,16 +89,15 @@ describe("MongoEnrollmentLedger", () => {
   });
 
   it("loses no write when the API, the ledger and the relay change one course at the same time", async () => {
-    const repo = new MongoCourseRepository(db, locks);
-    const outbox = new MongoOutboxStore(db, locks);
-    const ledger = new MongoEnrollmentLedger(db, locks);
+    const repo = new MongoCourseRepository(db, new OutboxMarkers(db), { outboxMaxEvents: 1000 });
+    const outbox = new MongoOutboxStore(db, "it-relay");
+    const ledger = new MongoEnrollmentLedger(db);
     const deps = { courses: repo, clock: { now: () => new Date() }, ids: { next: () => Bun.randomUUIDv7() } };
     const id = await course();
     const n = 15;
     const relay = (async () => {
       for (let i = 0; i < 3 * n; i++) {
-        const batch = await outbox.claimNext(5000);
-        if (batch) await outbox.markPublished(batch);
+        for (const claim of await outbox.claim(10, 5000)) await outbox.complete(claim, claim.events.map((e) => e.id));
         await Bun.sleep(1);
       }
     })();
@@ -116,7 +113,7 @@ describe("MongoEnrollmentLedger", () => {
   });
 
   it("expires processed records after the retention", async () => {
-    const ledger = new MongoEnrollmentLedger(db, locks);
+    const ledger = new MongoEnrollmentLedger(db);
     const id = await course();
     await ledger.apply("old#1", id, 1);
     expect(await ledger.expire(new Date(Date.now() + 1000))).toBeGreaterThanOrEqual(1);

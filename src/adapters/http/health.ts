@@ -20,12 +20,16 @@ export function healthRoutes(deps: HealthDeps) {
       "/readyz",
       async ({ request }) => {
         const results = await deps.readiness();
-        for (const r of results) deps.metrics.readinessChecks.observe({ dependency: r.name, outcome: r.ok ? "ok" : "failed" }, r.ms / 1000);
+        for (const r of results) {
+          deps.metrics.readinessChecks.observe({ dependency: r.name, outcome: r.ok ? "ok" : "failed" }, r.ms / 1000);
+          deps.metrics.dependencyUp.set({ dependency: r.name }, r.ok ? 1 : 0);
+        }
         const checks = Object.fromEntries(results.map((r) => [r.name, r.ok ? "ok" : "failed"]));
-        const failing = results.filter((r) => !r.ok).map((r) => r.name);
+        for (const r of results.filter((x) => !x.ok)) log().warn({ dependency: r.name, required: r.required, error: describeError(r.error) }, "dependency not available");
+        const failing = results.filter((r) => !r.ok && r.required).map((r) => r.name);
         if (!deps.accepting()) failing.push("shutting-down");
-        if (failing.length === 0) return { status: "ready", checks };
-        for (const r of results.filter((x) => !x.ok)) log().warn({ dependency: r.name, error: describeError(r.error) }, "dependency not ready");
+        // An optional dependency down (Kafka behind the outbox) leaves the instance ready, and says so.
+        if (failing.length === 0) return { status: results.every((r) => r.ok) ? "ready" : "degraded", checks };
         const detail = `Not ready: ${failing.join(", ")} ${failing.length === 1 ? "is" : "are"} not available.`;
         const problem = toProblem(AppError.unavailable(detail), { instance: new URL(request.url).pathname, traceId: currentTraceId() });
         return problemResponse({ ...problem, checks });

@@ -1,9 +1,21 @@
 // Publishes outbox events to Kafka: key = course id (one partition, so one order per course),
 // W3C traceparent in the headers, idempotent producer, acks from all in-sync replicas.
 import type { Kafka, Producer } from "kafkajs";
-import type { EventPublisher, OutboxEvent } from "../../app/outbox.ts";
+import { EventRejectedError, type EventPublisher, type OutboxEvent } from "../../app/outbox.ts";
 import { AppError } from "../../../lib/xerrors/index.ts";
 import { CLOUDEVENTS_CONTENT_TYPE, toCloudEvent } from "./cloudevents.ts";
+
+/** Broker errors about the records themselves: retrying the same event can never succeed. */
+const REJECTIONS = new Set(["MESSAGE_TOO_LARGE", "RECORD_LIST_TOO_LARGE", "INVALID_RECORD", "CORRUPT_MESSAGE", "INVALID_TIMESTAMP", "INVALID_REQUIRED_ACKS"]);
+
+/** The broker's error type (e.g. MESSAGE_TOO_LARGE) anywhere in kafkajs's cause chain. */
+function rejectionType(e: unknown): string | undefined {
+  for (let cur = e as { type?: unknown; cause?: unknown; originalError?: unknown } | undefined, depth = 0; cur && depth < 8; depth++) {
+    if (typeof cur.type === "string" && REJECTIONS.has(cur.type)) return cur.type;
+    cur = (cur.cause ?? cur.originalError) as typeof cur;
+  }
+  return undefined;
+}
 
 export class KafkaEventPublisher implements EventPublisher {
   private readonly producer: Producer;
@@ -39,6 +51,8 @@ export class KafkaEventPublisher implements EventPublisher {
         }),
       });
     } catch (e) {
+      const rejected = rejectionType(e);
+      if (rejected) throw new EventRejectedError(rejected, { cause: e });
       this.connected = undefined;
       throw AppError.unavailable("Kafka is unavailable.", { cause: e });
     }

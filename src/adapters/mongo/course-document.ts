@@ -1,5 +1,7 @@
 // How a course is stored: the document model and its converters to and from the domain.
+import type { OutboxEvent } from "../../app/outbox.ts";
 import { Course, type CourseState, type Lesson } from "../../domain/course/course.ts";
+import type { CourseEventType } from "../../domain/course/events.ts";
 import type { CourseSource, CourseStatus, Level, Price } from "../../domain/course/values.ts";
 
 export const COURSES = "courses";
@@ -15,7 +17,7 @@ export interface CourseDocument {
   _id: string;
   slug: string;
   title: string;
-  /** Lowercased title, for a case-insensitive sort without collations (FerretDB has none). */
+  /** Lowercased title, for a case-insensitive sort without a collation (the store has none). */
   titleSort: string;
   summary: string;
   description: string;
@@ -50,17 +52,31 @@ export interface OutboxEntryDocument {
 
 /**
  * Fields that exist only in storage: the outbox (events written in the same document write as
- * the change, since FerretDB has no transactions), the relay's claim, the tombstone of a deleted
- * course whose events are not published yet, and enrollment events being applied.
+ * the change: no multi-document transactions needed), the tombstone of a deleted course whose
+ * events are not published yet, and the enrollment ledger's revision and in-flight events.
  */
 export interface StoredCourseDocument extends CourseDocument {
   outbox?: OutboxEntryDocument[];
-  outboxSize?: number;
-  /** occurredAt of the oldest pending event; null when the outbox is empty. */
-  pendingSince?: Date | null;
-  relayLeaseUntil?: Date | null;
   deletedAt?: Date | null;
+  /** Incremented by every enrollment change: the ledger's guard, served by the index {_id, enrollmentRev}. */
+  enrollmentRev?: number;
   pendingEnrollmentEvents?: string[];
+}
+
+export function toOutboxEvent(courseId: string, e: OutboxEntryDocument): OutboxEvent {
+  return {
+    id: e.id,
+    type: e.type as CourseEventType,
+    courseId,
+    courseVersion: e.courseVersion,
+    occurredAt: new Date(e.occurredAt),
+    data: e.data,
+    ...(e.traceparent ? { traceparent: e.traceparent } : {}),
+  };
+}
+
+export function toOutboxEntry(e: OutboxEvent): OutboxEntryDocument {
+  return { id: e.id, type: e.type, courseVersion: e.courseVersion, occurredAt: e.occurredAt, data: e.data, ...(e.traceparent ? { traceparent: e.traceparent } : {}) };
 }
 
 export function toCourseDocument(course: Course): CourseDocument {

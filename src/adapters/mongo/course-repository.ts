@@ -1,5 +1,7 @@
-// CourseRepository on MongoDB/FerretDB: optimistic concurrency on `version`, keyset pagination
-// over an index for every sort, search through the indexed searchTokens array.
+// CourseRepository on MongoDB: optimistic concurrency on `version`, keyset pagination over an
+// index for every sort, search through the indexed searchTokens array. Every query that names a
+// course by _id names nothing else but a guard an index serves ({_id, version}): tombstones are
+// checked in code, since on mongo-java-server an extra predicate turns a lookup into a scan.
 import type { Collection, Db, Filter, MongoServerError, Sort } from "mongodb";
 import { AppError } from "../../../lib/xerrors/index.ts";
 import type { Course } from "../../domain/course/course.ts";
@@ -7,12 +9,14 @@ import type { CoursePage, CoursePageRequest, CourseRepository, CourseSort } from
 import { searchTokens } from "../../domain/course/values.ts";
 import { context, propagation } from "@opentelemetry/api";
 import type { CourseEvent } from "../../domain/course/events.ts";
-import type { DocumentLocks } from "./document-lock.ts";
+import { log } from "../../../lib/xlog/index.ts";
+import type { OutboxMarkers } from "./outbox-store.ts";
 import { storeError } from "./store-error.ts";
 import { COURSES, type CourseDocument, type OutboxEntryDocument, type StoredCourseDocument, toCourse, toCourseDocument, toCourseState } from "./course-document.ts";
 
-/** Excludes tombstones: deleted courses whose deletion event is not published yet. */
+/** Excludes tombstones (deleted courses whose deletion event is not published yet) from queries by other fields. */
 const LIVE = { deletedAt: null } as const;
+const isLive = (doc: StoredCourseDocument | null): doc is StoredCourseDocument => doc !== null && !doc.deletedAt;
 
 /** The W3C traceparent of the active span, stored with events so traces continue through Kafka. */
 function currentTraceparent(): string | undefined {
@@ -33,17 +37,17 @@ export function toOutboxEntries(events: readonly CourseEvent[], newId: () => str
   }));
 }
 
-/**
- * The update operators that append events to the outbox in the same write as the change.
- * pendingSince is absent (never null) while the outbox is empty, so $min sets it.
- */
+/** The update operator that appends events to the outbox in the same write as the change. */
 function outboxAppend(entries: OutboxEntryDocument[]) {
-  if (entries.length === 0) return {};
-  return {
-    $push: { outbox: { $each: entries } },
-    $inc: { outboxSize: entries.length },
-    $min: { pendingSince: entries[0]!.occurredAt },
-  };
+  return entries.length === 0 ? {} : { $push: { outbox: { $each: entries } } };
+}
+
+export interface CourseRepositoryOptions {
+  /** A course whose outbox holds this many events refuses further changes (503 outbox_full). */
+  outboxMaxEvents: number;
+  /** Called after events were written (the relay of this process wakes up at once). */
+  onEventsWritten?: () => void;
+  newEventId?: () => string;
 }
 
 const SORT_FIELDS: Record<string, keyof CourseDocument> = {
@@ -82,26 +86,35 @@ function decodeCursor(raw: string, sort: CourseSort): Cursor {
 
 export class MongoCourseRepository implements CourseRepository {
   private readonly col: Collection<StoredCourseDocument>;
+  /** Pending events of each loaded course: the outbox cap is checked against the loaded version. */
+  private readonly loadedOutbox = new WeakMap<Course, number>();
+  /**
+   * Courses this repository deleted. Only they can carry their tombstone's version (every other
+   * copy was loaded before the deletion), so this is what keeps a write off a tombstone.
+   */
+  private readonly deleted = new WeakSet<Course>();
+  private readonly newEventId: () => string;
 
   constructor(
     db: Db,
-    /** Shared with every other writer of course documents in this process (see DocumentLocks). */
-    private readonly locks: DocumentLocks,
-    private readonly newEventId: () => string = () => Bun.randomUUIDv7(),
+    private readonly markers: OutboxMarkers,
+    private readonly opts: CourseRepositoryOptions,
   ) {
     this.col = db.collection<StoredCourseDocument>(COURSES);
+    this.newEventId = opts.newEventId ?? (() => Bun.randomUUIDv7());
   }
 
   async insert(course: Course): Promise<void> {
     const outbox = toOutboxEntries(course.pendingEvents, this.newEventId);
     try {
-      await this.col.insertOne({ ...toCourseDocument(course), outbox, outboxSize: outbox.length, ...(outbox.length ? { pendingSince: outbox[0]!.occurredAt } : {}), deletedAt: null });
-      course.markPersisted();
-      course.pullEvents();
+      await this.col.insertOne({ ...toCourseDocument(course), outbox, deletedAt: null, enrollmentRev: 0 });
     } catch (e) {
       if ((e as MongoServerError)?.code === 11000) throw this.duplicate(course, e);
       throw storeError(e, "insert course");
     }
+    await this.eventsWritten(course.id, outbox);
+    course.markPersisted();
+    course.pullEvents();
   }
 
   /** One document write: the new state and its events, only over the version that was loaded. */
@@ -109,14 +122,17 @@ export class MongoCourseRepository implements CourseRepository {
     // enrollmentCount belongs to the enrollment ledger: never overwrite it with a loaded copy.
     const { _id, enrollmentCount: _count, ...state } = toCourseDocument(course);
     const outbox = toOutboxEntries(course.pendingEvents, this.newEventId);
+    this.checkOutboxRoom(course, outbox.length);
+    if (this.deleted.has(course)) throw AppError.notFound(`No course with id ${course.id}.`);
     let res;
     try {
-      res = await this.locks.run(_id, () => this.col.updateOne({ _id, version: course.loadedVersion, ...LIVE }, { $set: state, ...outboxAppend(outbox) }));
+      res = await this.col.updateOne({ _id, version: course.loadedVersion }, { $set: state, ...outboxAppend(outbox) });
     } catch (e) {
       if ((e as MongoServerError)?.code === 11000) throw this.duplicate(course, e);
       throw storeError(e, "save course");
     }
     if (res.matchedCount === 0) await this.explainMiss(course.id);
+    await this.eventsWritten(_id, outbox);
     course.markPersisted();
     course.pullEvents();
   }
@@ -127,39 +143,72 @@ export class MongoCourseRepository implements CourseRepository {
    */
   async delete(course: Course): Promise<void> {
     const outbox = toOutboxEntries(course.pendingEvents, this.newEventId);
+    this.checkOutboxRoom(course, outbox.length);
+    if (this.deleted.has(course)) throw AppError.notFound(`No course with id ${course.id}.`);
     const s = course.snapshot;
     let res;
     try {
-      res = await this.locks.run(course.id, () =>
-        this.col.updateOne(
-          { _id: course.id, version: course.loadedVersion, ...LIVE },
-          { $set: { deletedAt: s.updatedAt, slug: `~deleted~${course.id}`, version: s.version, updatedAt: s.updatedAt }, ...outboxAppend(outbox) },
-        ),
+      res = await this.col.updateOne(
+        { _id: course.id, version: course.loadedVersion },
+        { $set: { deletedAt: s.updatedAt, slug: `~deleted~${course.id}`, version: s.version, updatedAt: s.updatedAt }, ...outboxAppend(outbox) },
       );
     } catch (e) {
       throw storeError(e, "delete course");
     }
     if (res.matchedCount === 0) await this.explainMiss(course.id);
+    this.deleted.add(course);
+    await this.eventsWritten(course.id, outbox);
     course.markPersisted();
     course.pullEvents();
   }
 
   async findById(id: string): Promise<Course | null> {
+    let doc;
     try {
-      const doc = await this.col.findOne({ _id: id, ...LIVE });
-      return doc ? toCourse(doc) : null;
+      doc = await this.col.findOne({ _id: id });
     } catch (e) {
       throw storeError(e, "find course by id");
     }
+    return isLive(doc) ? this.loaded(doc) : null;
   }
 
   async findBySlug(slug: string): Promise<Course | null> {
+    let doc;
     try {
-      const doc = await this.col.findOne({ slug, ...LIVE });
-      return doc ? toCourse(doc) : null;
+      // A tombstone's slug is ~deleted~<id>, so the unique slug index alone finds live courses.
+      doc = await this.col.findOne({ slug });
     } catch (e) {
       throw storeError(e, "find course by slug");
     }
+    return isLive(doc) ? this.loaded(doc) : null;
+  }
+
+  private loaded(doc: StoredCourseDocument): Course {
+    const course = toCourse(doc);
+    this.loadedOutbox.set(course, doc.outbox?.length ?? 0);
+    return course;
+  }
+
+  /** Bounded growth: the outbox never grows toward MongoDB's 16 MB document limit. */
+  private checkOutboxRoom(course: Course, adding: number): void {
+    const pending = this.loadedOutbox.get(course) ?? 0;
+    if (adding > 0 && pending + adding > this.opts.outboxMaxEvents) {
+      throw AppError.unavailable("This course has too many unpublished events; retry once they are published.", {
+        code: "outbox_full",
+        context: { courseId: course.id, pending, limit: this.opts.outboxMaxEvents },
+      });
+    }
+  }
+
+  /** The pending marker, right after the course write; a lost one is repaired by the relay's sweep. */
+  private async eventsWritten(courseId: string, outbox: OutboxEntryDocument[]): Promise<void> {
+    if (outbox.length === 0) return;
+    try {
+      await this.markers.recordPending(courseId, outbox[0]!.occurredAt, outbox.length);
+    } catch (e) {
+      log().warn({ courseId, error: String(e) }, "pending marker not written; the relay's sweep will find the events");
+    }
+    this.opts.onEventsWritten?.();
   }
 
   async list(req: CoursePageRequest): Promise<CoursePage> {
@@ -209,8 +258,8 @@ export class MongoCourseRepository implements CourseRepository {
   }
 
   private async explainMiss(id: string): Promise<never> {
-    const exists = await this.col.countDocuments({ _id: id, ...LIVE }, { limit: 1 }).catch((e) => Promise.reject(storeError(e, "check course")));
-    if (exists) throw AppError.preconditionFailed("The course was changed by someone else; reload it and try again.");
+    const doc = await this.col.findOne({ _id: id }, { projection: { deletedAt: 1 } }).catch((e) => Promise.reject(storeError(e, "check course")));
+    if (isLive(doc)) throw AppError.preconditionFailed("The course was changed by someone else; reload it and try again.");
     throw AppError.notFound(`No course with id ${id}.`);
   }
 }

@@ -1,15 +1,16 @@
-// Applies enrollment events exactly once without multi-document transactions (FerretDB has
-// none): a processed-event record with a unique _id, plus the event id kept on the course while
-// it is being applied, so a crash at any point neither loses nor doubles a count.
+// Applies enrollment events exactly once without multi-document transactions (the stack's store
+// has none): a processed-event record with a unique _id, plus the event id kept on the course
+// while it is being applied, so a crash at any point neither loses nor doubles a count.
 //   1. insert {_id: key, state: pending}     (duplicate key: done → no-op; pending → resume)
-//   2. course: $inc count, $push key         (guarded by key ∉ pendingEnrollmentEvents)
+//   2. read the course; if the key is not on it: $inc count, $push key, guarded by the
+//      revision read ({_id, enrollmentRev}: an index serves it, and any concurrent change
+//      makes the guard miss and the step re-read)
 //   3. record: state done
 //   4. course: $pull key
 import type { Collection, Db, MongoServerError } from "mongodb";
 import { AppError } from "../../../lib/xerrors/index.ts";
 import type { ApplyOutcome, EnrollmentLedger } from "../../app/enrollments.ts";
 import { COURSES, type StoredCourseDocument } from "./course-document.ts";
-import type { DocumentLocks } from "./document-lock.ts";
 import { storeError } from "./store-error.ts";
 import { PROCESSED_EVENTS } from "./migrations.ts";
 
@@ -27,10 +28,7 @@ export class MongoEnrollmentLedger implements EnrollmentLedger {
   private readonly courses: Collection<StoredCourseDocument>;
   private readonly processed: Collection<ProcessedEvent>;
 
-  constructor(
-    db: Db,
-    private readonly locks: DocumentLocks,
-  ) {
+  constructor(db: Db) {
     this.courses = db.collection<StoredCourseDocument>(COURSES);
     this.processed = db.collection<ProcessedEvent>(PROCESSED_EVENTS);
   }
@@ -51,22 +49,32 @@ export class MongoEnrollmentLedger implements EnrollmentLedger {
       const seen = await this.processed.findOne({ _id: key });
       if (seen?.state === "done") return "duplicate";
     }
-    const guard = { _id: courseId, deletedAt: null, pendingEnrollmentEvents: { $ne: key }, ...(delta < 0 ? { enrollmentCount: { $gt: 0 } } : {}) };
-    const res = await this.locks.run(courseId, () => this.courses.updateOne(guard, { $inc: { enrollmentCount: delta }, $push: { pendingEnrollmentEvents: key } }));
-    let outcome: ApplyOutcome = "applied";
-    if (res.matchedCount === 0) {
-      const course = await this.courses.findOne({ _id: courseId, deletedAt: null });
-      if (!course) {
+    const outcome = await this.applyToCourse(key, courseId, delta);
+    await this.processed.updateOne({ _id: key }, { $set: { state: "done", processedAt: new Date(), outcome } });
+    await this.courses.updateOne({ _id: courseId }, { $pull: { pendingEnrollmentEvents: key } });
+    return outcome;
+  }
+
+  private async applyToCourse(key: string, courseId: string, delta: 1 | -1): Promise<ApplyOutcome> {
+    for (;;) {
+      const course = await this.courses.findOne({ _id: courseId }, { projection: { deletedAt: 1, enrollmentCount: 1, enrollmentRev: 1, pendingEnrollmentEvents: 1 } });
+      if (!course || course.deletedAt) {
         // Not applied anywhere: forget the claim so the event can be replayed once the course exists.
         await this.processed.deleteOne({ _id: key, state: "pending" });
         throw AppError.notFound(`No course with id ${courseId}.`, { context: { courseId } });
       }
-      // Already applied before a crash (key on the course), or a cancel at zero.
-      outcome = course.pendingEnrollmentEvents?.includes(key) ? "applied" : "clamped";
+      // Already applied before a crash: the key is still on the course.
+      if (course.pendingEnrollmentEvents?.includes(key)) return "applied";
+      if (delta < 0 && (course.enrollmentCount ?? 0) <= 0) return "clamped";
+      if (course.enrollmentRev === undefined) {
+        // A course stored before migration 0004 set the revision (rare: the migration sets it on all).
+        await this.courses.updateOne({ _id: courseId, enrollmentRev: { $exists: false } }, { $set: { enrollmentRev: 0 } });
+        continue;
+      }
+      const rev = course.enrollmentRev;
+      const res = await this.courses.updateOne({ _id: courseId, enrollmentRev: rev }, { $inc: { enrollmentCount: delta, enrollmentRev: 1 }, $push: { pendingEnrollmentEvents: key } });
+      if (res.matchedCount === 1) return "applied";
     }
-    await this.processed.updateOne({ _id: key }, { $set: { state: "done", processedAt: new Date(), outcome } });
-    await this.locks.run(courseId, () => this.courses.updateOne({ _id: courseId }, { $pull: { pendingEnrollmentEvents: key } }));
-    return outcome;
   }
 
   async expire(before: Date): Promise<number> {

@@ -1,5 +1,7 @@
-// Idempotency keys in MongoDB. FerretDB has no TTL indexes, so expired keys are deleted by the
-// housekeeping loop (expire()) and ignored on read.
+// Idempotency keys in MongoDB. mongo-java-server accepts TTL indexes but never expires anything
+// (measured: a document past its TTL still there after 80 s), so expired keys are deleted by the
+// housekeeping loop (expire()) and ignored on read. Guarded deletes by {_id, createdAt} and
+// {_id, state} are served by unique indexes of those exact fields (migration 0004).
 import type { Collection, Db, MongoServerError } from "mongodb";
 import type { Claim, IdempotencyStore, StoredResponse } from "../../app/idempotency.ts";
 import { storeError } from "./store-error.ts";

@@ -1,4 +1,4 @@
-// Versioned, declarative migrations for MongoDB and FerretDB.
+// Versioned, declarative migrations for MongoDB and MongoDB wire-protocol stores.
 //
 // - Migrations are data (steps), applied in id order and recorded in `_migrations` with a
 //   checksum of their steps; a start refuses to go on when an applied migration was edited.
@@ -6,8 +6,8 @@
 //   migration exactly once: the others wait, then find it applied.
 // - Every step is idempotent, and a migration is marked applied only after all its steps, so a
 //   crash mid-migration is repaired by the next start (the lease expires, the steps run again).
-// - Server differences are feature-detected (FerretDB has no $jsonSchema validators); what is
-//   skipped is logged.
+// - Server differences are feature-detected (mongo-java-server has no collMod, so no
+//   validators); what is skipped is logged.
 import { createHash, randomUUID } from "node:crypto";
 import type { CreateIndexesOptions, Db, Document, IndexSpecification, MongoServerError } from "mongodb";
 import { wrap } from "../../../lib/xerrors/index.ts";
@@ -28,8 +28,10 @@ export interface Migration {
 }
 
 export interface ServerFeatures {
-  server: "mongodb" | "ferretdb";
+  /** "mongodb" when buildInfo looks like a MongoDB server's (it has a gitVersion). */
+  server: "mongodb" | "mongodb-compatible";
   version: string;
+  /** collMod with a $jsonSchema validator is available. */
   validators: boolean;
 }
 
@@ -58,8 +60,15 @@ export function checksum(m: Migration): string {
 
 export async function detectFeatures(db: Db): Promise<ServerFeatures> {
   const info = await db.admin().command({ buildInfo: 1 });
-  const ferret = typeof info.ferretdbVersion === "string" || JSON.stringify(info).includes("ferretdb");
-  return { server: ferret ? "ferretdb" : "mongodb", version: String(info.ferretdbVersion ?? info.version), validators: !ferret };
+  let validators = true;
+  try {
+    // A no-op collMod: mongo-java-server answers CommandNotFound (59).
+    await db.command({ collMod: RECORDS });
+  } catch (e) {
+    if ((e as MongoServerError)?.code !== 59) throw e;
+    validators = false;
+  }
+  return { server: typeof info.gitVersion === "string" ? "mongodb" : "mongodb-compatible", version: String(info.version), validators };
 }
 
 export class MigrationEditedError extends Error {}
@@ -95,8 +104,7 @@ class Lease {
 
   /**
    * Takes the lock when it is free; false while someone else holds it. Only inserts on the
-   * unique _id decide who wins (an upsert over an expired lease is not atomic on FerretDB, so
-   * two processes could both "take" it); an expired lease is first deleted, exactly that one.
+   * unique _id decide who wins; an expired lease is first deleted, exactly that one.
    */
   async tryAcquire(): Promise<boolean> {
     const col = this.db.collection<{ _id: string; owner: string; expiresAt: Date }>(LOCK);
@@ -146,7 +154,7 @@ async function applyStep(db: Db, step: MigrationStep, features: ServerFeatures, 
       return;
     case "validator":
       if (!features.validators) {
-        const what = `${migrationId}: validator on ${step.collection} (${features.server} has no $jsonSchema validators)`;
+        const what = `${migrationId}: validator on ${step.collection} (${features.server} ${features.version} has no collMod, so no $jsonSchema validators)`;
         skipped.push(what);
         log().info({ migration: migrationId, collection: step.collection, server: features.server }, "migration step skipped: validators unsupported");
         return;

@@ -5,6 +5,8 @@ import type { Migration } from "./migrate.ts";
 
 export const IDEMPOTENCY_KEYS = "idempotency_keys";
 export const PROCESSED_EVENTS = "processed_events";
+export const OUTBOX_PENDING = "outbox_pending";
+export const OUTBOX_PARKED = "outbox_parked";
 
 export const MIGRATIONS: Migration[] = [
   {
@@ -55,6 +57,26 @@ export const MIGRATIONS: Migration[] = [
       { op: "createIndex", collection: COURSES, keys: { pendingSince: 1 }, options: { name: "outbox_pending" } },
       { op: "createCollection", collection: PROCESSED_EVENTS },
       { op: "createIndex", collection: PROCESSED_EVENTS, keys: { state: 1, processedAt: 1 }, options: { name: "processed" } },
+    ],
+  },
+  {
+    id: "0004_indexed_guards_and_outbox_markers",
+    description:
+      "guards by _id that an index serves on every store ({_id, version}, {_id, enrollmentRev}); one marker per course with pending events, so the relay's work is O(pending); parked events",
+    steps: [
+      // mongo-java-server uses an index only when a query names exactly its fields: a guarded
+      // write {_id, version} scans every course without this one (real MongoDB uses _id either way).
+      { op: "createIndex", collection: COURSES, keys: { _id: 1, version: 1 }, options: { name: "id_version", unique: true } },
+      { op: "updateMany", collection: COURSES, filter: { enrollmentRev: { $exists: false } }, update: { $set: { enrollmentRev: 0 } } },
+      { op: "createIndex", collection: COURSES, keys: { _id: 1, enrollmentRev: 1 }, options: { name: "id_enrollment_rev", unique: true } },
+      { op: "dropIndex", collection: COURSES, name: "outbox_pending" },
+      { op: "createCollection", collection: OUTBOX_PENDING },
+      { op: "createIndex", collection: OUTBOX_PENDING, keys: { since: 1, _id: 1 }, options: { name: "since" } },
+      { op: "createCollection", collection: OUTBOX_PARKED },
+      { op: "createIndex", collection: OUTBOX_PARKED, keys: { parkedAt: 1 }, options: { name: "parked_at" } },
+      { op: "createIndex", collection: IDEMPOTENCY_KEYS, keys: { _id: 1, createdAt: 1 }, options: { name: "id_created", unique: true } },
+      { op: "createIndex", collection: IDEMPOTENCY_KEYS, keys: { _id: 1, state: 1 }, options: { name: "id_state", unique: true } },
+      { op: "createIndex", collection: PROCESSED_EVENTS, keys: { _id: 1, state: 1 }, options: { name: "id_state", unique: true } },
     ],
   },
 ];

@@ -1,88 +1,231 @@
-// The outbox as stored in course documents: claim the course with the oldest pending events,
-// then remove exactly the published ones. Only $set/$unset with equality guards are used:
-// FerretDB ignores $pull with a condition on sub-documents.
+// The outbox as stored: events live in their course's document (written with the change, in
+// one document write), and a small `outbox_pending` collection holds one marker per course with
+// pending events. The relay only ever queries the markers — O(pending courses) — and reaches
+// courses by _id. A marker lost in a crash between the two writes is recreated by
+// repairMarkers(), a slow sweep.
+//
+// A marker's lease is a fencing token (`lease`): claiming, renewing, completing and releasing
+// all match it, so a relay that lost its lease changes nothing. `writes` counts appends: a
+// marker is deleted only if no event was appended since it was claimed.
 import type { Collection, Db } from "mongodb";
-import type { OutboxBatch, OutboxEvent, OutboxStore } from "../../app/outbox.ts";
-import type { CourseEventType } from "../../domain/course/events.ts";
-import { COURSES, type StoredCourseDocument } from "./course-document.ts";
-import type { DocumentLocks } from "./document-lock.ts";
+import type { OutboxBacklog, OutboxClaim, OutboxEvent, OutboxStore } from "../../app/outbox.ts";
+import { COURSES, type OutboxEntryDocument, type StoredCourseDocument, toOutboxEntry, toOutboxEvent } from "./course-document.ts";
+import { OUTBOX_PARKED, OUTBOX_PENDING } from "./migrations.ts";
 import { storeError } from "./store-error.ts";
 
-const CLEARED = { $unset: { pendingSince: "", relayLeaseUntil: "" } } as const;
+const FREE = new Date(0);
+
+export interface PendingMarker {
+  _id: string;
+  /** occurredAt of the course's oldest pending event. */
+  since: Date;
+  /** Pending events of the course (refreshed whenever the relay touches it). */
+  events: number;
+  /** Incremented by every append: a marker claimed at `writes` n is deleted only at n. */
+  writes: number;
+  /** The relay process holding the lease; "" when free. */
+  owner: string;
+  /** The fencing token of the current lease; "" when free. */
+  lease: string;
+  /** Not claimable before this time: the lease's end, or the next attempt after a failure. */
+  leaseUntil: Date;
+  /** Failed attempts at the course's first pending event. */
+  attempts: number;
+  lastError?: string;
+}
+
+export interface ParkedEvent {
+  _id: string;
+  courseId: string;
+  event: OutboxEntryDocument;
+  reason: string;
+  attempts: number;
+  parkedAt: Date;
+}
+
+/** Records that a course has pending events: written right after the course write. */
+export class OutboxMarkers {
+  private readonly col: Collection<PendingMarker>;
+
+  constructor(db: Db) {
+    this.col = db.collection<PendingMarker>(OUTBOX_PENDING);
+  }
+
+  async recordPending(courseId: string, since: Date, count: number): Promise<void> {
+    await this.col.updateOne(
+      { _id: courseId },
+      { $min: { since }, $inc: { events: count, writes: 1 }, $setOnInsert: { owner: "", lease: "", leaseUntil: FREE, attempts: 0 } },
+      { upsert: true },
+    );
+  }
+}
+
+interface Lease {
+  token: string;
+  writes: number;
+}
+
+const encodeLease = (l: Lease) => `${l.writes}|${l.token}`;
+function decodeLease(s: string): Lease {
+  const i = s.indexOf("|");
+  return { writes: Number(s.slice(0, i)), token: s.slice(i + 1) };
+}
 
 export class MongoOutboxStore implements OutboxStore {
-  private readonly col: Collection<StoredCourseDocument>;
+  private readonly courses: Collection<StoredCourseDocument>;
+  private readonly markers: Collection<PendingMarker>;
+  private readonly parked: Collection<ParkedEvent>;
+  private readonly markerWriter: OutboxMarkers;
+  private leases = 0;
 
   constructor(
     db: Db,
-    private readonly locks: DocumentLocks,
+    /** This process, as it appears in the markers' `owner`. */
+    private readonly owner: string,
   ) {
-    this.col = db.collection<StoredCourseDocument>(COURSES);
+    this.courses = db.collection<StoredCourseDocument>(COURSES);
+    this.markers = db.collection<PendingMarker>(OUTBOX_PENDING);
+    this.parked = db.collection<ParkedEvent>(OUTBOX_PARKED);
+    this.markerWriter = new OutboxMarkers(db);
   }
 
-  async claimNext(leaseMs: number): Promise<OutboxBatch | null> {
+  async claim(maxCourses: number, leaseMs: number): Promise<OutboxClaim[]> {
     const now = new Date();
-    const claimable = { pendingSince: { $exists: true }, $or: [{ relayLeaseUntil: { $exists: false } }, { relayLeaseUntil: { $lt: now } }] };
-    let doc: StoredCourseDocument | null;
     try {
-      const candidate = await this.col.find(claimable).sort({ pendingSince: 1 }).limit(1).next();
-      if (!candidate) return null;
-      doc = await this.locks.run(candidate._id, () =>
-        this.col.findOneAndUpdate({ _id: candidate._id, ...claimable }, { $set: { relayLeaseUntil: new Date(now.getTime() + leaseMs) } }, { returnDocument: "after" }),
-      );
+      const free = await this.markers.find({ leaseUntil: { $lte: now } }, { projection: { _id: 1 } }).sort({ since: 1, _id: 1 }).limit(maxCourses).toArray();
+      if (free.length === 0) return [];
+      const token = `${this.owner}/${++this.leases}`;
+      const ids = free.map((m) => m._id);
+      // Atomic per marker: of two relays racing for one, only the first still sees it free.
+      await this.markers.updateMany({ _id: { $in: ids }, leaseUntil: { $lte: now } }, { $set: { owner: this.owner, lease: token, leaseUntil: new Date(now.getTime() + leaseMs) } });
+      const owned = await this.markers.find({ _id: { $in: ids }, lease: token }).sort({ since: 1, _id: 1 }).toArray();
+      if (owned.length === 0) return [];
+      const docs = await this.courses.find({ _id: { $in: owned.map((m) => m._id) } }, { projection: { outbox: 1 } }).toArray();
+      const outboxes = new Map(docs.map((d) => [d._id, d.outbox ?? []]));
+      return owned.map((m) => ({
+        courseId: m._id,
+        events: (outboxes.get(m._id) ?? []).map((e) => toOutboxEvent(m._id, e)),
+        attempts: m.attempts ?? 0,
+        lease: encodeLease({ token, writes: m.writes }),
+      }));
     } catch (e) {
       throw storeError(e, "claim outbox");
     }
-    if (!doc) return null;
-    const events: OutboxEvent[] = (doc.outbox ?? []).map((e) => ({
-      id: e.id,
-      type: e.type as CourseEventType,
-      courseId: doc._id,
-      courseVersion: e.courseVersion,
-      occurredAt: new Date(e.occurredAt),
-      data: e.data,
-      ...(e.traceparent ? { traceparent: e.traceparent } : {}),
-    }));
-    return { courseId: doc._id, events, version: doc.version };
   }
 
-  async markPublished(batch: OutboxBatch): Promise<void> {
-    await this.locks.run(batch.courseId, () => this.removePublished(batch));
+  async renew(claims: OutboxClaim[], leaseMs: number): Promise<string[]> {
+    if (claims.length === 0) return [];
+    const { token } = decodeLease(claims[0]!.lease);
+    const ids = claims.map((c) => c.courseId);
+    await this.markers.updateMany({ _id: { $in: ids }, lease: token }, { $set: { leaseUntil: new Date(Date.now() + leaseMs) } });
+    const held = new Set((await this.markers.find({ _id: { $in: ids }, lease: token }, { projection: { _id: 1 } }).toArray()).map((m) => m._id));
+    return ids.filter((id) => !held.has(id));
   }
 
-  private async removePublished(batch: OutboxBatch): Promise<void> {
-    const sent = new Set(batch.events.map((e) => e.id));
+  async complete(claim: OutboxClaim, publishedIds: string[], failure?: { reason: string; retryAt: Date }): Promise<boolean> {
+    const { token, writes } = decodeLease(claim.lease);
+    const _id = claim.courseId;
     try {
-      // Fast path: nothing was written to the course since the claim.
-      const res = await this.col.updateOne({ _id: batch.courseId, version: batch.version }, { $set: { outbox: [], outboxSize: 0 }, ...CLEARED });
-      if (res.matchedCount === 0) {
-        // The course changed meanwhile (new events appended): keep exactly the unpublished ones.
-        for (;;) {
-          const doc = await this.col.findOne({ _id: batch.courseId });
-          if (!doc) return;
-          const remaining = (doc.outbox ?? []).filter((e) => !sent.has(e.id));
-          const update = remaining.length
-            ? { $set: { outbox: remaining, outboxSize: remaining.length, pendingSince: remaining[0]!.occurredAt }, $unset: { relayLeaseUntil: "" as const } }
-            : { $set: { outbox: [], outboxSize: 0 }, ...CLEARED };
-          const r = await this.col.updateOne({ _id: batch.courseId, version: doc.version }, update);
-          if (r.matchedCount === 1) break;
-        }
+      // Fenced: a relay whose lease was taken over leaves the events to the new holder.
+      if (!(await this.markers.findOne({ _id, lease: token }, { projection: { _id: 1 } }))) return false;
+      const projection = { outbox: 1, deletedAt: 1, version: 1 };
+      const doc = publishedIds.length
+        ? await this.courses.findOneAndUpdate({ _id }, { $pull: { outbox: { id: { $in: publishedIds } } } }, { returnDocument: "after", projection })
+        : await this.courses.findOne({ _id }, { projection });
+      const remaining = doc?.outbox ?? [];
+      if (remaining.length === 0) {
+        // A deleted course disappears once its last event (course.deleted) is out; the version
+        // guard (an indexed {_id, version}) keeps it if anything touched it since.
+        if (doc?.deletedAt) await this.courses.deleteOne({ _id, version: doc.version });
+        const gone = await this.markers.deleteOne({ _id, lease: token, writes });
+        if (gone.deletedCount === 1) return true;
       }
-      // A deleted course disappears once its last event (course.deleted) is out.
-      await this.col.deleteOne({ _id: batch.courseId, deletedAt: { $ne: null }, outboxSize: 0 });
+      const freed = { owner: "", lease: "", leaseUntil: failure?.retryAt ?? FREE };
+      const progress = remaining.length ? { since: new Date(remaining[0]!.occurredAt), events: remaining.length } : {};
+      await this.markers.updateOne(
+        { _id, lease: token },
+        failure ? { $set: { ...freed, ...progress, lastError: failure.reason }, $inc: { attempts: 1 } } : { $set: { ...freed, ...progress, attempts: 0 }, $unset: { lastError: "" } },
+      );
+      return true;
     } catch (e) {
       throw storeError(e, "mark outbox events published");
     }
   }
 
-  async release(batch: OutboxBatch): Promise<void> {
-    await this.locks.run(batch.courseId, () => this.col.updateOne({ _id: batch.courseId }, { $unset: { relayLeaseUntil: "" } }));
+  async release(claim: OutboxClaim): Promise<void> {
+    const { token } = decodeLease(claim.lease);
+    await this.markers.updateOne({ _id: claim.courseId, lease: token }, { $set: { owner: "", lease: "", leaseUntil: FREE } });
   }
 
-  async backlog(now: Date): Promise<{ events: number; oldestAgeMs: number }> {
-    const [sum] = await this.col.aggregate<{ events: number }>([{ $match: { pendingSince: { $exists: true } } }, { $group: { _id: null, events: { $sum: "$outboxSize" } } }]).toArray();
-    const oldest = await this.col.find({ pendingSince: { $exists: true } }).sort({ pendingSince: 1 }).limit(1).toArray();
-    const since = oldest[0]?.pendingSince;
-    return { events: sum?.events ?? 0, oldestAgeMs: since ? Math.max(0, now.getTime() - new Date(since).getTime()) : 0 };
+  async park(claim: OutboxClaim, event: OutboxEvent, reason: string): Promise<void> {
+    const { token } = decodeLease(claim.lease);
+    try {
+      await this.parked.updateOne(
+        { _id: event.id },
+        { $setOnInsert: { courseId: claim.courseId, event: toOutboxEntry(event), reason, attempts: claim.attempts + 1, parkedAt: new Date() } },
+        { upsert: true },
+      );
+      await this.courses.updateOne({ _id: claim.courseId }, { $pull: { outbox: { id: event.id } } });
+      await this.markers.updateOne({ _id: claim.courseId, lease: token }, { $set: { attempts: 0 }, $unset: { lastError: "" } });
+    } catch (e) {
+      throw storeError(e, "park outbox event");
+    }
+  }
+
+  async backlog(now: Date): Promise<OutboxBacklog> {
+    const [sum] = await this.markers
+      .aggregate<{ events: number; courses: number; oldest: Date | null }>([{ $group: { _id: null, events: { $sum: "$events" }, courses: { $sum: 1 }, oldest: { $min: "$since" } } }])
+      .toArray();
+    const parked = await this.parked.countDocuments();
+    const oldest = sum?.oldest ? new Date(sum.oldest).getTime() : now.getTime();
+    return { events: sum?.events ?? 0, courses: sum?.courses ?? 0, oldestAgeMs: Math.max(0, now.getTime() - oldest), parked };
+  }
+
+  async repairMarkers(): Promise<number> {
+    // The one query that reads every course: run at start and on a slow timer, never per event.
+    const pending = await this.courses.find({ "outbox.0": { $exists: true } }, { projection: { outbox: 1 } }).toArray();
+    let repaired = 0;
+    for (const doc of pending) {
+      const outbox = doc.outbox!;
+      const res = await this.markers.updateOne(
+        { _id: doc._id },
+        { $min: { since: new Date(outbox[0]!.occurredAt) }, $setOnInsert: { events: outbox.length, writes: 0, owner: "", lease: "", leaseUntil: FREE, attempts: 0 } },
+        { upsert: true },
+      );
+      repaired += res.upsertedCount;
+    }
+    return repaired;
+  }
+
+  async requeueParked(): Promise<number> {
+    let requeued = 0;
+    for (const p of await this.parked.find({}).sort({ parkedAt: 1 }).toArray()) {
+      await this.putBack(p);
+      await this.markerWriter.recordPending(p.courseId, new Date(p.event.occurredAt), 1);
+      await this.parked.deleteOne({ _id: p._id });
+      requeued++;
+    }
+    return requeued;
+  }
+
+  /** Ahead of the course's other pending events: it is older than they are. */
+  private async putBack(p: ParkedEvent): Promise<void> {
+    const push = { $push: { outbox: { $each: [p.event], $position: 0 } } };
+    for (;;) {
+      const course = await this.courses.findOne({ _id: p.courseId }, { projection: { deletedAt: 1, version: 1 } });
+      if (!course) {
+        // The course was deleted and its tombstone removed: a tombstone again, until the event is out.
+        const tombstone = { slug: `~deleted~${p.courseId}`, title: "", status: "archived", version: 1, lessons: [], searchTokens: [], deletedAt: new Date(), enrollmentRev: 0 };
+        await this.courses.updateOne({ _id: p.courseId }, { ...push, $setOnInsert: tombstone } as never, { upsert: true });
+        return;
+      }
+      if (!course.deletedAt) {
+        await this.courses.updateOne({ _id: p.courseId }, push);
+        return;
+      }
+      // A tombstone may be removed by a relay at its version: move the version on.
+      const res = await this.courses.updateOne({ _id: p.courseId, version: course.version }, { ...push, $inc: { version: 1 } });
+      if (res.matchedCount === 1) return;
+    }
   }
 }

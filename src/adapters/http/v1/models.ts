@@ -155,6 +155,7 @@ export const Problem = T.Object(
     detail: T.Optional(T.String()),
     instance: T.Optional(T.String({ description: "The request path" })),
     traceId: T.Optional(T.String({ description: "Quote it when reporting a problem" })),
+    code: T.Optional(T.String({ description: "A stable reason within the type, for clients that branch on it", examples: ["outbox_full"] })),
     errors: T.Optional(T.Array(ref("FieldError", FieldError))),
   },
   { description: "RFC 9457 problem details" },

@@ -1,0 +1,58 @@
+// The stack's MongoDB wire-protocol store: mongo-java-server with an H2 (MVStore) file backend
+// for development, or an in-memory backend for tests that want a clean store.
+//
+//   java -cp 'classes:libs/*' courses.ops.MongoStore --port 27017 [--host 127.0.0.1]
+//        [--backend h2 --file .stack/mongo/courses.mv | --backend memory]
+//
+// It announces MongoDB 6.0.0 with wire version 17: mongo-java-server's own versions map to
+// wire version 8 at most, and the mongodb driver 7.x refuses servers below 9. What the store
+// implements does not change with the number it announces (see README.md, "The store").
+package courses.ops;
+
+import de.bwaldvogel.mongo.MongoBackend;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.MongoVersion;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+public final class MongoStore {
+  static final MongoVersion ANNOUNCED = new MongoVersion() {
+    @Override public List<Integer> getVersionArray() { return List.of(6, 0, 0); }
+    @Override public int getWireVersion() { return 17; }
+  };
+
+  public static void main(String[] argv) throws Exception {
+    Map<String, String> args = new HashMap<>(Map.of("host", "127.0.0.1", "port", "27017", "backend", "memory"));
+    for (int i = 0; i < argv.length; i++) {
+      if (!argv[i].startsWith("--") || i + 1 >= argv.length) usage("bad argument: " + argv[i]);
+      args.put(argv[i].substring(2), argv[++i]);
+    }
+    MongoBackend backend = switch (args.get("backend")) {
+      case "memory" -> new MemoryBackend();
+      case "h2" -> {
+        String file = args.get("file");
+        if (file == null) usage("--backend h2 needs --file");
+        yield new H2Backend(file);
+      }
+      default -> { usage("unknown backend " + args.get("backend")); yield null; }
+    };
+    backend.version(ANNOUNCED);
+    MongoServer server = new MongoServer(backend);
+    // The oplog gives change streams.
+    server.enableOplog();
+    server.bind(args.get("host"), Integer.parseInt(args.get("port")));
+    // SIGTERM: stop listening, close the backend (H2 commits and closes its file).
+    Runtime.getRuntime().addShutdownHook(new Thread(server::shutdown, "shutdown"));
+    System.out.printf("mongo-java-server listening on %s:%s (backend %s%s, announces %s / wire %d)%n",
+        args.get("host"), args.get("port"), args.get("backend"),
+        args.containsKey("file") ? " " + args.get("file") : "", ANNOUNCED.toVersionString(), ANNOUNCED.getWireVersion());
+  }
+
+  private static void usage(String problem) {
+    System.err.println(problem + "\nusage: MongoStore --port N [--host H] [--backend memory | --backend h2 --file PATH]");
+    System.exit(2);
+  }
+}
