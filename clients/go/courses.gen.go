@@ -319,6 +319,10 @@ type Price struct {
 
 // Problem RFC 9457 problem details
 type Problem struct {
+	// Code A stable reason within the type, for clients that branch on it
+	//
+	// Examples: outbox_full
+	Code   *string       `json:"code,omitempty"`
 	Detail *string       `json:"detail,omitempty"`
 	Errors *[]FieldError `json:"errors,omitempty"`
 

@@ -320,6 +320,11 @@ export interface components {
         };
         /** @description RFC 9457 problem details */
         Problem: {
+            /**
+             * @description A stable reason within the type, for clients that branch on it
+             * @example outbox_full
+             */
+            code?: string;
             detail?: string;
             errors?: components["schemas"]["FieldError"][];
             /** @description The request path */

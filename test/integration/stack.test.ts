@@ -140,8 +140,8 @@ describe("the service against the real stack", () => {
 });
 
 describe("readiness names the failing dependency", () => {
-  it("answers 503 problem+json naming kafka when the broker is unreachable", async () => {
-    const svc = await startService(serviceEnv(s, { COURSES_KAFKA_BROKERS: "127.0.0.1:1", COURSES_KAFKA_CONNECTION_TIMEOUT: "300ms", COURSES_TELEMETRY_TRACING_ENABLED: "false" }));
+  it("answers 503 problem+json naming kafka when the broker is unreachable and COURSES_READINESS_REQUIRE_KAFKA=true", async () => {
+    const svc = await startService(serviceEnv(s, { COURSES_KAFKA_BROKERS: "127.0.0.1:1", COURSES_KAFKA_CONNECTION_TIMEOUT: "300ms", COURSES_READINESS_REQUIRE_KAFKA: "true", COURSES_TELEMETRY_TRACING_ENABLED: "false" }));
     try {
       const res = await fetch(`${svc.url}/readyz`);
       expect(res.status).toBe(503);
@@ -177,13 +177,16 @@ describe("readiness names the failing dependency", () => {
   });
 });
 
-describe("readiness without Kafka as a requirement", () => {
-  it("stays ready with the broker unreachable when COURSES_READINESS_REQUIRE_KAFKA=false", async () => {
-    const svc = await startService(serviceEnv(s, { COURSES_KAFKA_BROKERS: "127.0.0.1:1", COURSES_KAFKA_CONNECTION_TIMEOUT: "300ms", COURSES_READINESS_REQUIRE_KAFKA: "false", COURSES_TELEMETRY_TRACING_ENABLED: "false" }));
+describe("readiness by default: the outbox is the buffer", () => {
+  it("stays ready with the broker unreachable, and says Kafka is down in the body and in metrics", async () => {
+    const svc = await startService(serviceEnv(s, { COURSES_KAFKA_BROKERS: "127.0.0.1:1", COURSES_KAFKA_CONNECTION_TIMEOUT: "300ms", COURSES_TELEMETRY_TRACING_ENABLED: "false" }));
     try {
       const res = await fetch(`${svc.url}/readyz`);
       expect(res.status).toBe(200);
-      expect(await res.json()).toEqual({ status: "ready", checks: { mongo: "ok" } });
+      expect(await res.json()).toEqual({ status: "degraded", checks: { mongo: "ok", kafka: "failed" } });
+      const metrics = await (await fetch(`${svc.url}/metrics`)).text();
+      expect(metrics).toMatch(/^dependency_up\{dependency="kafka"[^}]*\} 0$/m);
+      expect(metrics).toMatch(/^dependency_up\{dependency="mongo"[^}]*\} 1$/m);
     } finally {
       await svc.stop();
     }

@@ -5,6 +5,7 @@ import { MongoCourseRepository } from "../../src/adapters/mongo/course-repositor
 import { MongoEnrollmentLedger } from "../../src/adapters/mongo/enrollment-ledger.ts";
 import { MongoOutboxStore, OutboxMarkers } from "../../src/adapters/mongo/outbox-store.ts";
 import * as uc from "../../src/app/courses.ts";
+import { applyEnrollmentEvent, enrollmentKey } from "../../src/app/enrollments.ts";
 import { MongoIdempotencyStore } from "../../src/adapters/mongo/idempotency-store.ts";
 import { migrate } from "../../src/adapters/mongo/migrate.ts";
 import { MIGRATIONS } from "../../src/adapters/mongo/migrations.ts";
@@ -111,6 +112,37 @@ describe("MongoEnrollmentLedger", () => {
     expect(doc!.enrollmentCount).toBe(n);
     expect(doc!.version).toBe(1 + n);
   });
+
+  it("keeps two events apart whose source and id only collide when joined with '#'", async () => {
+    const ledger = new MongoEnrollmentLedger(db);
+    const id = await course();
+    const a = { source: "/enr#X", id: "1", type: "enrollment.created" as const, courseId: id, studentId: "s1" };
+    const b = { source: "/enr", id: "X#1", type: "enrollment.created" as const, courseId: id, studentId: "s2" };
+    expect(enrollmentKey(a)).not.toBe(enrollmentKey(b));
+    expect(await applyEnrollmentEvent(ledger, a)).toBe("applied");
+    expect(await applyEnrollmentEvent(ledger, b)).toBe("applied");
+    expect(await applyEnrollmentEvent(ledger, b)).toBe("duplicate");
+    expect(await count(id)).toBe(2);
+  });
+
+  it("two processes each doing 100 guarded updates of one course lose none", async () => {
+    const id = await course();
+    const child = (tag: string) =>
+      Bun.spawn(["bun", `${import.meta.dir}/fixtures/update-child.ts`, client.options.hosts.map((h) => `mongodb://${h.host}:${h.port}/`)[0]!, db.databaseName, id, "100", tag], { stdout: "pipe", stderr: "inherit" });
+    const [a, b] = [child("A"), child("B")];
+    expect(await a.exited).toBe(0);
+    expect(await b.exited).toBe(0);
+    const reports = [JSON.parse(await new Response(a.stdout).text()), JSON.parse(await new Response(b.stdout).text())] as { done: number; retries: number }[];
+    console.error(`[stores] cross-process updates: ${reports.map((r) => `${r.done} done, ${r.retries} retried`).join("; ")}`);
+    const doc = await db.collection<{ _id: string; version: number; outbox: { type: string; courseVersion: number }[] }>("courses").findOne({ _id: id });
+    // Every update is one version and one event: a lost update would leave a version out or twice.
+    expect(doc!.version).toBe(1 + 200);
+    const updates = doc!.outbox.filter((e) => e.type === "course.updated").map((e) => e.courseVersion);
+    expect(updates).toHaveLength(200);
+    expect(new Set(updates).size).toBe(200);
+    expect(Math.min(...updates)).toBe(2);
+    expect(Math.max(...updates)).toBe(201);
+  }, 120_000);
 
   it("expires processed records after the retention", async () => {
     const ledger = new MongoEnrollmentLedger(db);

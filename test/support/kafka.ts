@@ -7,6 +7,8 @@ export interface Received {
   headers: Record<string, string>;
   partition: number;
   offset: string;
+  /** The producer's timestamp (ms since the epoch). */
+  timestamp: number;
 }
 
 export function testKafka(brokers: string[]): Kafka {
@@ -30,7 +32,7 @@ export async function readTopic(kafka: Kafka, topic: string, until: (msgs: Recei
       const timer = setTimeout(() => reject(new Error(`read ${got.length} messages from ${topic} within ${timeoutMs}ms, not enough`)), timeoutMs);
       void consumer.run({
         eachMessage: async ({ message, partition }) => {
-          got.push({ key: String(message.key), value: String(message.value), headers: headersToStrings(message.headers), partition, offset: message.offset });
+          got.push({ key: String(message.key), value: String(message.value), headers: headersToStrings(message.headers), partition, offset: message.offset, timestamp: Number(message.timestamp) });
           if (until(got)) {
             clearTimeout(timer);
             resolve();

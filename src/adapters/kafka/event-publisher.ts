@@ -17,20 +17,41 @@ function rejectionType(e: unknown): string | undefined {
   return undefined;
 }
 
+/** Errors after which the idempotent producer's sequence numbers no longer match the broker's. */
+const SESSION_BROKEN = new Set(["OUT_OF_ORDER_SEQUENCE_NUMBER", "DUPLICATE_SEQUENCE_NUMBER", "UNKNOWN_PRODUCER_ID", "INVALID_PRODUCER_EPOCH"]);
+
+function errorTypes(e: unknown): string[] {
+  const types: string[] = [];
+  for (let cur = e as { type?: unknown; cause?: unknown; originalError?: unknown } | undefined, depth = 0; cur && depth < 8; depth++) {
+    if (typeof cur.type === "string") types.push(cur.type);
+    cur = (cur.cause ?? cur.originalError) as typeof cur;
+  }
+  return types;
+}
+
 export class KafkaEventPublisher implements EventPublisher {
-  private readonly producer: Producer;
+  private producer: Producer;
   private connected?: Promise<void>;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly topic: string,
     private readonly source: string,
   ) {
-    // Idempotent: the broker drops retried duplicates within a producer session.
-    // Bounded retries (kafkajs warns this weakens EoS within one producer session): the relay must get
-    // an error back while Kafka is down, to back off and report the backlog; it is at-least-once anyway.
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: { retries: 3 } });
-    this.producer.on(this.producer.events.DISCONNECT, () => (this.connected = undefined));
+    this.producer = this.newProducer();
+  }
+
+  /**
+   * Idempotent: the broker drops retried duplicates within a producer session. Bounded retries
+   * (kafkajs warns this weakens EoS within one producer session): the relay must get an error
+   * back while Kafka is down, to back off and report the backlog; it is at-least-once anyway.
+   */
+  private newProducer(): Producer {
+    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: { retries: 3 } });
+    producer.on(producer.events.DISCONNECT, () => {
+      if (this.producer === producer) this.connected = undefined;
+    });
+    return producer;
   }
 
   async publish(events: OutboxEvent[]): Promise<void> {
@@ -51,11 +72,22 @@ export class KafkaEventPublisher implements EventPublisher {
         }),
       });
     } catch (e) {
+      const types = errorTypes(e);
       const rejected = rejectionType(e);
+      // kafkajs has counted the refused batch's sequence numbers: the next send would be out
+      // of order. A new producer (a new producer id) starts a clean session.
+      if (rejected || types.some((t) => SESSION_BROKEN.has(t))) await this.restartSession();
       if (rejected) throw new EventRejectedError(rejected, { cause: e });
       this.connected = undefined;
       throw AppError.unavailable("Kafka is unavailable.", { cause: e });
     }
+  }
+
+  private async restartSession(): Promise<void> {
+    const old = this.producer;
+    this.producer = this.newProducer();
+    this.connected = undefined;
+    await old.disconnect().catch(() => {});
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,298 @@
+// The outbox relay against the real store and the real Kafka: cost that follows the pending
+// courses rather than all courses, leases fenced by owner, events the broker refuses parked,
+// and the outbox's cap. Each test uses its own database and topic.
+import { afterAll, beforeAll, describe, expect, it } from "bun:test";
+import type { Kafka } from "kafkajs";
+import { type Db, MongoClient } from "mongodb";
+import { AppError } from "../../lib/xerrors/index.ts";
+import { KafkaEventPublisher } from "../../src/adapters/kafka/event-publisher.ts";
+import { toCourseDocument } from "../../src/adapters/mongo/course-document.ts";
+import { MongoCourseRepository } from "../../src/adapters/mongo/course-repository.ts";
+import { migrate } from "../../src/adapters/mongo/migrate.ts";
+import { MIGRATIONS } from "../../src/adapters/mongo/migrations.ts";
+import { MongoOutboxStore, OutboxMarkers } from "../../src/adapters/mongo/outbox-store.ts";
+import * as uc from "../../src/app/courses.ts";
+import { OutboxRelay, type RelayOptions } from "../../src/app/outbox-relay.ts";
+import type { EventPublisher, OutboxEvent } from "../../src/app/outbox.ts";
+import { Course } from "../../src/domain/course/course.ts";
+import { readTopic, testKafka } from "../support/kafka.ts";
+import { memoryStore, type MemoryStore } from "../support/memory-store.ts";
+import { stack, uniqueName, type StackEndpoints } from "../support/stack.ts";
+
+let s: StackEndpoints;
+let client: MongoClient;
+let kafka: Kafka;
+const databases: Db[] = [];
+
+beforeAll(async () => {
+  s = await stack();
+  client = new MongoClient(s.mongoUrl);
+  kafka = testKafka(s.kafkaBrokers);
+});
+afterAll(async () => {
+  for (const db of databases) await db.dropDatabase().catch(() => {});
+  await client.close();
+});
+
+async function freshDb(c = client): Promise<Db> {
+  const db = c.db(uniqueName("it_outbox").replaceAll("-", "_"));
+  databases.push(db);
+  await migrate(db, MIGRATIONS);
+  return db;
+}
+
+const deps = (db: Db, outboxMaxEvents = 1000) => ({
+  courses: new MongoCourseRepository(db, new OutboxMarkers(db), { outboxMaxEvents }),
+  clock: { now: () => new Date() },
+  ids: { next: () => Bun.randomUUIDv7() },
+});
+const newCourse = (title: string, description = "d") => ({ title, summary: "s", description, language: "en", level: "beginner" as const, instructor: { id: "i", name: "n" } });
+const options = (over: Partial<RelayOptions> = {}): RelayOptions => ({
+  pollIntervalMs: 50,
+  retryBackoffMaxMs: 200,
+  leaseMs: 5_000,
+  batchMaxCourses: 50,
+  batchMaxEvents: 500,
+  batchMaxBytes: 512 * 1024,
+  maxAttempts: 3,
+  ...over,
+});
+
+async function createTopic(name: string, configEntries: { name: string; value: string }[] = []): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: [{ topic: name, numPartitions: 3, replicationFactor: 1, configEntries }], waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** A real producer whose every call takes `delayMs` longer: a slow broker as the relay sees it. */
+function slow(publisher: EventPublisher, delayMs: number, calls: OutboxEvent[][]): EventPublisher {
+  return {
+    publish: async (events) => {
+      calls.push(events);
+      await Bun.sleep(delayMs);
+      await publisher.publish(events);
+    },
+  };
+}
+
+describe("outbox relay", () => {
+  it("claims at 20,000 courses for about what it costs at 1,000: its queries follow the pending courses", async () => {
+    let store: MemoryStore | undefined;
+    const scaleClient = await (async () => {
+      store = await memoryStore(s);
+      return new MongoClient(store.url);
+    })();
+    try {
+      const db = await freshDb(scaleClient);
+      const courses = db.collection("courses");
+      let n = 0;
+      const ids = { next: () => `${Bun.randomUUIDv7()}-${n++}` };
+      const clock = { now: () => new Date() };
+      const fill = async (count: number) => {
+        for (let done = 0; done < count; done += 1000) {
+          const docs = Array.from({ length: Math.min(1000, count - done) }, (_, i) => {
+            const c = Course.create(newCourse(`Quiet course ${done + i} ${n}`), ids, clock);
+            return { ...toCourseDocument(c), outbox: [], deletedAt: null, enrollmentRev: 0 };
+          });
+          await courses.insertMany(docs as never[]);
+        }
+      };
+      const d = deps(db);
+      const outbox = new MongoOutboxStore(db, "it-scale");
+      /** Median time of claim + complete of 20 courses with one pending event each. */
+      let pending = 0;
+      const claimCost = async () => {
+        const times: number[] = [];
+        for (let round = 0; round < 7; round++) {
+          for (let i = 0; i < 20; i++) await uc.createCourse(d, newCourse(`Pending ${pending++}`));
+          const t0 = performance.now();
+          const claims = await outbox.claim(20, 5000);
+          await Promise.all(claims.map((c) => outbox.complete(c, c.events.map((e) => e.id))));
+          times.push(performance.now() - t0);
+          expect(claims).toHaveLength(20);
+        }
+        return times.sort((a, b) => a - b)[3]!;
+      };
+      await fill(1_000);
+      await claimCost(); // warm-up: JIT of the store and the driver
+      const at1k = await claimCost();
+      await fill(19_000);
+      const at20k = await claimCost();
+      console.error(`[outbox] claim+complete of 20 courses: ${at1k.toFixed(1)} ms at 1,000 courses, ${at20k.toFixed(1)} ms at 20,000 (ratio ${(at20k / at1k).toFixed(2)})`);
+      expect(await courses.countDocuments()).toBeGreaterThanOrEqual(20_000);
+      expect(at20k).toBeLessThan(2 * at1k);
+    } finally {
+      await scaleClient.close();
+      await store?.stop();
+    }
+  }, 240_000);
+
+  it("publishes a burst in batches, each course's events in order, and leaves no marker behind", async () => {
+    const db = await freshDb();
+    const topic = uniqueName("it.outbox.burst");
+    await createTopic(topic);
+    const d = deps(db);
+    const created: string[] = [];
+    for (let i = 0; i < 60; i++) created.push((await uc.createCourse(d, newCourse(`Burst ${i} ${topic}`))).id);
+    for (const id of created.slice(0, 20)) await uc.updateCourse(d, id, { summary: "second" }, undefined);
+    const calls: OutboxEvent[][] = [];
+    const publisher = new KafkaEventPublisher(kafka, topic, "/courses");
+    const relay = new OutboxRelay(new MongoOutboxStore(db, "it-burst"), slow(publisher, 0, calls), options({ batchMaxEvents: 25 }));
+    try {
+      expect(await relay.drainOnce()).toBe(80);
+    } finally {
+      await publisher.close();
+    }
+    // Several events per producer call, never more than the cap.
+    expect(calls.length).toBeLessThanOrEqual(6);
+    expect(Math.max(...calls.map((c) => c.length))).toBeLessThanOrEqual(25);
+    const msgs = await readTopic(kafka, topic, (m) => m.length >= 80);
+    for (const id of created.slice(0, 20)) {
+      expect(msgs.filter((m) => m.key === id).map((m) => JSON.parse(m.value).type)).toEqual(["courses.course.created.v1", "courses.course.updated.v1"]);
+    }
+    expect(await db.collection("outbox_pending").countDocuments()).toBe(0);
+    expect(await db.collection("courses").countDocuments({ "outbox.0": { $exists: true } })).toBe(0);
+  }, 60_000);
+
+  it("two relays on one store: the lease has an owner, is renewed while a slow broker publishes, and fences the one that lost it", async () => {
+    const db = await freshDb();
+    const topic = uniqueName("it.outbox.lease");
+    await createTopic(topic);
+    const d = deps(db);
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) ids.push((await uc.createCourse(d, newCourse(`Lease ${i} ${topic}`))).id);
+    const publisherA = new KafkaEventPublisher(kafka, topic, "/courses");
+    const publisherB = new KafkaEventPublisher(kafka, topic, "/courses");
+    const callsA: OutboxEvent[][] = [];
+    const callsB: OutboxEvent[][] = [];
+    // A publishes for 3 leases' time: without renewal B would take the courses over mid-publish.
+    const relayA = new OutboxRelay(new MongoOutboxStore(db, "relay-A"), slow(publisherA, 1_500, callsA), options({ leaseMs: 500 }));
+    const relayB = new OutboxRelay(new MongoOutboxStore(db, "relay-B"), slow(publisherB, 0, callsB), options({ leaseMs: 500 }));
+    try {
+      const a = relayA.round();
+      await Bun.sleep(100);
+      const marker = await db.collection<{ _id: string; owner: string }>("outbox_pending").findOne({ _id: ids[0]! });
+      expect(marker!.owner).toBe("relay-A");
+      for (let i = 0; i < 6; i++) {
+        expect((await relayB.round()).claimed).toBe(0);
+        await Bun.sleep(200);
+      }
+      expect((await a).sent).toBe(10);
+      expect(callsB).toHaveLength(0);
+    } finally {
+      await publisherA.close();
+      await publisherB.close();
+    }
+    const msgs = await readTopic(kafka, topic, (m) => m.length >= 10);
+    await Bun.sleep(1000);
+    expect((await readTopic(kafka, topic, (m) => m.length >= 10)).length).toBe(10);
+    expect(new Set(msgs.map((m) => m.key))).toEqual(new Set(ids));
+
+    // A relay that stalled past its lease changes nothing once another holds the course.
+    const c = await uc.createCourse(d, newCourse(`Fenced ${topic}`));
+    const storeA = new MongoOutboxStore(db, "relay-A");
+    const storeB = new MongoOutboxStore(db, "relay-B");
+    const [stale] = await storeA.claim(1, 200);
+    await Bun.sleep(300);
+    const [taken] = await storeB.claim(1, 5_000);
+    expect(taken!.courseId).toBe(c.id);
+    expect(await storeA.complete(stale!, stale!.events.map((e) => e.id))).toBe(false);
+    await storeA.release(stale!);
+    const doc = await db.collection<{ _id: string; outbox: unknown[] }>("courses").findOne({ _id: c.id });
+    expect(doc!.outbox).toHaveLength(1);
+    expect((await db.collection<{ _id: string; owner: string }>("outbox_pending").findOne({ _id: c.id }))!.owner).toBe("relay-B");
+    expect(await storeB.complete(taken!, taken!.events.map((e) => e.id))).toBe(true);
+    expect(await db.collection("outbox_pending").countDocuments({ _id: c.id as never })).toBe(0);
+  }, 60_000);
+
+  it("parks an event the broker refuses after maxAttempts, lets the other courses through, and re-queues it on request", async () => {
+    const db = await freshDb();
+    const topic = uniqueName("it.outbox.poison");
+    // The broker refuses any record batch over 2 KiB on this topic.
+    await createTopic(topic, [{ name: "max.message.bytes", value: "2048" }]);
+    const d = deps(db);
+    const big = await uc.createCourse(d, newCourse(`Too big ${topic}`, "x".repeat(4000)));
+    const small: string[] = [];
+    for (let i = 0; i < 5; i++) small.push((await uc.createCourse(d, newCourse(`Small ${i} ${topic}`))).id);
+    const publisher = new KafkaEventPublisher(kafka, topic, "/courses");
+    const parked: string[] = [];
+    const store = new MongoOutboxStore(db, "it-poison");
+    const relay = new OutboxRelay(store, publisher, options({ maxAttempts: 2, pollIntervalMs: 20, retryBackoffMaxMs: 50 }), { published() {}, failed() {}, leaseLost() {}, parked: (r) => parked.push(r) });
+    try {
+      // Attempt 1 fails and waits its backoff; attempt 2 parks.
+      await relay.drainOnce();
+      await Bun.sleep(100);
+      await relay.drainOnce();
+      // Partitions whose record batch the broker accepted before the refusal may see a small
+      // course twice (at-least-once); each one arrives.
+      const msgs = await readTopic(kafka, topic, (m) => new Set(m.map((x) => x.key)).size >= 5);
+      expect(new Set(msgs.map((m) => m.key))).toEqual(new Set(small));
+      expect(parked).toEqual(["MESSAGE_TOO_LARGE"]);
+      const p = await db.collection<{ _id: string; courseId: string; reason: string; attempts: number; event: { type: string } }>("outbox_parked").findOne({});
+      expect(p).toMatchObject({ courseId: big.id, reason: "MESSAGE_TOO_LARGE", attempts: 2, event: { type: "course.created" } });
+      expect((await store.backlog(new Date())).parked).toBe(1);
+      // Nothing blocks any more: no pending marker, no pending event.
+      expect(await db.collection("outbox_pending").countDocuments()).toBe(0);
+
+      // The operator raises the topic's limit and re-queues through the command the docs name.
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.alterConfigs({ validateOnly: false, resources: [{ type: 2, name: topic, configEntries: [{ name: "max.message.bytes", value: "1048588" }] }] });
+      await admin.disconnect();
+      const cli = Bun.spawn(["bun", "src/main.ts", "outbox", "retry-parked"], {
+        cwd: `${import.meta.dir}/../..`,
+        env: { ...process.env, COURSES_MONGO_URL: s.mongoUrl, COURSES_MONGO_DATABASE: db.databaseName, COURSES_LOG_LEVEL: "warn" },
+        stdout: "pipe",
+        stderr: "pipe",
+      });
+      expect(await cli.exited).toBe(0);
+      expect(await new Response(cli.stdout).text()).toContain("re-queued 1 parked event");
+      expect(await db.collection("outbox_parked").countDocuments()).toBe(0);
+      await eventuallyDrained(relay);
+      const after = await readTopic(kafka, topic, (m) => m.some((x) => x.key === big.id));
+      expect(after.filter((m) => m.key === big.id).map((m) => JSON.parse(m.value).type)).toEqual(["courses.course.created.v1"]);
+    } finally {
+      await publisher.close();
+    }
+  }, 90_000);
+
+  it("refuses changes to a course whose outbox is full with 503 outbox_full, and changes nothing", async () => {
+    const db = await freshDb();
+    const d = deps(db, 3);
+    const c = await uc.createCourse(d, newCourse("Capped outbox"));
+    await uc.updateCourse(d, c.id, { summary: "two" }, undefined);
+    await uc.updateCourse(d, c.id, { summary: "three" }, undefined);
+    const err = await uc.updateCourse(d, c.id, { summary: "four" }, undefined).catch((e) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect(err).toMatchObject({ kind: "unavailable", code: "outbox_full" });
+    const stored = await db.collection<{ _id: string; summary: string; version: number; outbox: unknown[] }>("courses").findOne({ _id: c.id });
+    expect(stored).toMatchObject({ summary: "three", version: 3 });
+    expect(stored!.outbox).toHaveLength(3);
+    expect(await uc.deleteCourse(d, c.id, undefined).catch((e) => e.code)).toBe("outbox_full");
+  });
+
+  it("recreates a marker lost between the course write and the marker write", async () => {
+    const db = await freshDb();
+    const c = await uc.createCourse(deps(db), newCourse("Lost marker"));
+    await db.collection("outbox_pending").deleteMany({});
+    const store = new MongoOutboxStore(db, "it-sweep");
+    expect(await store.claim(10, 5000)).toEqual([]);
+    expect(await store.repairMarkers()).toBe(1);
+    expect(await store.repairMarkers()).toBe(0);
+    const [claim] = await store.claim(10, 5000);
+    expect(claim!.courseId).toBe(c.id);
+    expect(claim!.events.map((e) => e.type)).toEqual(["course.created"]);
+  });
+});
+
+async function eventuallyDrained(relay: OutboxRelay): Promise<void> {
+  for (let i = 0; i < 50; i++) {
+    if ((await relay.drainOnce()) > 0) return;
+    await Bun.sleep(100);
+  }
+  throw new Error("the relay published nothing within 5 s");
+}
