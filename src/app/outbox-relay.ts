@@ -76,7 +76,11 @@ export class OutboxRelay {
         return { claimed: claims.length, sent: await this.isolate(slices) };
       }
       this.observer.published(events.length);
-      await Promise.all(slices.map((s) => this.complete(s.claim, s.events)));
+      const lost = await this.store.completeAll(slices.map((s) => ({ claim: s.claim, publishedIds: s.events.map((e) => e.id) })));
+      if (lost.length) {
+        this.observer.leaseLost(lost.length);
+        log().warn({ courses: lost.length }, "outbox leases lost while publishing; the new holders re-publish (at-least-once)");
+      }
       return { claimed: claims.length, sent: events.length };
     } finally {
       clearInterval(renewal);

@@ -26,6 +26,12 @@ export interface OutboxClaim {
   lease: string;
 }
 
+export interface OutboxCompletion {
+  claim: OutboxClaim;
+  publishedIds: string[];
+  failure?: { reason: string; retryAt: Date };
+}
+
 export interface OutboxBacklog {
   events: number;
   courses: number;
@@ -44,6 +50,8 @@ export interface OutboxStore {
    * remaining event failed once more: it counts the attempt and waits until `retryAt`.
    */
   complete(claim: OutboxClaim, publishedIds: string[], failure?: { reason: string; retryAt: Date }): Promise<boolean>;
+  /** complete() for a whole batch in a few round trips; returns the course ids whose lease was lost. */
+  completeAll(completions: OutboxCompletion[]): Promise<string[]>;
   /** Releases the lease without publishing (the broker is away: no attempt is counted). */
   release(claim: OutboxClaim): Promise<void>;
   /** Moves an event that cannot be published out of the course's outbox, with the reason. */

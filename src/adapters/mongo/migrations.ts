@@ -72,6 +72,9 @@ export const MIGRATIONS: Migration[] = [
       { op: "dropIndex", collection: COURSES, name: "outbox_pending" },
       { op: "createCollection", collection: OUTBOX_PENDING },
       { op: "createIndex", collection: OUTBOX_PENDING, keys: { since: 1, _id: 1 }, options: { name: "since" } },
+      // The relay's fenced writes name exactly these fields.
+      { op: "createIndex", collection: OUTBOX_PENDING, keys: { _id: 1, lease: 1 }, options: { name: "id_lease", unique: true } },
+      { op: "createIndex", collection: OUTBOX_PENDING, keys: { _id: 1, lease: 1, writes: 1 }, options: { name: "id_lease_writes", unique: true } },
       { op: "createCollection", collection: OUTBOX_PARKED },
       { op: "createIndex", collection: OUTBOX_PARKED, keys: { parkedAt: 1 }, options: { name: "parked_at" } },
       { op: "createIndex", collection: IDEMPOTENCY_KEYS, keys: { _id: 1, createdAt: 1 }, options: { name: "id_created", unique: true } },

@@ -8,7 +8,7 @@
 // all match it, so a relay that lost its lease changes nothing. `writes` counts appends: a
 // marker is deleted only if no event was appended since it was claimed.
 import type { Collection, Db } from "mongodb";
-import type { OutboxBacklog, OutboxClaim, OutboxEvent, OutboxStore } from "../../app/outbox.ts";
+import type { OutboxBacklog, OutboxClaim, OutboxCompletion, OutboxEvent, OutboxStore } from "../../app/outbox.ts";
 import { COURSES, type OutboxEntryDocument, type StoredCourseDocument, toOutboxEntry, toOutboxEvent } from "./course-document.ts";
 import { OUTBOX_PARKED, OUTBOX_PENDING } from "./migrations.ts";
 import { storeError } from "./store-error.ts";
@@ -123,30 +123,54 @@ export class MongoOutboxStore implements OutboxStore {
   }
 
   async complete(claim: OutboxClaim, publishedIds: string[], failure?: { reason: string; retryAt: Date }): Promise<boolean> {
-    const { token, writes } = decodeLease(claim.lease);
-    const _id = claim.courseId;
+    return (await this.completeAll([{ claim, publishedIds, ...(failure ? { failure } : {}) }])).length === 0;
+  }
+
+  /**
+   * For every completion: pull the published events from the course, then delete its marker if
+   * nothing is left and nothing was appended since the claim, else free it (counting a failure).
+   * A handful of bulk round trips for the whole batch, whatever its size.
+   */
+  async completeAll(completions: OutboxCompletion[]): Promise<string[]> {
+    if (completions.length === 0) return [];
+    const { token } = decodeLease(completions[0]!.claim.lease);
+    const ids = completions.map((c) => c.claim.courseId);
     try {
       // Fenced: a relay whose lease was taken over leaves the events to the new holder.
-      if (!(await this.markers.findOne({ _id, lease: token }, { projection: { _id: 1 } }))) return false;
-      const projection = { outbox: 1, deletedAt: 1, version: 1 };
-      const doc = publishedIds.length
-        ? await this.courses.findOneAndUpdate({ _id }, { $pull: { outbox: { id: { $in: publishedIds } } } }, { returnDocument: "after", projection })
-        : await this.courses.findOne({ _id }, { projection });
-      const remaining = doc?.outbox ?? [];
-      if (remaining.length === 0) {
-        // A deleted course disappears once its last event (course.deleted) is out; the version
-        // guard (an indexed {_id, version}) keeps it if anything touched it since.
-        if (doc?.deletedAt) await this.courses.deleteOne({ _id, version: doc.version });
-        const gone = await this.markers.deleteOne({ _id, lease: token, writes });
-        if (gone.deletedCount === 1) return true;
-      }
-      const freed = { owner: "", lease: "", leaseUntil: failure?.retryAt ?? FREE };
-      const progress = remaining.length ? { since: new Date(remaining[0]!.occurredAt), events: remaining.length } : {};
-      await this.markers.updateOne(
-        { _id, lease: token },
-        failure ? { $set: { ...freed, ...progress, lastError: failure.reason }, $inc: { attempts: 1 } } : { $set: { ...freed, ...progress, attempts: 0 }, $unset: { lastError: "" } },
+      const held = new Set((await this.markers.find({ _id: { $in: ids }, lease: token }, { projection: { _id: 1 } }).toArray()).map((m) => m._id));
+      const mine = completions.filter((c) => held.has(c.claim.courseId));
+      const lost = ids.filter((id) => !held.has(id));
+      if (mine.length === 0) return lost;
+      // Event ids are unique across courses: one update pulls every published event of the batch.
+      const published = mine.flatMap((c) => c.publishedIds);
+      if (published.length) await this.courses.updateMany({ _id: { $in: mine.map((c) => c.claim.courseId) } }, { $pull: { outbox: { id: { $in: published } } } });
+      const docs = new Map(
+        (await this.courses.find({ _id: { $in: mine.map((c) => c.claim.courseId) } }, { projection: { outbox: 1, deletedAt: 1, version: 1 } }).toArray()).map((d) => [d._id, d]),
       );
-      return true;
+      const emptied = mine.filter((c) => (docs.get(c.claim.courseId)?.outbox ?? []).length === 0);
+      // A deleted course disappears once its last event (course.deleted) is out; the version
+      // guard (an indexed {_id, version}) keeps it if anything touched it since.
+      const tombstones = emptied.map((c) => docs.get(c.claim.courseId)).filter((d) => d?.deletedAt);
+      if (tombstones.length) await this.courses.bulkWrite(tombstones.map((d) => ({ deleteOne: { filter: { _id: d!._id, version: d!.version } } })), { ordered: false });
+      if (emptied.length) {
+        await this.markers.deleteMany({ lease: token, $or: emptied.map((c) => ({ _id: c.claim.courseId, writes: decodeLease(c.claim.lease).writes })) });
+      }
+      // What is left holds events (or got new ones since the claim): free it for the next round.
+      const left = new Set((await this.markers.find({ _id: { $in: mine.map((c) => c.claim.courseId) }, lease: token }, { projection: { _id: 1 } }).toArray()).map((m) => m._id));
+      const frees = mine.filter((c) => left.has(c.claim.courseId));
+      if (frees.length) {
+        await this.markers.bulkWrite(
+          frees.map(({ claim, failure }) => {
+            const remaining = docs.get(claim.courseId)?.outbox ?? [];
+            const freed = { owner: "", lease: "", leaseUntil: failure?.retryAt ?? FREE };
+            const progress = remaining.length ? { since: new Date(remaining[0]!.occurredAt), events: remaining.length } : {};
+            const update = failure ? { $set: { ...freed, ...progress, lastError: failure.reason }, $inc: { attempts: 1 } } : { $set: { ...freed, ...progress, attempts: 0 }, $unset: { lastError: "" as const } };
+            return { updateOne: { filter: { _id: claim.courseId, lease: token }, update } };
+          }),
+          { ordered: false },
+        );
+      }
+      return lost;
     } catch (e) {
       throw storeError(e, "mark outbox events published");
     }

@@ -1,0 +1,32 @@
+import { MongoClient } from "mongodb";
+import { Kafka, logLevel } from "kafkajs";
+import { migrate } from "../src/adapters/mongo/migrate.ts";
+import { MIGRATIONS } from "../src/adapters/mongo/migrations.ts";
+import { MongoCourseRepository } from "../src/adapters/mongo/course-repository.ts";
+import { MongoOutboxStore, OutboxMarkers } from "../src/adapters/mongo/outbox-store.ts";
+import { KafkaEventPublisher } from "../src/adapters/kafka/event-publisher.ts";
+import * as uc from "../src/app/courses.ts";
+const client = new MongoClient(process.env.URL ?? "mongodb://127.0.0.1:27017/");
+const db = client.db("drain" + Date.now());
+await migrate(db, MIGRATIONS);
+const d = { courses: new MongoCourseRepository(db, new OutboxMarkers(db), { outboxMaxEvents: 1000 }), clock: { now: () => new Date() }, ids: { next: () => Bun.randomUUIDv7() } };
+let t = performance.now();
+await Promise.all(Array.from({ length: 10 }, async (_, w) => { for (let i = 0; i < 30; i++) await uc.createCourse(d, { title: `D ${w} ${i}`, summary: "s", description: "d", language: "en", level: "beginner", instructor: { id: "i", name: "n" } }); }));
+console.log("create 300", (performance.now() - t).toFixed(0));
+const kafka = new Kafka({ brokers: ["127.0.0.1:9092"], logLevel: logLevel.NOTHING });
+const admin = kafka.admin(); await admin.connect(); await admin.createTopics({ topics: [{ topic: db.databaseName, numPartitions: 3 }] }); await admin.disconnect();
+const pub = new KafkaEventPublisher(kafka, db.databaseName, "/c");
+await pub.publish([]);
+const store = new MongoOutboxStore(db, "probe");
+for (let r = 0; r < 4; r++) {
+  let t0 = performance.now();
+  const claims = await store.claim(100, 30000);
+  const t1 = performance.now();
+  if (!claims.length) break;
+  await pub.publish(claims.flatMap((c) => c.events));
+  const t2 = performance.now();
+  await store.completeAll(claims.map((c) => ({ claim: c, publishedIds: c.events.map((e) => e.id) })));
+  const t3 = performance.now();
+  console.log(`round ${r}: claim ${(t1 - t0).toFixed(0)} publish ${(t2 - t1).toFixed(0)} complete ${(t3 - t2).toFixed(0)} ms (${claims.length})`);
+}
+await pub.close(); await db.dropDatabase(); await client.close();
