@@ -1,4 +1,4 @@
-// The walking skeleton against the real servers: FerretDB/MongoDB, Kafka, Jaeger, Prometheus.
+// The walking skeleton against the real servers: the MongoDB wire-protocol store, Kafka, Jaeger, Prometheus.
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

@@ -1,4 +1,4 @@
-// MongoDB connection from config, replica-set ready. Works against MongoDB and FerretDB.
+// MongoDB connection from config, replica-set ready. Works against MongoDB and the stack's mongo-java-server.
 import { MongoClient, type MongoClientOptions, type ReadPreferenceMode, type W } from "mongodb";
 import type { DependencyCheck } from "../../app/readiness.ts";
 import type { Config } from "../../config.ts";

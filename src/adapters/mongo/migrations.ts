@@ -44,7 +44,7 @@ export const MIGRATIONS: Migration[] = [
   },
   {
     id: "0002_idempotency_keys",
-    description: "stored responses for Idempotency-Key replays, expired by a housekeeping job (no TTL indexes on FerretDB)",
+    description: "stored responses for Idempotency-Key replays, expired by a housekeeping job (the stack's store never applies TTL indexes)",
     steps: [
       { op: "createCollection", collection: IDEMPOTENCY_KEYS },
       { op: "createIndex", collection: IDEMPOTENCY_KEYS, keys: { expiresAt: 1 }, options: { name: "expires" } },

@@ -1,0 +1,125 @@
+// The relay's rules with in-memory fakes behind its own ports (the real store and Kafka are in
+// test/integration/outbox.test.ts).
+import { describe, expect, it } from "bun:test";
+import { OutboxRelay, type RelayOptions } from "./outbox-relay.ts";
+import { EventRejectedError, OutboxWakeup, type EventPublisher, type OutboxClaim, type OutboxCompletion, type OutboxEvent, type OutboxStore } from "./outbox.ts";
+
+class MemoryOutbox implements OutboxStore {
+  readonly pending = new Map<string, OutboxEvent[]>();
+  readonly attempts = new Map<string, number>();
+  readonly notBefore = new Map<string, number>();
+  readonly parkedEvents: { event: OutboxEvent; reason: string }[] = [];
+
+  add(courseId: string, count: number, size = 10): void {
+    const list = this.pending.get(courseId) ?? [];
+    for (let i = 0; i < count; i++) {
+      const v = list.length + 1;
+      list.push({ id: `${courseId}-${v}`, type: "course.updated", courseId, courseVersion: v, occurredAt: new Date(), data: { pad: "x".repeat(size) } });
+    }
+    this.pending.set(courseId, list);
+  }
+  async claim(max: number): Promise<OutboxClaim[]> {
+    const now = Date.now();
+    return [...this.pending.entries()]
+      .filter(([id, events]) => events.length && (this.notBefore.get(id) ?? 0) <= now)
+      .slice(0, max)
+      .map(([courseId, events]) => ({ courseId, events: [...events], attempts: this.attempts.get(courseId) ?? 0, lease: "t" }));
+  }
+  async renew(): Promise<string[]> {
+    return [];
+  }
+  async complete(claim: OutboxClaim, publishedIds: string[], failure?: { reason: string; retryAt: Date }): Promise<boolean> {
+    return (await this.completeAll([{ claim, publishedIds, ...(failure ? { failure } : {}) }])).length === 0;
+  }
+  async completeAll(completions: OutboxCompletion[]): Promise<string[]> {
+    for (const { claim, publishedIds, failure } of completions) {
+      this.pending.set(claim.courseId, (this.pending.get(claim.courseId) ?? []).filter((e) => !publishedIds.includes(e.id)));
+      if (failure) {
+        this.attempts.set(claim.courseId, (this.attempts.get(claim.courseId) ?? 0) + 1);
+        this.notBefore.set(claim.courseId, failure.retryAt.getTime());
+      } else this.attempts.delete(claim.courseId);
+    }
+    return [];
+  }
+  async release(): Promise<void> {}
+  async park(claim: OutboxClaim, event: OutboxEvent, reason: string): Promise<void> {
+    this.parkedEvents.push({ event, reason });
+    this.pending.set(claim.courseId, (this.pending.get(claim.courseId) ?? []).filter((e) => e.id !== event.id));
+    this.attempts.delete(claim.courseId);
+  }
+  async backlog() {
+    return { events: 0, courses: 0, oldestAgeMs: 0, parked: this.parkedEvents.length };
+  }
+  async repairMarkers() {
+    return 0;
+  }
+  async requeueParked() {
+    return 0;
+  }
+}
+
+class RecordingPublisher implements EventPublisher {
+  readonly calls: OutboxEvent[][] = [];
+  constructor(private readonly refuse: (e: OutboxEvent) => boolean = () => false) {}
+  async publish(events: OutboxEvent[]): Promise<void> {
+    if (events.some(this.refuse)) throw new EventRejectedError("MESSAGE_TOO_LARGE");
+    this.calls.push(events);
+  }
+  get published() {
+    return this.calls.flat();
+  }
+}
+
+const opts = (over: Partial<RelayOptions> = {}): RelayOptions => ({ pollIntervalMs: 1, retryBackoffMaxMs: 1, leaseMs: 1000, batchMaxCourses: 10, batchMaxEvents: 100, batchMaxBytes: 1 << 20, maxAttempts: 3, ...over });
+
+describe("OutboxRelay", () => {
+  it("sends a backlog in producer calls within the event and byte caps, each course's events in order", async () => {
+    const store = new MemoryOutbox();
+    for (const c of ["a", "b", "c", "d"]) store.add(c, 7, 100);
+    const publisher = new RecordingPublisher();
+    const sent = await new OutboxRelay(store, publisher, opts({ batchMaxEvents: 5, batchMaxBytes: 4 * 700 })).drainOnce();
+    expect(sent).toBe(28);
+    for (const call of publisher.calls) {
+      expect(call.length).toBeLessThanOrEqual(4);
+      expect(call.length).toBeGreaterThan(0);
+    }
+    for (const c of ["a", "b", "c", "d"]) expect(publisher.published.filter((e) => e.courseId === c).map((e) => e.courseVersion)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it("publishes one event larger than the byte cap alone instead of stalling on it", async () => {
+    const store = new MemoryOutbox();
+    store.add("huge", 1, 10_000);
+    const publisher = new RecordingPublisher();
+    expect(await new OutboxRelay(store, publisher, opts({ batchMaxBytes: 2048 })).drainOnce()).toBe(1);
+  });
+
+  it("parks a refused event after maxAttempts and lets its course's later events and other courses through", async () => {
+    const store = new MemoryOutbox();
+    store.add("poison", 3);
+    store.add("fine", 2);
+    const publisher = new RecordingPublisher((e) => e.id === "poison-1");
+    const relay = new OutboxRelay(store, publisher, opts({ maxAttempts: 3 }));
+    for (let i = 0; i < 5; i++) {
+      await relay.drainOnce();
+      await Bun.sleep(5);
+    }
+    expect(store.parkedEvents.map((p) => [p.event.id, p.reason])).toEqual([["poison-1", "MESSAGE_TOO_LARGE"]]);
+    expect(publisher.published.map((e) => e.id).sort()).toEqual(["fine-1", "fine-2", "poison-2", "poison-3"]);
+    expect(publisher.published.filter((e) => e.courseId === "poison").map((e) => e.id)).toEqual(["poison-2", "poison-3"]);
+  });
+});
+
+describe("OutboxWakeup", () => {
+  it("ends a wait at once on notify, and keeps a notify that came before the wait", async () => {
+    const w = new OutboxWakeup();
+    const signal = new AbortController().signal;
+    const t0 = performance.now();
+    setTimeout(() => w.notify(), 10);
+    await w.wait(10_000, signal);
+    expect(performance.now() - t0).toBeLessThan(1000);
+    w.notify();
+    const t1 = performance.now();
+    await w.wait(10_000, signal);
+    expect(performance.now() - t1).toBeLessThan(100);
+  });
+});
