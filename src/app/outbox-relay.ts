@@ -111,7 +111,7 @@ export class OutboxRelay {
    */
   private async isolate(slices: Slice[]): Promise<number> {
     let sent = 0;
-    for (const { claim, events } of slices) {
+    for (const [i, { claim, events }] of slices.entries()) {
       const published: string[] = [];
       let failure: { reason: string; retryAt: Date } | undefined;
       let attempts = claim.attempts;
@@ -123,7 +123,9 @@ export class OutboxRelay {
           attempts = 0;
         } catch (err) {
           if (!(err instanceof EventRejectedError)) {
+            // The broker went away mid-way: keep what went out, free the rest at once.
             await this.complete(claim, published);
+            await Promise.all(slices.slice(i + 1).map((s) => this.store.release(s.claim).catch(() => {})));
             throw err;
           }
           this.observer.failed();
