@@ -1,7 +1,7 @@
 // The four servers of the local stack: how each is built, started and checked.
 // Built artifacts are cached per version outside the checkout; data, logs and pid
 // files live per checkout under .stack/.
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CACHE_DIR, OPS_DIR, STACK_DIR, clampNegativeTimers, has, log, need, run } from "./util.ts";
@@ -59,7 +59,9 @@ async function installAtomically(finalDir: string, build: (tmpDir: string) => Pr
   }
 }
 
-const mongoDir = join(CACHE_DIR, `mongo-java-server-${MONGO_JAVA_SERVER_VERSION}`);
+/** Keyed by the server's version and the launcher's source, so an edited launcher is rebuilt. */
+const LAUNCHER_HASH = createHash("sha256").update(readFileSync(join(OPS_DIR, "mongo/MongoStore.java"))).digest("hex").slice(0, 8);
+const mongoDir = join(CACHE_DIR, `mongo-java-server-${MONGO_JAVA_SERVER_VERSION}-${LAUNCHER_HASH}`);
 /** argv prefix that runs the store's launcher (ops/mongo/MongoStore.java) from the cache. */
 export function mongoStoreCommand(heap = "1g"): string[] {
   return ["java", `-Xmx${heap}`, "-XX:+UseG1GC", "-Djava.awt.headless=true", "-cp", `${join(mongoDir, "classes")}:${join(mongoDir, "libs")}/*`, "courses.ops.MongoStore"];
