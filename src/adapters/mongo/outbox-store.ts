@@ -92,13 +92,15 @@ export class MongoOutboxStore implements OutboxStore {
   async claim(maxCourses: number, leaseMs: number): Promise<OutboxClaim[]> {
     const now = new Date();
     try {
-      const free = await this.markers.find({ leaseUntil: { $lte: now } }, { projection: { _id: 1 } }).sort({ since: 1, _id: 1 }).limit(maxCourses).toArray();
+      const free = await this.markers.find({ leaseUntil: { $lte: now } }, { projection: { _id: 1, writes: 1, attempts: 1 } }).sort({ since: 1, _id: 1 }).limit(maxCourses).toArray();
       if (free.length === 0) return [];
       const token = `${this.owner}/${++this.leases}`;
       const ids = free.map((m) => m._id);
       // Atomic per marker: of two relays racing for one, only the first still sees it free.
-      await this.markers.updateMany({ _id: { $in: ids }, leaseUntil: { $lte: now } }, { $set: { owner: this.owner, lease: token, leaseUntil: new Date(now.getTime() + leaseMs) } });
-      const owned = await this.markers.find({ _id: { $in: ids }, lease: token }).sort({ since: 1, _id: 1 }).toArray();
+      const res = await this.markers.updateMany({ _id: { $in: ids }, leaseUntil: { $lte: now } }, { $set: { owner: this.owner, lease: token, leaseUntil: new Date(now.getTime() + leaseMs) } });
+      // Got them all (the usual case): no need to ask which. A `writes` read before the claim
+      // can only be older than the marker's, which keeps the marker one round longer.
+      const owned = res.modifiedCount === ids.length ? free : await this.markers.find({ _id: { $in: ids }, lease: token }, { projection: { _id: 1, writes: 1, attempts: 1 } }).sort({ since: 1, _id: 1 }).toArray();
       if (owned.length === 0) return [];
       const docs = await this.courses.find({ _id: { $in: owned.map((m) => m._id) } }, { projection: { outbox: 1 } }).toArray();
       const outboxes = new Map(docs.map((d) => [d._id, d.outbox ?? []]));
