@@ -14,7 +14,10 @@ const ROOT = join(import.meta.dir, "..");
 const backend = process.argv.find((a) => a.startsWith("--backend="))?.split("=")[1] ?? "memory";
 const s = await stack();
 if (backend !== "memory" && backend !== "h2") throw new Error("--backend is memory or h2");
-const store = await ownStore(s, backend);
+const only = process.argv.find((a) => a.startsWith("--only="))?.split("=")[1];
+const run = (part: string) => !only || only === part;
+const storeArgs = process.argv.filter((a) => a.startsWith("--store-")).flatMap((a) => [`--${a.slice(8).split("=")[0]}`, a.split("=")[1]!]);
+const store = await ownStore(s, backend, storeArgs);
 const kafka = testKafka(s.kafkaBrokers);
 const figures: Record<string, string> = {};
 const note = (k: string, v: string) => {
@@ -62,7 +65,7 @@ function storePid(): number {
 
 try {
   // 1. GET by id at 100 and at 10,000 courses; idle store CPU with three service processes.
-  {
+  if (run("scale")) {
     const n = names();
     const svc = await startService(n.env());
     try {
@@ -99,7 +102,7 @@ try {
   }
 
   // 2. Create → event on Kafka at 50 creates/s for 20 s, broker up.
-  {
+  if (run("latency")) {
     const n = names();
     const svc = await startService(n.env());
     try {
@@ -124,7 +127,7 @@ try {
   }
 
   // 3. A 30 s broker outage during 500 creates, then the drain.
-  {
+  if (run("outage")) {
     const n = names();
     const svc = await startService(n.env());
     const stackCli = (cmd: string) => Bun.spawn(["bun", join(ROOT, "ops/stack/cli.ts"), cmd, "kafka"], { stdout: "ignore", stderr: "ignore" }).exited;
@@ -170,6 +173,10 @@ try {
 } catch {}
 const marker = `<!-- bench/outbox.ts ${backend} -->`;
 const block = `${marker}\n${section}${marker}`;
+if (only || storeArgs.length) {
+  console.error("[bench] a partial or tuned run: docs/PERFORMANCE.md left as it is");
+  process.exit(0);
+}
 doc = doc.includes(marker) ? doc.replace(new RegExp(`${marker}[\\s\\S]*?${marker}`), block) : `${doc.trimEnd()}\n\n${block}\n`;
 writeFileSync(path, doc);
 console.error(`[bench] written to docs/PERFORMANCE.md`);

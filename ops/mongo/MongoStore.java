@@ -2,7 +2,7 @@
 // for development, or an in-memory backend for tests that want a clean store.
 //
 //   java -cp 'classes:libs/*' courses.ops.MongoStore --port 27017 [--host 127.0.0.1]
-//        [--backend h2 --file .stack/mongo/courses.mv [--cache-mb 256] | --backend memory]
+//        [--backend h2 --file .stack/mongo/courses.mv [--cache-mb 256] | --backend memory] [--oplog false]
 //
 // It announces MongoDB 6.0.0 with wire version 17: mongo-java-server's own versions map to
 // wire version 8 at most, and the mongodb driver 7.x refuses servers below 9. What the store
@@ -45,8 +45,8 @@ public final class MongoStore {
     };
     backend.version(ANNOUNCED);
     MongoServer server = new MongoServer(backend);
-    // The oplog gives change streams.
-    server.enableOplog();
+    // The oplog gives change streams; every write is written twice for it (--oplog false: not at all).
+    if (!"false".equals(args.get("oplog"))) server.enableOplog();
     server.bind(args.get("host"), Integer.parseInt(args.get("port")));
     // SIGTERM: stop listening, close the backend (H2 commits and closes its file).
     Runtime.getRuntime().addShutdownHook(new Thread(server::shutdown, "shutdown"));
