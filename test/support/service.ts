@@ -61,7 +61,11 @@ export async function startService(env: Record<string, string>, timeoutMs = 20_0
     urlKnown,
     exited.then((code) => Promise.reject(new Error(`service exited with ${code} before listening:\n${lines.join("\n")}`))),
     Bun.sleep(timeoutMs).then(() => Promise.reject(new Error(`service did not listen within ${timeoutMs}ms:\n${lines.join("\n")}`))),
-  ]);
+  ]).catch((e) => {
+    // Never leave a half-started service running behind a failed test or benchmark.
+    proc.kill("SIGKILL");
+    throw e;
+  });
   const port = Number(new URL(url).port);
   return {
     url: `http://127.0.0.1:${port}`,
