@@ -5,7 +5,7 @@
 import { describe as describeError } from "../../lib/xerrors/index.ts";
 import { log, withLogFields } from "../../lib/xlog/index.ts";
 import { sleepUnlessAborted, type Worker } from "../../lib/xshutdown/index.ts";
-import { EventRejectedError, OutboxWakeup, type EventPublisher, type OutboxClaim, type OutboxEvent, type OutboxStore } from "./outbox.ts";
+import { EventRejectedError, OutboxWakeup, type EventPublisher, type OutboxClaim, type OutboxCompletion, type OutboxEvent, type OutboxStore } from "./outbox.ts";
 
 export interface RelayOptions {
   /** How often an idle relay looks for events written by other processes. */
@@ -76,11 +76,7 @@ export class OutboxRelay {
         return { claimed: claims.length, sent: await this.isolate(slices) };
       }
       this.observer.published(events.length);
-      const lost = await this.store.completeAll(slices.map((s) => ({ claim: s.claim, publishedIds: s.events.map((e) => e.id) })));
-      if (lost.length) {
-        this.observer.leaseLost(lost.length);
-        log().warn({ courses: lost.length }, "outbox leases lost while publishing; the new holders re-publish (at-least-once)");
-      }
+      await this.complete(slices.map((s) => ({ claim: s.claim, publishedIds: s.events.map((e) => e.id) })));
       return { claimed: claims.length, sent: events.length };
     } finally {
       clearInterval(renewal);
@@ -124,13 +120,13 @@ export class OutboxRelay {
         } catch (err) {
           if (!(err instanceof EventRejectedError)) {
             // The broker went away mid-way: keep what went out, free the rest at once.
-            await this.complete(claim, published);
+            await this.complete([{ claim, publishedIds: published }]);
             await Promise.all(slices.slice(i + 1).map((s) => this.store.release(s.claim).catch(() => {})));
             throw err;
           }
           this.observer.failed();
           if (attempts + 1 < this.opts.maxAttempts) {
-            const retryInMs = Math.min(this.opts.retryBackoffMaxMs, this.opts.pollIntervalMs * 2 ** Math.min(attempts + 1, 10));
+            const retryInMs = this.backoff(attempts + 1);
             failure = { reason: err.reason, retryAt: new Date(Date.now() + retryInMs) };
             log().warn({ courseId: claim.courseId, eventId: e.id, type: e.type, reason: err.reason, attempt: attempts + 1, retryInMs }, "the broker refused an event; it blocks its course until it goes out or is parked");
             break;
@@ -142,17 +138,22 @@ export class OutboxRelay {
         }
       }
       sent += published.length;
-      await this.complete(claim, published, failure);
+      await this.complete([{ claim, publishedIds: published, ...(failure ? { failure } : {}) }]);
     }
     return sent;
   }
 
-  private async complete(claim: OutboxClaim, events: OutboxEvent[] | string[], failure?: { reason: string; retryAt: Date }): Promise<void> {
-    const ids = events.map((e) => (typeof e === "string" ? e : e.id));
-    if (!(await this.store.complete(claim, ids, failure))) {
-      this.observer.leaseLost(1);
-      log().warn({ courseId: claim.courseId, published: ids.length }, "outbox lease lost while publishing; the new holder re-publishes (at-least-once)");
+  private async complete(completions: OutboxCompletion[]): Promise<void> {
+    const lost = await this.store.completeAll(completions);
+    if (lost.length) {
+      this.observer.leaseLost(lost.length);
+      log().warn({ courses: lost.length }, "outbox leases lost while publishing; the new holders re-publish (at-least-once)");
     }
+  }
+
+  /** Wait before attempt n+1: doubling from the poll interval, capped. */
+  private backoff(failures: number): number {
+    return Math.min(this.opts.retryBackoffMaxMs, this.opts.pollIntervalMs * 2 ** Math.min(failures, 10));
   }
 
   private async renew(claims: OutboxClaim[]): Promise<void> {
@@ -178,7 +179,7 @@ export class OutboxRelay {
         } catch (e) {
           failures++;
           this.observer.failed();
-          const wait = Math.min(this.opts.retryBackoffMaxMs, this.opts.pollIntervalMs * 2 ** Math.min(failures, 10));
+          const wait = this.backoff(failures);
           log().warn({ error: describeError(e), failures, retryInMs: wait }, "publishing outbox events failed; they stay pending");
           await sleepUnlessAborted(wait, worker.signal);
         }

@@ -8,18 +8,10 @@ import { CLOUDEVENTS_CONTENT_TYPE, toCloudEvent } from "./cloudevents.ts";
 /** Broker errors about the records themselves: retrying the same event can never succeed. */
 const REJECTIONS = new Set(["MESSAGE_TOO_LARGE", "RECORD_LIST_TOO_LARGE", "INVALID_RECORD", "CORRUPT_MESSAGE", "INVALID_TIMESTAMP", "INVALID_REQUIRED_ACKS"]);
 
-/** The broker's error type (e.g. MESSAGE_TOO_LARGE) anywhere in kafkajs's cause chain. */
-function rejectionType(e: unknown): string | undefined {
-  for (let cur = e as { type?: unknown; cause?: unknown; originalError?: unknown } | undefined, depth = 0; cur && depth < 8; depth++) {
-    if (typeof cur.type === "string" && REJECTIONS.has(cur.type)) return cur.type;
-    cur = (cur.cause ?? cur.originalError) as typeof cur;
-  }
-  return undefined;
-}
-
 /** Errors after which the idempotent producer's sequence numbers no longer match the broker's. */
 const SESSION_BROKEN = new Set(["OUT_OF_ORDER_SEQUENCE_NUMBER", "DUPLICATE_SEQUENCE_NUMBER", "UNKNOWN_PRODUCER_ID", "INVALID_PRODUCER_EPOCH"]);
 
+/** The broker's error types (e.g. MESSAGE_TOO_LARGE) along kafkajs's cause chain. */
 function errorTypes(e: unknown): string[] {
   const types: string[] = [];
   for (let cur = e as { type?: unknown; cause?: unknown; originalError?: unknown } | undefined, depth = 0; cur && depth < 8; depth++) {
@@ -73,7 +65,7 @@ export class KafkaEventPublisher implements EventPublisher {
       });
     } catch (e) {
       const types = errorTypes(e);
-      const rejected = rejectionType(e);
+      const rejected = types.find((t) => REJECTIONS.has(t));
       // kafkajs has counted the refused batch's sequence numbers: the next send would be out
       // of order. A new producer (a new producer id) starts a clean session.
       if (rejected || types.some((t) => SESSION_BROKEN.has(t))) await this.restartSession();

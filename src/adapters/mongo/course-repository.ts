@@ -122,8 +122,7 @@ export class MongoCourseRepository implements CourseRepository {
     // enrollmentCount belongs to the enrollment ledger: never overwrite it with a loaded copy.
     const { _id, enrollmentCount: _count, ...state } = toCourseDocument(course);
     const outbox = toOutboxEntries(course.pendingEvents, this.newEventId);
-    this.checkOutboxRoom(course, outbox.length);
-    if (this.deleted.has(course)) throw AppError.notFound(`No course with id ${course.id}.`);
+    this.checkWritable(course, outbox.length);
     let res;
     try {
       res = await this.col.updateOne({ _id, version: course.loadedVersion }, { $set: state, ...outboxAppend(outbox) });
@@ -143,8 +142,7 @@ export class MongoCourseRepository implements CourseRepository {
    */
   async delete(course: Course): Promise<void> {
     const outbox = toOutboxEntries(course.pendingEvents, this.newEventId);
-    this.checkOutboxRoom(course, outbox.length);
-    if (this.deleted.has(course)) throw AppError.notFound(`No course with id ${course.id}.`);
+    this.checkWritable(course, outbox.length);
     const s = course.snapshot;
     let res;
     try {
@@ -189,8 +187,12 @@ export class MongoCourseRepository implements CourseRepository {
     return course;
   }
 
-  /** Bounded growth: the outbox never grows toward MongoDB's 16 MB document limit. */
-  private checkOutboxRoom(course: Course, adding: number): void {
+  /**
+   * Before a change of a loaded course: not one this repository deleted, and bounded growth —
+   * the outbox never grows toward MongoDB's 16 MB document limit.
+   */
+  private checkWritable(course: Course, adding: number): void {
+    if (this.deleted.has(course)) throw AppError.notFound(`No course with id ${course.id}.`);
     const pending = this.loadedOutbox.get(course) ?? 0;
     if (adding > 0 && pending + adding > this.opts.outboxMaxEvents) {
       throw AppError.unavailable("This course has too many unpublished events; retry once they are published.", {

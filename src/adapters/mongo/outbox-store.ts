@@ -119,7 +119,8 @@ export class MongoOutboxStore implements OutboxStore {
     if (claims.length === 0) return [];
     const { token } = decodeLease(claims[0]!.lease);
     const ids = claims.map((c) => c.courseId);
-    await this.markers.updateMany({ _id: { $in: ids }, lease: token }, { $set: { leaseUntil: new Date(Date.now() + leaseMs) } });
+    const res = await this.markers.updateMany({ _id: { $in: ids }, lease: token }, { $set: { leaseUntil: new Date(Date.now() + leaseMs) } });
+    if (res.matchedCount === ids.length) return [];
     const held = new Set((await this.markers.find({ _id: { $in: ids }, lease: token }, { projection: { _id: 1 } }).toArray()).map((m) => m._id));
     return ids.filter((id) => !held.has(id));
   }
@@ -143,11 +144,12 @@ export class MongoOutboxStore implements OutboxStore {
       const mine = completions.filter((c) => held.has(c.claim.courseId));
       const lost = ids.filter((id) => !held.has(id));
       if (mine.length === 0) return lost;
+      const mineIds = mine.map((c) => c.claim.courseId);
       // Event ids are unique across courses: one update pulls every published event of the batch.
       const published = mine.flatMap((c) => c.publishedIds);
-      if (published.length) await this.courses.updateMany({ _id: { $in: mine.map((c) => c.claim.courseId) } }, { $pull: { outbox: { id: { $in: published } } } });
+      if (published.length) await this.courses.updateMany({ _id: { $in: mineIds } }, { $pull: { outbox: { id: { $in: published } } } });
       const docs = new Map(
-        (await this.courses.find({ _id: { $in: mine.map((c) => c.claim.courseId) } }, { projection: { outbox: 1, deletedAt: 1, version: 1 } }).toArray()).map((d) => [d._id, d]),
+        (await this.courses.find({ _id: { $in: mineIds } }, { projection: { outbox: 1, deletedAt: 1, version: 1 } }).toArray()).map((d) => [d._id, d]),
       );
       const emptied = mine.filter((c) => (docs.get(c.claim.courseId)?.outbox ?? []).length === 0);
       // A deleted course disappears once its last event (course.deleted) is out; the version
@@ -158,7 +160,7 @@ export class MongoOutboxStore implements OutboxStore {
         await this.markers.deleteMany({ lease: token, $or: emptied.map((c) => ({ _id: c.claim.courseId, writes: decodeLease(c.claim.lease).writes })) });
       }
       // What is left holds events (or got new ones since the claim): free it for the next round.
-      const left = new Set((await this.markers.find({ _id: { $in: mine.map((c) => c.claim.courseId) }, lease: token }, { projection: { _id: 1 } }).toArray()).map((m) => m._id));
+      const left = new Set((await this.markers.find({ _id: { $in: mineIds }, lease: token }, { projection: { _id: 1 } }).toArray()).map((m) => m._id));
       const frees = mine.filter((c) => left.has(c.claim.courseId));
       if (frees.length) {
         await this.markers.bulkWrite(
