@@ -163,8 +163,10 @@ function startOutboxRelay(cfg: Config, db: Db, kafka: Kafka, metrics: Metrics, w
   void runPeriodically("outbox-backlog", e.backlogInterval, reportBacklog, shutdown.worker("outbox-backlog"));
   void runPeriodically("outbox-marker-sweep", e.sweepInterval, async () => {
     const repaired = await store.repairMarkers();
-    if (repaired) log().warn({ repaired }, "pending markers recreated for courses whose events had lost theirs");
-    if (repaired) wakeup.notify();
+    if (repaired) {
+      log().warn({ repaired }, "pending markers recreated for courses whose events had lost theirs");
+      wakeup.notify();
+    }
     return repaired;
   }, shutdown.worker("outbox-marker-sweep"));
 }
