@@ -68,6 +68,17 @@ async function createTopic(name: string, configEntries: { name: string; value: s
   }
 }
 
+/** A fresh database and topic, and `count` new courses whose created events are pending. */
+async function scenario(name: string, count: number) {
+  const db = await freshDb();
+  const topic = uniqueName(`it.outbox.${name}`);
+  await createTopic(topic);
+  const d = deps(db);
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) ids.push((await uc.createCourse(d, newCourse(`${name} ${i} ${topic}`))).id);
+  return { db, topic, d, ids };
+}
+
 /** A real producer whose every call takes `delayMs` longer: a slow broker as the relay sees it. */
 function slow(publisher: EventPublisher, delayMs: number, calls: OutboxEvent[][]): EventPublisher {
   return {
@@ -132,12 +143,7 @@ describe("outbox relay", () => {
   }, 240_000);
 
   it("publishes a burst in batches, each course's events in order, and leaves no marker behind", async () => {
-    const db = await freshDb();
-    const topic = uniqueName("it.outbox.burst");
-    await createTopic(topic);
-    const d = deps(db);
-    const created: string[] = [];
-    for (let i = 0; i < 60; i++) created.push((await uc.createCourse(d, newCourse(`Burst ${i} ${topic}`))).id);
+    const { db, topic, d, ids: created } = await scenario("burst", 60);
     for (const id of created.slice(0, 20)) await uc.updateCourse(d, id, { summary: "second" }, undefined);
     const calls: OutboxEvent[][] = [];
     const publisher = new KafkaEventPublisher(kafka, topic, "/courses");
@@ -159,12 +165,7 @@ describe("outbox relay", () => {
   }, 60_000);
 
   it("two relays on one store: the lease has an owner, is renewed while a slow broker publishes, and fences the one that lost it", async () => {
-    const db = await freshDb();
-    const topic = uniqueName("it.outbox.lease");
-    await createTopic(topic);
-    const d = deps(db);
-    const ids: string[] = [];
-    for (let i = 0; i < 10; i++) ids.push((await uc.createCourse(d, newCourse(`Lease ${i} ${topic}`))).id);
+    const { db, topic, d, ids } = await scenario("lease", 10);
     const publisherA = new KafkaEventPublisher(kafka, topic, "/courses");
     const publisherB = new KafkaEventPublisher(kafka, topic, "/courses");
     const callsA: OutboxEvent[][] = [];
