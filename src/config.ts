@@ -9,6 +9,11 @@ export const ConfigSchema = t.Object({
   service: t.Object({
     name: t.String({ default: "courses", description: "service.name in traces, logs and metrics" }),
     environment: t.String({ default: "development", description: "deployment environment label" }),
+    modules: t.Array(t.String(), {
+      default: ["api", "relay", "consumer"],
+      minItems: 1,
+      description: "modules `serve` hosts: api, relay, consumer (comma-separated); `serve --modules` wins",
+    }),
   }),
   http: t.Object({
     host: t.String({ default: "0.0.0.0", description: "address the HTTP server binds" }),
@@ -47,7 +52,6 @@ export const ConfigSchema = t.Object({
     replicationFactor: t.Integer({ default: 1, minimum: 1, description: "replicas of topics the service creates" }),
   }),
   events: t.Object({
-    relayEnabled: t.Boolean({ default: true, description: "publish course events from the outbox" }),
     topic: t.String({ default: "courses.events.v1", description: "topic of course domain events" }),
     source: t.String({ default: "/courses", description: "CloudEvents source attribute" }),
     pollInterval: Duration({ default: "250ms", description: "how often an idle relay looks for events written by other processes (its own wake it at once)" }),
@@ -62,7 +66,6 @@ export const ConfigSchema = t.Object({
     sweepInterval: Duration({ default: "5m", description: "how often courses are scanned for pending events that lost their marker (a crash between two writes)" }),
   }),
   enrollments: t.Object({
-    consumerEnabled: t.Boolean({ default: true, description: "maintain enrollment counts from enrollment events" }),
     topic: t.String({ default: "enrollments.events.v1" }),
     dlqTopic: t.String({ default: "enrollments.events.v1.dlq", description: "where messages that can never succeed go" }),
     groupId: t.String({ default: "courses-enrollments" }),

@@ -1,17 +1,7 @@
-// Composition root: reads config, builds adapters and use cases, registers everything with
-// xshutdown and starts the modes asked for. Nothing else constructs dependencies.
-//
-//   courses [serve]       run the service (default)
-//   courses migrate       apply pending MongoDB migrations and exit
-//   courses config        list every COURSES_* variable with its type, default and current source
-//                         (--markdown: the reference table of docs/CONFIG.md)
-//   courses openapi       print the OpenAPI document
-//   courses healthcheck   exit 0 when this instance's /healthz answers (for container healthchecks)
-//   courses outbox retry-parked   put every parked event back in its course's outbox
-import { hostname } from "node:os";
-import type { Kafka } from "kafkajs";
+// Composition root: parses the command line, reads config, builds adapters and use cases,
+// registers everything with xshutdown and starts the modules asked for (src/modules.ts).
+// Nothing else constructs dependencies. Commands, flags and exit codes: src/cli.ts (`courses --help`).
 import type { Db } from "mongodb";
-import pkg from "../package.json" with { type: "json" };
 import { ConfigError, describeEnv, formatEnvMarkdown, formatEnvTable, redact } from "../lib/xconfig/index.ts";
 import { describe as describeError } from "../lib/xerrors/index.ts";
 import { createLogger, log, setRootLogger, type Logger } from "../lib/xlog/index.ts";
@@ -19,41 +9,34 @@ import { configureShutdown, type ShutdownCoordinator } from "../lib/xshutdown/in
 import { createHttpApp } from "./adapters/http/app.ts";
 import { buildOpenApiDocument } from "./adapters/http/openapi.ts";
 import { createRequestHandler, startHttpServer } from "./adapters/http/server.ts";
+import type { CourseRoutesDeps } from "./adapters/http/v1/courses.ts";
 import { createKafka, kafkaCheck } from "./adapters/kafka/client.ts";
-import { EnrollmentConsumer } from "./adapters/kafka/enrollment-consumer.ts";
-import { KafkaEventPublisher } from "./adapters/kafka/event-publisher.ts";
 import { ensureTopics } from "./adapters/kafka/topics.ts";
 import { createMongoClient, mongoCheck } from "./adapters/mongo/client.ts";
-import { MongoCourseRepository } from "./adapters/mongo/course-repository.ts";
-import { MongoEnrollmentLedger } from "./adapters/mongo/enrollment-ledger.ts";
-import { MongoIdempotencyStore } from "./adapters/mongo/idempotency-store.ts";
 import { MigrationEditedError, migrate } from "./adapters/mongo/migrate.ts";
 import { MIGRATIONS } from "./adapters/mongo/migrations.ts";
-import { MongoOutboxStore, OutboxMarkers } from "./adapters/mongo/outbox-store.ts";
-import { createMetrics, type Metrics } from "./adapters/telemetry/metrics.ts";
-import { initTracing, type Tracing } from "./adapters/telemetry/tracing.ts";
-import type { CourseDeps } from "./app/courses.ts";
-import { applyEnrollmentEvent } from "./app/enrollments.ts";
+import { MongoOutboxStore } from "./adapters/mongo/outbox-store.ts";
+import { createMetrics } from "./adapters/telemetry/metrics.ts";
+import { initTracing } from "./adapters/telemetry/tracing.ts";
 import { OutboxWakeup } from "./app/outbox.ts";
-import { OutboxRelay } from "./app/outbox-relay.ts";
-import { runPeriodically } from "./app/periodic.ts";
-import { checkReadiness, optional } from "./app/readiness.ts";
+import { checkReadiness, optional, type DependencyCheck } from "./app/readiness.ts";
 import { retryUntilDone } from "./app/retry.ts";
+import { BUILD } from "./build-info.ts";
+import { EXIT, helpText, parseCommandLine, parseModules, UsageError, type Invocation, type ModuleName } from "./cli.ts";
 import { type Config, ConfigSchema, ENV_PREFIX, loadConfig } from "./config.ts";
+import { clock, ids, kafkaReadiness, MODULE_IMPLEMENTATIONS, type ServeContext } from "./modules.ts";
 
-const clock = { now: () => new Date() };
-const ids = { next: () => Bun.randomUUIDv7() };
-
-async function serve(cfg: Config): Promise<void> {
+async function serve(cfg: Config, names: ModuleName[]): Promise<void> {
   const logger = rootLogger(cfg);
-  logger.info({ config: redact(ConfigSchema, cfg) }, "starting");
+  logger.info({ config: redact(ConfigSchema, cfg), modules: names, build: BUILD }, "starting");
   const shutdown = configureShutdown({ deadlineMs: cfg.shutdown.deadline, defaultTimeoutMs: cfg.shutdown.callbackTimeout, logger }).listen();
+  const modules = names.map((n) => MODULE_IMPLEMENTATIONS[n]);
 
   // Telemetry first, so everything after it is traced and measured.
   const tracing = initTracing({
     enabled: cfg.telemetry.tracingEnabled,
     serviceName: cfg.service.name,
-    serviceVersion: pkg.version,
+    serviceVersion: BUILD.version,
     environment: cfg.service.environment,
     otlpEndpoint: cfg.telemetry.otlpEndpoint,
     sampleRatio: cfg.telemetry.sampleRatio,
@@ -61,46 +44,42 @@ async function serve(cfg: Config): Promise<void> {
   shutdown.register("tracing", () => tracing.shutdown(), { phase: "telemetry" });
   const metrics = createMetrics({ service: cfg.service.name, environment: cfg.service.environment });
 
-  // MongoDB: one client, migrations (waiting for the store if it is down).
+  // MongoDB: one client, migrations (waiting for the store if it is down). Every module uses it.
   const mongo = createMongoClient(cfg.mongo, cfg.service.name);
   shutdown.register("mongo", () => mongo.close(), { phase: "clients" });
   const db = mongo.db(cfg.mongo.database);
   const migrated = cfg.mongo.migrateOnStart ? startMigrations(db, shutdown, cfg.mongo.serverSelectionTimeout) : { done: () => true, firstAttempt: Promise.resolve() };
   await migrated.firstAttempt;
 
-  // Kafka: topics, the outbox relay, the enrollment consumer.
+  // Kafka: one client; the topics the modules use, created in the background until Kafka answers.
   const kafka = createKafka(cfg.kafka);
-  const kafkaAdmin = kafka.admin();
-  shutdown.register("kafka-admin", () => kafkaAdmin.disconnect(), { phase: "clients" });
-  const topics = [cfg.events.topic, cfg.enrollments.topic, cfg.enrollments.dlqTopic].map((topic) => ({ topic, numPartitions: cfg.kafka.topicPartitions, replicationFactor: cfg.kafka.replicationFactor }));
-  void retryUntilDone("create kafka topics", shutdown.signal, async () => {
-    await kafkaAdmin.connect();
-    const created = await ensureTopics(kafkaAdmin, topics);
-    if (created.length) log().info({ topics: created }, "kafka topics created");
-  });
-  // The relay of this process wakes at once when the API writes events; others poll the markers.
-  const wakeup = new OutboxWakeup();
-  if (cfg.events.relayEnabled) startOutboxRelay(cfg, db, kafka, metrics, wakeup, shutdown);
-  const ledger = new MongoEnrollmentLedger(db);
-  if (cfg.enrollments.consumerEnabled) startEnrollmentConsumer(cfg, ledger, kafka, metrics, tracing, shutdown);
+  const checks: DependencyCheck[] = [mongoCheck(mongo, cfg.mongo.database, migrated.done)];
+  const kafkaRole = kafkaReadiness(modules, cfg.readiness.requireKafka);
+  if (kafkaRole !== "none") {
+    const admin = kafka.admin();
+    shutdown.register("kafka-admin", () => admin.disconnect(), { phase: "clients" });
+    const topics = [...new Set(modules.flatMap((m) => m.topics(cfg)))].map((topic) => ({ topic, numPartitions: cfg.kafka.topicPartitions, replicationFactor: cfg.kafka.replicationFactor }));
+    void retryUntilDone("create kafka topics", shutdown.signal, async () => {
+      await admin.connect();
+      const created = await ensureTopics(admin, topics);
+      if (created.length) log().info({ topics: created }, "kafka topics created");
+    });
+    // With the API hosted, Kafka down leaves the instance ready by default: the outbox holds the
+    // events until it returns. Worker-only instances cannot work without it.
+    checks.push(kafkaRole === "required" ? kafkaCheck(admin) : optional(kafkaCheck(admin)));
+  }
 
-  // Use cases and housekeeping.
-  const repository = new MongoCourseRepository(db, new OutboxMarkers(db), { outboxMaxEvents: cfg.events.outboxMaxEvents, onEventsWritten: () => wakeup.notify() });
-  const courses: CourseDeps = { courses: repository, clock, ids };
-  const idempotency = new MongoIdempotencyStore(db, { ttlMs: cfg.api.idempotencyKeyTtl, staleAfterMs: 60_000 });
-  void runPeriodically("expire-idempotency-keys", cfg.api.housekeepingInterval, () => idempotency.expire(clock.now()), shutdown.worker("housekeeping"));
-  void runPeriodically("expire-processed-events", cfg.api.housekeepingInterval, () => ledger.expire(new Date(clock.now().getTime() - cfg.enrollments.processedRetention)), shutdown.worker("processed-events-housekeeping"));
+  const ctx: ServeContext = { cfg, db, kafka, metrics, tracing, shutdown, wakeup: new OutboxWakeup() };
+  let api: CourseRoutesDeps | undefined;
+  for (const m of modules) api = m.start(ctx)?.api ?? api;
 
-  // HTTP last: it reports ready only once the rest is wired.
-  // Kafka down leaves the API ready by default: the outbox holds the events until it returns.
-  const kafkaHealth = kafkaCheck(kafkaAdmin);
-  const checks = [mongoCheck(mongo, cfg.mongo.database, migrated.done), cfg.readiness.requireKafka ? kafkaHealth : optional(kafkaHealth)];
+  // HTTP last, in every mode: /healthz, /readyz, /metrics; the API and its docs with the api module.
   const app = createHttpApp({
     metrics,
     readiness: () => checkReadiness(checks, cfg.readiness.checkTimeout),
     accepting: () => !shutdown.isShuttingDown,
-    api: { courses, idempotency, bodyLimit: cfg.http.bodyLimit },
-    version: pkg.version,
+    api,
+    version: BUILD.version,
   });
   const server = startHttpServer(
     { host: cfg.http.host, port: cfg.http.port, idleTimeoutMs: cfg.http.idleTimeout, bodyLimit: cfg.http.bodyLimit },
@@ -108,7 +87,7 @@ async function serve(cfg: Config): Promise<void> {
   );
   // Stop accepting, let in-flight requests finish (Bun waits for them with stop(false)).
   shutdown.register("http-server", () => server.stop(false), { phase: "intake" });
-  logger.info({ url: `http://${cfg.http.host}:${server.port}` }, "listening");
+  logger.info({ url: `http://${cfg.http.host}:${server.port}`, modules: names }, "listening");
 }
 
 /**
@@ -125,7 +104,7 @@ function startMigrations(db: Db, shutdown: ShutdownCoordinator, selectionTimeout
     } catch (e) {
       if (e instanceof MigrationEditedError) {
         log().fatal({ error: e.message }, "refusing to start");
-        process.exit(1);
+        process.exit(EXIT.failure);
       }
       throw e;
     }
@@ -133,62 +112,11 @@ function startMigrations(db: Db, shutdown: ShutdownCoordinator, selectionTimeout
   return { done: () => done, firstAttempt: Promise.race([finished, Bun.sleep(selectionTimeoutMs + 1000)]).then(() => {}) };
 }
 
-function startOutboxRelay(cfg: Config, db: Db, kafka: Kafka, metrics: Metrics, wakeup: OutboxWakeup, shutdown: ShutdownCoordinator): void {
-  const e = cfg.events;
-  const publisher = new KafkaEventPublisher(kafka, e.topic, e.source);
-  shutdown.register("kafka-producer", () => publisher.close(), { phase: "clients" });
-  const store = new MongoOutboxStore(db, `${hostname()}:${process.pid}:${ids.next().slice(-8)}`);
-  const relay = new OutboxRelay(
-    store,
-    publisher,
-    { pollIntervalMs: e.pollInterval, retryBackoffMaxMs: e.retryBackoffMax, leaseMs: e.leaseDuration, batchMaxCourses: e.batchMaxCourses, batchMaxEvents: e.batchMaxEvents, batchMaxBytes: e.batchMaxBytes, maxAttempts: e.maxAttempts },
-    {
-      published: (n) => metrics.outboxPublished.inc(n),
-      failed: () => metrics.outboxFailures.inc(),
-      parked: (reason) => metrics.outboxParkedTotal.inc({ reason }),
-      leaseLost: (n) => metrics.outboxLeasesLost.inc(n),
-    },
-    wakeup,
-  );
-  void relay.run(shutdown.worker("outbox-relay"));
-  // The backlog from the store on its own timer (and at start): true while nothing drains.
-  const reportBacklog = async () => {
-    const b = await store.backlog(clock.now());
-    metrics.outboxPending.set(b.events);
-    metrics.outboxPendingCourses.set(b.courses);
-    metrics.outboxOldestAge.set(b.oldestAgeMs / 1000);
-    metrics.outboxParked.set(b.parked);
-    return b;
-  };
-  void runPeriodically("outbox-backlog", e.backlogInterval, reportBacklog, shutdown.worker("outbox-backlog"));
-  void runPeriodically("outbox-marker-sweep", e.sweepInterval, async () => {
-    const repaired = await store.repairMarkers();
-    if (repaired) {
-      log().warn({ repaired }, "pending markers recreated for courses whose events had lost theirs");
-      wakeup.notify();
-    }
-    return repaired;
-  }, shutdown.worker("outbox-marker-sweep"));
-}
-
-function startEnrollmentConsumer(cfg: Config, ledger: MongoEnrollmentLedger, kafka: Kafka, metrics: Metrics, tracing: Tracing, shutdown: ShutdownCoordinator): void {
-  const e = cfg.enrollments;
-  const consumer = new EnrollmentConsumer(
-    kafka,
-    { topic: e.topic, dlqTopic: e.dlqTopic, groupId: e.groupId, partitionsConsumedConcurrently: e.partitionsConsumedConcurrently, retryBackoffInitialMs: e.retryBackoffInitial, retryBackoffMaxMs: e.retryBackoffMax, maxAttemptsOnBug: e.maxAttemptsOnBug },
-    (event) => applyEnrollmentEvent(ledger, event),
-    (outcome) => metrics.enrollmentEvents.inc({ outcome }),
-    tracing.tracer,
-  );
-  const worker = shutdown.worker("enrollment-consumer");
-  void retryUntilDone("start enrollment consumer", worker.signal, () => consumer.run(worker));
-}
-
 function rootLogger(cfg: Config): Logger {
   const logger = createLogger({
     level: cfg.log.level,
     format: cfg.log.format,
-    base: { service: cfg.service.name, version: pkg.version, env: cfg.service.environment },
+    base: { service: cfg.service.name, version: BUILD.version, env: cfg.service.environment },
   });
   setRootLogger(logger);
   return logger;
@@ -205,52 +133,47 @@ async function migrateOnly(cfg: Config): Promise<void> {
   }
 }
 
-async function outboxCommand(cfg: Config, sub: string | undefined): Promise<number> {
-  if (sub !== "retry-parked") {
-    console.error("usage: courses outbox retry-parked   (put every parked event back in its course's outbox)");
-    return 2;
-  }
+async function retryParked(cfg: Config): Promise<number> {
   rootLogger(cfg);
   const mongo = createMongoClient(cfg.mongo, cfg.service.name);
   try {
     const requeued = await new MongoOutboxStore(mongo.db(cfg.mongo.database), `cli:${process.pid}`).requeueParked();
     console.log(`re-queued ${requeued} parked event${requeued === 1 ? "" : "s"}; a running relay publishes them`);
-    return 0;
+    return EXIT.ok;
   } finally {
     await mongo.close();
   }
 }
 
 function printOpenApi(): void {
-  const unused = () => Promise.reject(new Error("not serving"));
   const app = createHttpApp({
     metrics: createMetrics({ service: "courses", environment: "spec" }),
-    readiness: unused,
+    readiness: () => Promise.reject(new Error("not serving")),
     accepting: () => false,
     api: { courses: { courses: undefined as never, clock, ids }, idempotency: undefined as never, bodyLimit: 0 },
-    version: pkg.version,
+    version: BUILD.version,
   });
-  console.log(JSON.stringify(buildOpenApiDocument(app, { version: pkg.version }), null, 2));
+  console.log(JSON.stringify(buildOpenApiDocument(app, { version: BUILD.version }), null, 2));
 }
 
 /** For images without curl: asks this instance's /healthz. */
 async function healthcheck(cfg: Config): Promise<number> {
   try {
     const res = await fetch(`http://127.0.0.1:${cfg.http.port}/healthz`, { signal: AbortSignal.timeout(2000) });
-    return res.ok ? 0 : 1;
+    return res.ok ? EXIT.ok : EXIT.failure;
   } catch {
-    return 1;
+    return EXIT.failure;
   }
 }
 
-function printConfig(): void {
-  if (process.argv.includes("--markdown")) {
+function printConfig(markdown: boolean, env: Record<string, string | undefined>): void {
+  if (markdown) {
     console.log(formatEnvMarkdown(describeEnv(ConfigSchema, ENV_PREFIX)));
     return;
   }
   let loaded;
   try {
-    loaded = loadConfig();
+    loaded = loadConfig(env);
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     console.error(e.message);
@@ -258,32 +181,49 @@ function printConfig(): void {
   console.log(formatEnvTable(describeEnv(ConfigSchema, ENV_PREFIX, loaded)));
 }
 
-const command = process.argv[2] ?? "serve";
-try {
-  switch (command) {
-    case "serve":
-      await serve(loadConfig().config);
-      break;
+async function run({ command, configFiles }: Invocation): Promise<number | undefined> {
+  // --config replaces COURSES_CONFIG_FILES (files must exist); COURSES_* variables still win.
+  const env = configFiles.length ? { ...process.env, [`${ENV_PREFIX}CONFIG_FILES`]: configFiles.join(",") } : process.env;
+  const config = () => loadConfig(env).config;
+  switch (command.name) {
+    case "help":
+      console.log(helpText(BUILD));
+      return EXIT.ok;
+    case "version":
+      console.log(`courses ${BUILD.version} (revision ${BUILD.revision}${BUILD.builtAt ? `, built ${BUILD.builtAt}` : ""}, bun ${Bun.version})`);
+      return EXIT.ok;
+    case "serve": {
+      const cfg = config();
+      // The process keeps running; xshutdown exits with its code after a signal.
+      await serve(cfg, command.modules ?? parseModules(cfg.service.modules));
+      return undefined;
+    }
     case "migrate":
-      await migrateOnly(loadConfig().config);
-      break;
+      await migrateOnly(config());
+      return EXIT.ok;
     case "config":
-      printConfig();
-      break;
+      printConfig(command.markdown, env);
+      return EXIT.ok;
     case "openapi":
       printOpenApi();
-      break;
+      return EXIT.ok;
     case "healthcheck":
-      process.exit(await healthcheck(loadConfig().config));
-    case "outbox":
-      process.exit(await outboxCommand(loadConfig().config, process.argv[3]));
-    default:
-      console.error(`unknown command '${command}'. Commands: serve (default), migrate, config, openapi, healthcheck, outbox retry-parked`);
-      process.exit(2);
+      return healthcheck(config());
+    case "outbox-retry-parked":
+      return retryParked(config());
   }
+}
+
+try {
+  const code = await run(parseCommandLine(process.argv.slice(2)));
+  if (code !== undefined) process.exit(code);
 } catch (e) {
+  if (e instanceof UsageError) {
+    console.error(`courses: ${e.message}\nRun 'courses --help' for commands, flags and exit codes.`);
+    process.exit(EXIT.usage);
+  }
   // Config errors are for humans: print them plainly, without a stack.
   if (e instanceof ConfigError) console.error(e.message);
   else console.error(`fatal: ${describeError(e)}`);
-  process.exit(1);
+  process.exit(EXIT.failure);
 }

@@ -183,7 +183,7 @@ describe("course events", () => {
 describe("bounded outbox", () => {
   it("answers 503 problem+json outbox_full for a course with too many unpublished events, and changes nothing", async () => {
     const n = names();
-    const svc = await startService({ ...n.env, COURSES_EVENTS_RELAY_ENABLED: "false", COURSES_EVENTS_OUTBOX_MAX_EVENTS: "2" });
+    const svc = await startService({ ...n.env, COURSES_EVENTS_OUTBOX_MAX_EVENTS: "2" }, { args: ["serve", "--modules=api,consumer"] });
     try {
       const c = await json<CourseBody>(await post(svc, "/v1/courses", newCourse(`Full outbox ${n.eventsTopic}`)));
       const patch = (summary: string) => fetch(`${svc.url}/v1/courses/${c.id}`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ summary }) });

@@ -15,6 +15,7 @@ import * as uc from "../../src/app/courses.ts";
 import { OutboxRelay, type RelayOptions } from "../../src/app/outbox-relay.ts";
 import type { EventPublisher, OutboxEvent } from "../../src/app/outbox.ts";
 import { Course } from "../../src/domain/course/course.ts";
+import { courseBinary } from "../support/binary.ts";
 import { readTopic, testKafka } from "../support/kafka.ts";
 import { memoryStore, type MemoryStore } from "../support/memory-store.ts";
 import { stack, uniqueName, type StackEndpoints } from "../support/stack.ts";
@@ -244,7 +245,7 @@ describe("outbox relay", () => {
       await admin.connect();
       await admin.alterConfigs({ validateOnly: false, resources: [{ type: 2, name: topic, configEntries: [{ name: "max.message.bytes", value: "1048588" }] }] });
       await admin.disconnect();
-      const cli = Bun.spawn(["bun", "src/main.ts", "outbox", "retry-parked"], {
+      const cli = Bun.spawn([await courseBinary(), "outbox", "retry-parked"], {
         cwd: `${import.meta.dir}/../..`,
         env: { ...process.env, COURSES_MONGO_URL: s.mongoUrl, COURSES_MONGO_DATABASE: db.databaseName, COURSES_LOG_LEVEL: "warn" },
         stdout: "pipe",

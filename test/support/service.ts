@@ -1,5 +1,7 @@
-// Runs the real service (src/main.ts) as a child process, on a free port, for end-to-end tests.
+// Runs the real service — the compiled binary, as users run it — as a child process, on a free
+// port, for end-to-end tests.
 import { join } from "node:path";
+import { courseBinary } from "./binary.ts";
 import type { StackEndpoints } from "./stack.ts";
 
 const ROOT = join(import.meta.dir, "../..");
@@ -7,6 +9,7 @@ const ROOT = join(import.meta.dir, "../..");
 export interface RunningService {
   url: string;
   port: number;
+  pid: number;
   /** Every line the service printed so far (JSON log entries). */
   lines: string[];
   entries(): Record<string, unknown>[];
@@ -31,10 +34,20 @@ export function serviceEnv(s: StackEndpoints, overrides: Record<string, string> 
   };
 }
 
-export async function startService(env: Record<string, string>, timeoutMs = 20_000): Promise<RunningService> {
-  const proc = Bun.spawn(["bun", join(ROOT, "src/main.ts")], {
+export interface StartOptions {
+  /** Command line after the binary; default: serve with every module. */
+  args?: string[];
+  /** Runs this instead of the binary (e.g. the binary inside a chroot); args still follow. */
+  command?: string[];
+  /** Only these variables, not the test process's environment too. */
+  isolatedEnv?: boolean;
+  timeoutMs?: number;
+}
+
+export async function startService(env: Record<string, string>, { args = [], command, isolatedEnv = false, timeoutMs = 20_000 }: StartOptions = {}): Promise<RunningService> {
+  const proc = Bun.spawn([...(command ?? [await courseBinary()]), ...args], {
     cwd: ROOT,
-    env: { ...process.env, ...env },
+    env: isolatedEnv ? env : { ...process.env, ...env },
     stdout: "pipe",
     stderr: "pipe",
   });
@@ -70,8 +83,9 @@ export async function startService(env: Record<string, string>, timeoutMs = 20_0
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    pid: proc.pid,
     lines,
-    entries: () => lines.filter((l) => l.startsWith("{")).map((l) => JSON.parse(l)),
+    entries: () => lines.flatMap((l) => (l.startsWith('{"') ? [JSON.parse(l)] : [])),
     stop: async (signal = "SIGTERM") => {
       proc.kill(signal);
       const code = await exited;

@@ -7,17 +7,14 @@ import { requestContext } from "./server.ts";
 import { courseRoutes, type CourseRoutesDeps } from "./v1/courses.ts";
 
 export interface HttpAppDeps extends HealthDeps {
-  api: CourseRoutesDeps;
+  /** The course API and its docs; absent in a worker-only process, which serves health and metrics only. */
+  api?: CourseRoutesDeps;
   version: string;
 }
 
 export function createHttpApp(deps: HttpAppDeps) {
   let app: AnyElysia;
-  app = new Elysia({ name: "courses-http" })
-    .use(requestContext())
-    .use(problemErrors())
-    .use(healthRoutes(deps))
-    .use(openApiRoutes(() => app, { version: deps.version }))
-    .use(courseRoutes(deps.api));
+  const base = new Elysia({ name: "courses-http" }).use(requestContext()).use(problemErrors()).use(healthRoutes(deps));
+  app = deps.api ? base.use(openApiRoutes(() => app, { version: deps.version })).use(courseRoutes(deps.api)) : base;
   return app;
 }

@@ -54,6 +54,8 @@ export interface EnrollmentConsumerOptions {
   retryBackoffInitialMs: number;
   retryBackoffMaxMs: number;
   maxAttemptsOnBug: number;
+  /** Longest wait for a clean disconnect at shutdown (default 5 s). */
+  disconnectTimeoutMs?: number;
 }
 
 export type MessageOutcome = ApplyOutcome | "dead_lettered" | "retry";
@@ -82,11 +84,17 @@ export class EnrollmentConsumer {
     if (!this.stopHandlerInstalled) {
       this.stopHandlerInstalled = true;
       // kafkajs lets the batch in hand finish (it checks isRunning per message) before it leaves.
+      // kafkajs's disconnect can wait out a whole rejoin cycle when the broker just came back
+      // (measured: >10 s after "coordinator is loading"); past the bound the process leaves without
+      // it. Nothing is lost: uncommitted messages are redelivered, and applying them is idempotent.
       const stop = () =>
-        void this.consumer
-          .disconnect()
-          .then(() => this.dlq.disconnect())
-          .catch((e) => log().warn({ error: describeError(e) }, "enrollment consumer did not disconnect cleanly"))
+        void Promise.race([
+          this.consumer.disconnect().then(() => this.dlq.disconnect()),
+          Bun.sleep(this.opts.disconnectTimeoutMs ?? 5000).then(() => {
+            throw new Error(`no clean disconnect within ${this.opts.disconnectTimeoutMs ?? 5000}ms`);
+          }),
+        ])
+          .catch((e) => log().warn({ error: describeError(e) }, "enrollment consumer did not disconnect cleanly; uncommitted messages will be redelivered"))
           .finally(() => worker.drained());
       if (worker.signal.aborted) stop();
       else worker.signal.addEventListener("abort", stop, { once: true });

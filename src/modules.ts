@@ -1,0 +1,146 @@
+// The cooperative modules `courses serve` hosts (part of the composition root, with main.ts).
+// Each module starts its loops under the one shutdown coordinator and says what it needs from
+// Kafka; main.ts owns the shared clients, the HTTP server and readiness. A new module is one entry
+// in MODULES (src/cli.ts, for --help and --modules) and one here.
+import { hostname } from "node:os";
+import type { Kafka } from "kafkajs";
+import type { Db } from "mongodb";
+import { log } from "../lib/xlog/index.ts";
+import type { ShutdownCoordinator } from "../lib/xshutdown/index.ts";
+import type { CourseRoutesDeps } from "./adapters/http/v1/courses.ts";
+import { EnrollmentConsumer } from "./adapters/kafka/enrollment-consumer.ts";
+import { KafkaEventPublisher } from "./adapters/kafka/event-publisher.ts";
+import { MongoCourseRepository } from "./adapters/mongo/course-repository.ts";
+import { MongoEnrollmentLedger } from "./adapters/mongo/enrollment-ledger.ts";
+import { MongoIdempotencyStore } from "./adapters/mongo/idempotency-store.ts";
+import { MongoOutboxStore, OutboxMarkers } from "./adapters/mongo/outbox-store.ts";
+import type { Metrics } from "./adapters/telemetry/metrics.ts";
+import type { Tracing } from "./adapters/telemetry/tracing.ts";
+import { applyEnrollmentEvent } from "./app/enrollments.ts";
+import type { OutboxWakeup } from "./app/outbox.ts";
+import { OutboxRelay } from "./app/outbox-relay.ts";
+import { runPeriodically } from "./app/periodic.ts";
+import { retryUntilDone } from "./app/retry.ts";
+import type { ModuleName } from "./cli.ts";
+import type { Config } from "./config.ts";
+
+export const clock = { now: () => new Date() };
+export const ids = { next: () => Bun.randomUUIDv7() };
+
+/** What every module may use; built once by `serve`. */
+export interface ServeContext {
+  cfg: Config;
+  db: Db;
+  kafka: Kafka;
+  metrics: Metrics;
+  tracing: Tracing;
+  shutdown: ShutdownCoordinator;
+  /** Wakes this process's relay at once when its API wrote events (others poll the markers). */
+  wakeup: OutboxWakeup;
+}
+
+export interface Module {
+  /**
+   * How the module depends on Kafka. "required": it cannot work without it (an instance of only
+   * such modules is unready while Kafka is down); "optional": it works on (the API writes events to
+   * the outbox), so an instance hosting it stays ready; "none": no Kafka at all.
+   */
+  kafka: "none" | "optional" | "required";
+  /** Topics the module produces to or consumes from; created at start when missing. */
+  topics(cfg: Config): string[];
+  /** Starts the module's loops; the API module returns what the HTTP routes need. */
+  start(ctx: ServeContext): { api?: CourseRoutesDeps } | void;
+}
+
+export const MODULE_IMPLEMENTATIONS: Record<ModuleName, Module> = {
+  api: {
+    kafka: "optional",
+    topics: () => [],
+    start({ cfg, db, shutdown, wakeup }) {
+      const repository = new MongoCourseRepository(db, new OutboxMarkers(db), { outboxMaxEvents: cfg.events.outboxMaxEvents, onEventsWritten: () => wakeup.notify() });
+      const idempotency = new MongoIdempotencyStore(db, { ttlMs: cfg.api.idempotencyKeyTtl, staleAfterMs: 60_000 });
+      void runPeriodically("expire-idempotency-keys", cfg.api.housekeepingInterval, () => idempotency.expire(clock.now()), shutdown.worker("housekeeping"));
+      return { api: { courses: { courses: repository, clock, ids }, idempotency, bodyLimit: cfg.http.bodyLimit } };
+    },
+  },
+  relay: {
+    kafka: "required",
+    topics: (cfg) => [cfg.events.topic],
+    start: startOutboxRelay,
+  },
+  consumer: {
+    kafka: "required",
+    topics: (cfg) => [cfg.enrollments.topic, cfg.enrollments.dlqTopic],
+    start: startEnrollmentConsumer,
+  },
+};
+
+/** Kafka's place in readiness for a set of modules: absent, informative, or required. */
+export function kafkaReadiness(modules: Module[], requireKafka: boolean): "none" | "optional" | "required" {
+  if (modules.every((m) => m.kafka === "none")) return "none";
+  if (requireKafka) return "required";
+  return modules.some((m) => m.kafka === "optional") ? "optional" : "required";
+}
+
+function startOutboxRelay({ cfg, db, kafka, metrics, wakeup, shutdown }: ServeContext): void {
+  const e = cfg.events;
+  const publisher = new KafkaEventPublisher(kafka, e.topic, e.source);
+  shutdown.register("kafka-producer", () => publisher.close(), { phase: "clients" });
+  const store = new MongoOutboxStore(db, `${hostname()}:${process.pid}:${ids.next().slice(-8)}`);
+  const relay = new OutboxRelay(
+    store,
+    publisher,
+    { pollIntervalMs: e.pollInterval, retryBackoffMaxMs: e.retryBackoffMax, leaseMs: e.leaseDuration, batchMaxCourses: e.batchMaxCourses, batchMaxEvents: e.batchMaxEvents, batchMaxBytes: e.batchMaxBytes, maxAttempts: e.maxAttempts },
+    {
+      published: (n) => metrics.outboxPublished.inc(n),
+      failed: () => metrics.outboxFailures.inc(),
+      parked: (reason) => metrics.outboxParkedTotal.inc({ reason }),
+      leaseLost: (n) => metrics.outboxLeasesLost.inc(n),
+    },
+    wakeup,
+  );
+  void relay.run(shutdown.worker("outbox-relay"));
+  // The backlog from the store on its own timer (and at start): true while nothing drains.
+  const reportBacklog = async () => {
+    const b = await store.backlog(clock.now());
+    metrics.outboxPending.set(b.events);
+    metrics.outboxPendingCourses.set(b.courses);
+    metrics.outboxOldestAge.set(b.oldestAgeMs / 1000);
+    metrics.outboxParked.set(b.parked);
+    return b;
+  };
+  void runPeriodically("outbox-backlog", e.backlogInterval, reportBacklog, shutdown.worker("outbox-backlog"));
+  void runPeriodically(
+    "outbox-marker-sweep",
+    e.sweepInterval,
+    async () => {
+      const repaired = await store.repairMarkers();
+      if (repaired) {
+        log().warn({ repaired }, "pending markers recreated for courses whose events had lost theirs");
+        wakeup.notify();
+      }
+      return repaired;
+    },
+    shutdown.worker("outbox-marker-sweep"),
+  );
+}
+
+function startEnrollmentConsumer({ cfg, db, kafka, metrics, tracing, shutdown }: ServeContext): void {
+  const e = cfg.enrollments;
+  const ledger = new MongoEnrollmentLedger(db);
+  const consumer = new EnrollmentConsumer(
+    kafka,
+    { topic: e.topic, dlqTopic: e.dlqTopic, groupId: e.groupId, partitionsConsumedConcurrently: e.partitionsConsumedConcurrently, retryBackoffInitialMs: e.retryBackoffInitial, retryBackoffMaxMs: e.retryBackoffMax, maxAttemptsOnBug: e.maxAttemptsOnBug },
+    (event) => applyEnrollmentEvent(ledger, event),
+    (outcome) => metrics.enrollmentEvents.inc({ outcome }),
+    tracing.tracer,
+  );
+  const worker = shutdown.worker("enrollment-consumer");
+  void retryUntilDone("start enrollment consumer", worker.signal, () => consumer.run(worker));
+  void runPeriodically(
+    "expire-processed-events",
+    cfg.api.housekeepingInterval,
+    () => ledger.expire(new Date(clock.now().getTime() - e.processedRetention)),
+    shutdown.worker("processed-events-housekeeping"),
+  );
+}
