@@ -59,7 +59,7 @@ export function parseCommandLine(argv: string[]): Invocation {
   const { tokens } = parseArgs({ args: argv, options: all, allowPositionals: true, strict: false, tokens: true });
   const name = tokens.find((t) => t.kind === "positional")?.value ?? "serve";
   if (!COMMANDS.includes(name)) throw new UsageError(`unknown command '${name}'`);
-  let parsed;
+  let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({ args: argv, options: { ...GLOBAL, ...COMMAND_OPTIONS[name] }, allowPositionals: true, strict: true });
   } catch (e) {

@@ -171,7 +171,7 @@ function printConfig(markdown: boolean, env: Record<string, string | undefined>)
     console.log(formatEnvMarkdown(describeEnv(ConfigSchema, ENV_PREFIX)));
     return;
   }
-  let loaded;
+  let loaded: ReturnType<typeof loadConfig> | undefined;
   try {
     loaded = loadConfig(env);
   } catch (e) {

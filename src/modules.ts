@@ -49,7 +49,7 @@ export interface Module {
   /** Topics the module produces to or consumes from; created at start when missing. */
   topics(cfg: Config): string[];
   /** Starts the module's loops; the API module returns what the HTTP routes need. */
-  start(ctx: ServeContext): { api?: CourseRoutesDeps } | void;
+  start(ctx: ServeContext): { api?: CourseRoutesDeps } | undefined;
 }
 
 export const MODULE_IMPLEMENTATIONS: Record<ModuleName, Module> = {
@@ -66,12 +66,18 @@ export const MODULE_IMPLEMENTATIONS: Record<ModuleName, Module> = {
   relay: {
     kafka: "required",
     topics: (cfg) => [cfg.events.topic],
-    start: startOutboxRelay,
+    start: (ctx) => {
+      startOutboxRelay(ctx);
+      return undefined;
+    },
   },
   consumer: {
     kafka: "required",
     topics: (cfg) => [cfg.enrollments.topic, cfg.enrollments.dlqTopic],
-    start: startEnrollmentConsumer,
+    start: (ctx) => {
+      startEnrollmentConsumer(ctx);
+      return undefined;
+    },
   },
 };
 

@@ -207,7 +207,7 @@ export function toProblem(err: unknown, opts: ProblemOptions = {}): Problem {
   if (opts.instance) problem.instance = opts.instance;
   if (opts.traceId) problem.traceId = opts.traceId;
   if (app?.code && kind !== "internal") problem.code = app.code;
-  if (app && app.fields.length && kind !== "internal") problem.errors = app.fields;
+  if (app?.fields.length && kind !== "internal") problem.errors = app.fields;
   return problem;
 }
 

@@ -86,6 +86,6 @@ describe("xlog", () => {
     const logger = createLogger({ destination: prettyStream({ write: (s: string) => lines.push(s) }, false) });
     logger.info({ courseId: "c1", token: "secret" }, "course published");
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO  course published courseId=c1 token=\[REDACTED\]\n$/);
+    expect(lines[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO {2}course published courseId=c1 token=\[REDACTED\]\n$/);
   });
 });

@@ -99,7 +99,12 @@ describe("ShutdownCoordinator", () => {
     const c = new ShutdownCoordinator({ logger: quiet, exit: () => {} });
     const w = c.worker("relay");
     let finished = false;
-    w.signal.addEventListener("abort", () => setTimeout(() => ((finished = true), w.drained()), 50));
+    w.signal.addEventListener("abort", () =>
+      setTimeout(() => {
+        finished = true;
+        w.drained();
+      }, 50),
+    );
     const report = await c.shutdown();
     expect(finished).toBe(true);
     expect(report.exitCode).toBe(EXIT.ok);
@@ -108,7 +113,17 @@ describe("ShutdownCoordinator", () => {
   it("passes an abort signal that fires when a callback times out", async () => {
     const c = new ShutdownCoordinator({ logger: quiet, exit: () => {} });
     let aborted = false;
-    c.register("slow", (signal) => new Promise<void>((resolve) => signal.addEventListener("abort", () => ((aborted = true), resolve()))), { timeoutMs: 50 });
+    c.register(
+      "slow",
+      (signal) =>
+        new Promise<void>((resolve) =>
+          signal.addEventListener("abort", () => {
+            aborted = true;
+            resolve();
+          }),
+        ),
+      { timeoutMs: 50 },
+    );
     const report = await c.shutdown();
     expect(aborted).toBe(true);
     expect(report.results[0]!.outcome).toBe("timeout");
@@ -118,7 +133,9 @@ describe("ShutdownCoordinator", () => {
     const c = new ShutdownCoordinator({ logger: quiet, exit: () => {} });
     expect(() => c.register("x", () => {}, { phase: "later" })).toThrow(/unknown phase/);
     let ran = false;
-    const remove = c.register("x", () => void (ran = true));
+    const remove = c.register("x", () => {
+      ran = true;
+    });
     remove();
     await c.shutdown();
     expect(ran).toBe(false);

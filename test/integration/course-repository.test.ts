@@ -14,7 +14,12 @@ let client: MongoClient;
 let db: Db;
 let repo: MongoCourseRepository;
 let t = Date.parse("2026-01-01T00:00:00Z");
-const clock = { now: () => new Date((t += 1000)) };
+const clock = {
+  now: () => {
+    t += 1000;
+    return new Date(t);
+  },
+};
 const ids = { next: () => Bun.randomUUIDv7() };
 
 const base: NewCourse = { title: "Course", summary: "s", description: "d", language: "en", level: "beginner", instructor: { id: "i-1", name: "Ada" } };

@@ -58,8 +58,7 @@ export async function startService(env: Record<string, string>, { args = [], com
     let buf = "";
     for await (const chunk of stream) {
       buf += new TextDecoder().decode(chunk);
-      let i: number;
-      while ((i = buf.indexOf("\n")) >= 0) {
+      for (let i = buf.indexOf("\n"); i >= 0; i = buf.indexOf("\n")) {
         const line = buf.slice(0, i);
         buf = buf.slice(i + 1);
         lines.push(line);

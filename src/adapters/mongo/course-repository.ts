@@ -2,7 +2,7 @@
 // index for every sort, search through the indexed searchTokens array. Every query that names a
 // course by _id names nothing else but a guard an index serves ({_id, version}): tombstones are
 // checked in code, since on mongo-java-server an extra predicate turns a lookup into a scan.
-import type { Collection, Db, Filter, MongoServerError, Sort } from "mongodb";
+import type { Collection, Db, Filter, MongoServerError, Sort, UpdateResult, WithId } from "mongodb";
 import { AppError } from "../../../lib/xerrors/index.ts";
 import type { Course } from "../../domain/course/course.ts";
 import type { CoursePage, CoursePageRequest, CourseRepository, CourseSort } from "../../domain/course/repository.ts";
@@ -123,7 +123,7 @@ export class MongoCourseRepository implements CourseRepository {
     const { _id, enrollmentCount: _count, ...state } = toCourseDocument(course);
     const outbox = toOutboxEntries(course.pendingEvents, this.newEventId);
     this.checkWritable(course, outbox.length);
-    let res;
+    let res: UpdateResult<StoredCourseDocument>;
     try {
       res = await this.col.updateOne({ _id, version: course.loadedVersion }, { $set: state, ...outboxAppend(outbox) });
     } catch (e) {
@@ -144,7 +144,7 @@ export class MongoCourseRepository implements CourseRepository {
     const outbox = toOutboxEntries(course.pendingEvents, this.newEventId);
     this.checkWritable(course, outbox.length);
     const s = course.snapshot;
-    let res;
+    let res: UpdateResult<StoredCourseDocument>;
     try {
       res = await this.col.updateOne(
         { _id: course.id, version: course.loadedVersion },
@@ -161,7 +161,7 @@ export class MongoCourseRepository implements CourseRepository {
   }
 
   async findById(id: string): Promise<Course | null> {
-    let doc;
+    let doc: WithId<StoredCourseDocument> | null;
     try {
       doc = await this.col.findOne({ _id: id });
     } catch (e) {
@@ -171,7 +171,7 @@ export class MongoCourseRepository implements CourseRepository {
   }
 
   async findBySlug(slug: string): Promise<Course | null> {
-    let doc;
+    let doc: WithId<StoredCourseDocument> | null;
     try {
       // A tombstone's slug is ~deleted~<id>, so the unique slug index alone finds live courses.
       doc = await this.col.findOne({ slug });

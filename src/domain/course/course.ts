@@ -332,7 +332,7 @@ export class Course {
   }
 
   private renumber(): void {
-    this.state.lessons.forEach((l, i) => (l.position = i));
+    for (const [i, l] of this.state.lessons.entries()) l.position = i;
   }
 
   private publishProblems(s: Pick<CourseState, "summary" | "description" | "lessons">): Problems {
