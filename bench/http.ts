@@ -20,9 +20,22 @@ async function wrk(url: string): Promise<{ rps: number; p99ms: number }> {
 }
 
 const s = await stack();
-const svc = await startService(serviceEnv(s, { COURSES_MONGO_DATABASE: uniqueName("bench").replaceAll("-", "_"), COURSES_LOG_LEVEL: "info" }));
+const svc = await startService(
+  serviceEnv(s, { COURSES_MONGO_DATABASE: uniqueName("bench").replaceAll("-", "_"), COURSES_LOG_LEVEL: "info" }),
+);
 try {
-  const created = await fetch(`${svc.url}/v1/courses`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ title: "Bench course", summary: "s", description: "d", language: "en", level: "beginner", instructor: { id: "i", name: "n" } }) });
+  const created = await fetch(`${svc.url}/v1/courses`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      title: "Bench course",
+      summary: "s",
+      description: "d",
+      language: "en",
+      level: "beginner",
+      instructor: { id: "i", name: "n" },
+    }),
+  });
   const course = (await created.json()) as { id: string };
   const courseJson = await (await fetch(`${svc.url}/v1/courses/${course.id}`)).text();
   const healthJson = await (await fetch(`${svc.url}/healthz`)).text();
@@ -39,7 +52,14 @@ try {
     const a = await wrk(`${svc.url}${path}`);
     const b = await wrk(`http://127.0.0.1:${refPort}/`);
     ref.kill();
-    rows.push([name, a.rps.toFixed(0), b.rps.toFixed(0), (a.rps / b.rps).toFixed(2), a.p99ms.toFixed(2), b.p99ms.toFixed(2)]);
+    rows.push([
+      name,
+      a.rps.toFixed(0),
+      b.rps.toFixed(0),
+      (a.rps / b.rps).toFixed(2),
+      a.p99ms.toFixed(2),
+      b.p99ms.toFixed(2),
+    ]);
   }
   const header = ["endpoint", "service req/s", "reference req/s", "ratio", "service p99 ms", "reference p99 ms"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

@@ -16,7 +16,9 @@ const s = await stack();
 if (backend !== "memory" && backend !== "h2") throw new Error("--backend is memory or h2");
 const only = process.argv.find((a) => a.startsWith("--only="))?.split("=")[1];
 const run = (part: string) => !only || only === part;
-const storeArgs = process.argv.filter((a) => a.startsWith("--store-")).flatMap((a) => [`--${a.slice(8).split("=")[0]}`, a.split("=")[1]!]);
+const storeArgs = process.argv
+  .filter((a) => a.startsWith("--store-"))
+  .flatMap((a) => [`--${a.slice(8).split("=")[0]}`, a.split("=")[1]!]);
 const store = await ownStore(s, backend, storeArgs);
 const kafka = testKafka(s.kafkaBrokers);
 const figures: Record<string, string> = {};
@@ -24,19 +26,52 @@ const note = (k: string, v: string) => {
   figures[k] = v;
   console.error(`[bench] ${k}: ${v}`);
 };
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
-const course = (i: number, tag: string) => ({ title: `Bench ${tag} ${i}`, summary: "A course for the benchmark", description: "d".repeat(400), language: "en", level: "beginner", instructor: { id: "i-1", name: "Ada" }, tags: ["bench", `t${i % 50}`] });
-const post = (svc: RunningService, body: unknown) => fetch(`${svc.url}/v1/courses`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+const course = (i: number, tag: string) => ({
+  title: `Bench ${tag} ${i}`,
+  summary: "A course for the benchmark",
+  description: "d".repeat(400),
+  language: "en",
+  level: "beginner",
+  instructor: { id: "i-1", name: "Ada" },
+  tags: ["bench", `t${i % 50}`],
+});
+const post = (svc: RunningService, body: unknown) =>
+  fetch(`${svc.url}/v1/courses`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
 
 function names() {
   const id = uniqueName("bench").replaceAll("-", "_");
-  return { database: `db_${id}`, topic: `bench.courses.${id}`, env: (over: Record<string, string> = {}) => serviceEnv({ ...s, mongoUrl: store.url }, { COURSES_MONGO_DATABASE: `db_${id}`, COURSES_EVENTS_TOPIC: `bench.courses.${id}`, COURSES_ENROLLMENTS_TOPIC: `bench.enr.${id}`, COURSES_ENROLLMENTS_DLQ_TOPIC: `bench.enr.${id}.dlq`, COURSES_LOG_LEVEL: "info", COURSES_TELEMETRY_TRACING_ENABLED: "false", COURSES_EVENTS_RETRY_BACKOFF_MAX: "1s", ...over }) };
+  return {
+    database: `db_${id}`,
+    topic: `bench.courses.${id}`,
+    env: (over: Record<string, string> = {}) =>
+      serviceEnv(
+        { ...s, mongoUrl: store.url },
+        {
+          COURSES_MONGO_DATABASE: `db_${id}`,
+          COURSES_EVENTS_TOPIC: `bench.courses.${id}`,
+          COURSES_ENROLLMENTS_TOPIC: `bench.enr.${id}`,
+          COURSES_ENROLLMENTS_DLQ_TOPIC: `bench.enr.${id}.dlq`,
+          COURSES_LOG_LEVEL: "info",
+          COURSES_TELEMETRY_TRACING_ENABLED: "false",
+          COURSES_EVENTS_RETRY_BACKOFF_MAX: "1s",
+          ...over,
+        },
+      ),
+  };
 }
 
 async function seed(svc: RunningService, count: number, tag: string): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < count; i += 50) {
-    const batch = await Promise.all(Array.from({ length: Math.min(50, count - i) }, (_, k) => post(svc, course(i + k, tag))));
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(50, count - i) }, (_, k) => post(svc, course(i + k, tag))),
+    );
     for (const r of batch) ids.push(((await r.json()) as { id: string }).id);
   }
   return ids;
@@ -76,15 +111,25 @@ try {
       const all = [...first, ...(await seed(svc, 9_900, "large"))];
       note("seed 9,900 courses through the API", `${((Date.now() - t0) / 1000).toFixed(1)} s`);
       // Measure a quiet service: wait until the seeding's events are all published.
-      const pendingEvents = async () => Number((await (await fetch(`${svc.url}/metrics`)).text()).match(/^outbox_pending_events\{[^}]*\} (\d+)/m)?.[1] ?? NaN);
+      const pendingEvents = async () =>
+        Number(
+          (await (await fetch(`${svc.url}/metrics`)).text()).match(/^outbox_pending_events\{[^}]*\} (\d+)/m)?.[1] ??
+            NaN,
+        );
       const drainStart = Date.now();
       while ((await pendingEvents()) !== 0 && Date.now() - drainStart < 120_000) await Bun.sleep(500);
       note("seeding's events published after the last create", `${((Date.now() - drainStart) / 1000).toFixed(1)} s`);
       await getLatency(svc, all, 200);
       const at10k = await getLatency(svc, all);
       note("GET by id at 100 courses (median / p99)", `${pct(at100, 50).toFixed(2)} / ${pct(at100, 99).toFixed(2)} ms`);
-      note("GET by id at 10,000 courses (median / p99)", `${pct(at10k, 50).toFixed(2)} / ${pct(at10k, 99).toFixed(2)} ms`);
-      note("GET by id ratio 10,000 vs 100 (median / p99)", `${(pct(at10k, 50) / pct(at100, 50)).toFixed(2)} / ${(pct(at10k, 99) / pct(at100, 99)).toFixed(2)}`);
+      note(
+        "GET by id at 10,000 courses (median / p99)",
+        `${pct(at10k, 50).toFixed(2)} / ${pct(at10k, 99).toFixed(2)} ms`,
+      );
+      note(
+        "GET by id ratio 10,000 vs 100 (median / p99)",
+        `${(pct(at10k, 50) / pct(at100, 50)).toFixed(2)} / ${(pct(at10k, 99) / pct(at100, 99)).toFixed(2)}`,
+      );
       const others = [await startService(n.env()), await startService(n.env())];
       try {
         // Start-up work (migrations check, the marker sweep, the JIT) is over after a few seconds.
@@ -92,7 +137,10 @@ try {
         const pid = storePid();
         const c0 = cpuTicks(pid);
         await Bun.sleep(30_000);
-        note("store CPU, 10,000 courses, 3 idle service processes (30 s)", `${((cpuTicks(pid) - c0) / 30).toFixed(1)} % of one core`);
+        note(
+          "store CPU, 10,000 courses, 3 idle service processes (30 s)",
+          `${((cpuTicks(pid) - c0) / 30).toFixed(1)} % of one core`,
+        );
       } finally {
         for (const o of others) await o.stop();
       }
@@ -114,13 +162,20 @@ try {
       const pending: Promise<void>[] = [];
       for (let i = 0; i < total; i++) {
         await Bun.sleep(Math.max(0, start + i * 20 - performance.now()));
-        pending.push(post(svc, course(i, "latency")).then(async (r) => void sentAt.set(((await r.json()) as { id: string }).id, Date.now())));
+        pending.push(
+          post(svc, course(i, "latency")).then(
+            async (r) => void sentAt.set(((await r.json()) as { id: string }).id, Date.now()),
+          ),
+        );
       }
       await Promise.all(pending);
       const msgs = await reader;
       // Broker timestamp (producer's send time) minus the API's answer: the outbox's added delay.
       const lags = msgs.map((m) => m.timestamp - sentAt.get(m.key)!).filter((x) => Number.isFinite(x));
-      note("create → event on Kafka at 50 creates/s (p50 / p99 / max)", `${pct(lags, 50)} / ${pct(lags, 99)} / ${Math.max(...lags)} ms (${lags.length} events)`);
+      note(
+        "create → event on Kafka at 50 creates/s (p50 / p99 / max)",
+        `${pct(lags, 50)} / ${pct(lags, 99)} / ${Math.max(...lags)} ms (${lags.length} events)`,
+      );
     } finally {
       await svc.stop();
     }
@@ -130,7 +185,8 @@ try {
   if (run("outage")) {
     const n = names();
     const svc = await startService(n.env());
-    const stackCli = (cmd: string) => Bun.spawn(["bun", join(ROOT, "ops/stack/cli.ts"), cmd, "kafka"], { stdout: "ignore", stderr: "ignore" }).exited;
+    const stackCli = (cmd: string) =>
+      Bun.spawn(["bun", join(ROOT, "ops/stack/cli.ts"), cmd, "kafka"], { stdout: "ignore", stderr: "ignore" }).exited;
     try {
       await waitForTopic(kafka, n.topic, 30_000);
       if ((await stackCli("down")) !== 0) throw new Error("could not stop kafka");
@@ -156,7 +212,10 @@ try {
         if ((order.get(m.key) ?? 0) > v) outOfOrder++;
         order.set(m.key, v);
       }
-      note("drain after a 30 s outage during 500 creates", `${(500 / seconds).toFixed(0)} events/s (${seconds.toFixed(2)} s; ${msgs.length - 500} duplicates; ${outOfOrder} out of per-course order; ${new Set(msgs.map((m) => m.key)).size} of 500 courses delivered)`);
+      note(
+        "drain after a 30 s outage during 500 creates",
+        `${(500 / seconds).toFixed(0)} events/s (${seconds.toFixed(2)} s; ${msgs.length - 500} duplicates; ${outOfOrder} out of per-course order; ${new Set(msgs.map((m) => m.key)).size} of 500 courses delivered)`,
+      );
     } finally {
       await svc.stop();
     }
@@ -166,7 +225,11 @@ try {
 }
 
 const machine = `${Bun.spawnSync(["nproc"]).stdout.toString().trim()} cores, ${(Number(readFileSync("/proc/meminfo", "utf8").match(/MemTotal:\s+(\d+)/)![1]) / 1048576).toFixed(0)} GiB, Bun ${Bun.version}`;
-const section = `### Outbox and store (${new Date().toISOString().slice(0, 10)}, ${backend} backend of mongo-java-server 1.47.0, ${machine})\n\nMeasured by \`bun ops/stack/cli.ts exec -- bun bench/outbox.ts --backend=${backend}\`.\n\n| figure | measured |\n|---|---|\n${Object.entries(figures).map(([k, v]) => `| ${k} | ${v} |`).join("\n")}\n`;
+const section = `### Outbox and store (${new Date().toISOString().slice(0, 10)}, ${backend} backend of mongo-java-server 1.47.0, ${machine})\n\nMeasured by \`bun ops/stack/cli.ts exec -- bun bench/outbox.ts --backend=${backend}\`.\n\n| figure | measured |\n|---|---|\n${Object.entries(
+  figures,
+)
+  .map(([k, v]) => `| ${k} | ${v} |`)
+  .join("\n")}\n`;
 const path = join(ROOT, "docs/PERFORMANCE.md");
 let doc = "";
 try {
@@ -178,6 +241,8 @@ if (only || storeArgs.length) {
   console.error("[bench] a partial or tuned run: docs/PERFORMANCE.md left as it is");
   process.exit(0);
 }
-doc = doc.includes(marker) ? doc.replace(new RegExp(`${marker}[\\s\\S]*?${marker}`), block) : `${doc.trimEnd()}\n\n${block}\n`;
+doc = doc.includes(marker)
+  ? doc.replace(new RegExp(`${marker}[\\s\\S]*?${marker}`), block)
+  : `${doc.trimEnd()}\n\n${block}\n`;
 writeFileSync(path, doc);
 console.error(`[bench] written to docs/PERFORMANCE.md`);

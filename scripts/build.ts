@@ -57,7 +57,11 @@ function revisionOf(): string {
 export async function build(opts: BuildOptions = {}): Promise<string> {
   const cmd = buildCommand(opts);
   const proc = Bun.spawn(cmd, { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
-  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  const [out, err, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
   if (code !== 0) throw new Error(`build failed (${code}): ${cmd.join(" ")}\n${out}${err}`);
   const outfile = cmd[cmd.length - 1]!;
   // The source map is embedded in the binary (stack traces point into src/ without it); bun also
@@ -67,7 +71,9 @@ export async function build(opts: BuildOptions = {}): Promise<string> {
 }
 
 if (import.meta.main) {
-  const { values } = parseArgs({ options: { outfile: { type: "string" }, "no-bytecode": { type: "boolean" }, print: { type: "boolean" } } });
+  const { values } = parseArgs({
+    options: { outfile: { type: "string" }, "no-bytecode": { type: "boolean" }, print: { type: "boolean" } },
+  });
   const opts = { outfile: values.outfile, bytecode: !values["no-bytecode"] };
   if (values.print) {
     console.log(buildCommand(opts).slice(1).join(" "));
@@ -75,6 +81,8 @@ if (import.meta.main) {
     const t0 = performance.now();
     const out = await build(opts);
     const size = Bun.file(out).size;
-    console.log(`built ${relative(process.cwd(), out) || out} (${(size / 2 ** 20).toFixed(1)} MiB) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(
+      `built ${relative(process.cwd(), out) || out} (${(size / 2 ** 20).toFixed(1)} MiB) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
   }
 }

@@ -12,7 +12,11 @@ export const CONFIG_DOC = join(ROOT, "docs/CONFIG.md");
 
 /** The document the service serves, as `courses openapi` prints it. */
 export async function currentSpec(): Promise<string> {
-  const proc = Bun.spawn(["bun", join(ROOT, "src/main.ts"), "openapi"], { cwd: ROOT, stdout: "pipe", stderr: "inherit" });
+  const proc = Bun.spawn(["bun", join(ROOT, "src/main.ts"), "openapi"], {
+    cwd: ROOT,
+    stdout: "pipe",
+    stderr: "inherit",
+  });
   const text = await new Response(proc.stdout).text();
   if ((await proc.exited) !== 0) throw new Error("`bun src/main.ts openapi` failed");
   return text;
@@ -20,7 +24,11 @@ export async function currentSpec(): Promise<string> {
 
 /** docs/CONFIG.md: every COURSES_* variable, from the config schema. */
 export async function configReference(): Promise<string> {
-  const proc = Bun.spawn(["bun", join(ROOT, "src/main.ts"), "config", "--markdown"], { cwd: ROOT, stdout: "pipe", stderr: "inherit" });
+  const proc = Bun.spawn(["bun", join(ROOT, "src/main.ts"), "config", "--markdown"], {
+    cwd: ROOT,
+    stdout: "pipe",
+    stderr: "inherit",
+  });
   const table = await new Response(proc.stdout).text();
   if ((await proc.exited) !== 0) throw new Error("`bun src/main.ts config --markdown` failed");
   return `# Configuration reference
@@ -45,7 +53,11 @@ export async function goClient(specPath: string, outFile: string): Promise<void>
   const config = `${outFile}.oapi-codegen.yaml`;
   const base = await Bun.file(join(GO_DIR, "oapi-codegen.yaml")).text();
   await Bun.write(config, base.replace(/^output: .*$/m, `output: ${outFile}`));
-  const proc = Bun.spawn(["go", "tool", "oapi-codegen", "-config", config, specPath], { cwd: GO_DIR, stdout: "pipe", stderr: "pipe" });
+  const proc = Bun.spawn(["go", "tool", "oapi-codegen", "-config", config, specPath], {
+    cwd: GO_DIR,
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   const err = await new Response(proc.stderr).text();
   const code = await proc.exited;
   await Bun.file(config).delete();

@@ -11,7 +11,10 @@ describe("command line", () => {
   });
 
   it("orders modules canonically and drops duplicates", () => {
-    expect(parse("serve", "--modules", "consumer, api,consumer")).toEqual({ name: "serve", modules: ["api", "consumer"] });
+    expect(parse("serve", "--modules", "consumer, api,consumer")).toEqual({
+      name: "serve",
+      modules: ["api", "consumer"],
+    });
   });
 
   it("knows every command, with --config repeatable", () => {
@@ -42,7 +45,16 @@ describe("command line", () => {
 
   it("help names every command, module and exit code", () => {
     const help = helpText({ version: "1.2.3", revision: "abc" });
-    for (const word of ["serve", "migrate", "config", "openapi", "healthcheck", "outbox retry-parked", ...DEFAULT_MODULES]) expect(help).toContain(word);
+    for (const word of [
+      "serve",
+      "migrate",
+      "config",
+      "openapi",
+      "healthcheck",
+      "outbox retry-parked",
+      ...DEFAULT_MODULES,
+    ])
+      expect(help).toContain(word);
     expect(Object.keys(MODULES)).toEqual(DEFAULT_MODULES);
     for (const code of ["0", "1", "2", "3"]) expect(help).toMatch(new RegExp(`^  ${code}   `, "m"));
     expect(help).toContain("1.2.3 (abc)");

@@ -61,7 +61,12 @@ export function parseCommandLine(argv: string[]): Invocation {
   if (!COMMANDS.includes(name)) throw new UsageError(`unknown command '${name}'`);
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: argv, options: { ...GLOBAL, ...COMMAND_OPTIONS[name] }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: argv,
+      options: { ...GLOBAL, ...COMMAND_OPTIONS[name] },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (e) {
     throw new UsageError((e as Error).message.replace(/\. To specify a positional argument.*$/s, ""));
   }
@@ -77,12 +82,19 @@ export function parseCommandLine(argv: string[]): Invocation {
   switch (name) {
     case "serve":
       noArguments();
-      return { command: { name: "serve", modules: values.modules === undefined ? undefined : parseModules(String(values.modules)) }, configFiles };
+      return {
+        command: {
+          name: "serve",
+          modules: values.modules === undefined ? undefined : parseModules(String(values.modules)),
+        },
+        configFiles,
+      };
     case "config":
       noArguments();
       return { command: { name: "config", markdown: Boolean(values.markdown) }, configFiles };
     case "outbox":
-      if (rest.length !== 1 || rest[0] !== "retry-parked") throw new UsageError("'outbox' needs one subcommand: retry-parked");
+      if (rest.length !== 1 || rest[0] !== "retry-parked")
+        throw new UsageError("'outbox' needs one subcommand: retry-parked");
       return { command: { name: "outbox-retry-parked" }, configFiles };
     default:
       noArguments();
@@ -94,7 +106,10 @@ export function parseCommandLine(argv: string[]): Invocation {
 export function parseModules(list: string | string[]): ModuleName[] {
   const names = (Array.isArray(list) ? list : list.split(",")).map((m) => m.trim()).filter(Boolean);
   const unknown = names.filter((m) => !(m in MODULES));
-  if (unknown.length) throw new UsageError(`unknown module${unknown.length > 1 ? "s" : ""} '${unknown.join("', '")}' (modules: ${DEFAULT_MODULES.join(", ")})`);
+  if (unknown.length)
+    throw new UsageError(
+      `unknown module${unknown.length > 1 ? "s" : ""} '${unknown.join("', '")}' (modules: ${DEFAULT_MODULES.join(", ")})`,
+    );
   if (names.length === 0) throw new UsageError("--modules needs at least one module");
   // Canonical order, duplicates dropped: the modules start in the order of MODULES.
   return DEFAULT_MODULES.filter((m) => names.includes(m));

@@ -22,14 +22,36 @@ export const ConfigSchema = t.Object({
     idleTimeout: Duration({ default: "30s", description: "keep-alive idle timeout" }),
   }),
   log: t.Object({
-    level: t.Union([t.Literal("trace"), t.Literal("debug"), t.Literal("info"), t.Literal("warn"), t.Literal("error"), t.Literal("silent")], { default: "info" }),
-    format: t.Union([t.Literal("json"), t.Literal("pretty")], { default: "json", description: "pretty is for humans in development" }),
+    level: t.Union(
+      [
+        t.Literal("trace"),
+        t.Literal("debug"),
+        t.Literal("info"),
+        t.Literal("warn"),
+        t.Literal("error"),
+        t.Literal("silent"),
+      ],
+      { default: "info" },
+    ),
+    format: t.Union([t.Literal("json"), t.Literal("pretty")], {
+      default: "json",
+      description: "pretty is for humans in development",
+    }),
   }),
   mongo: t.Object({
     url: Secret({ default: "mongodb://127.0.0.1:27017/", description: "connection string; may hold credentials" }),
     database: t.String({ default: "courses" }),
     replicaSet: t.String({ default: "", description: "replica set name; empty for a standalone server" }),
-    readPreference: t.Union([t.Literal("primary"), t.Literal("primaryPreferred"), t.Literal("secondary"), t.Literal("secondaryPreferred"), t.Literal("nearest")], { default: "primary" }),
+    readPreference: t.Union(
+      [
+        t.Literal("primary"),
+        t.Literal("primaryPreferred"),
+        t.Literal("secondary"),
+        t.Literal("secondaryPreferred"),
+        t.Literal("nearest"),
+      ],
+      { default: "primary" },
+    ),
     writeConcern: t.String({ default: "majority", description: "w: majority, or a number of members" }),
     retryWrites: t.Boolean({ default: true }),
     maxPoolSize: t.Integer({ default: 20, minimum: 1 }),
@@ -44,7 +66,11 @@ export const ConfigSchema = t.Object({
     housekeepingInterval: Duration({ default: "10m", description: "how often expired idempotency keys are deleted" }),
   }),
   kafka: t.Object({
-    brokers: t.Array(t.String(), { default: ["127.0.0.1:9092"], minItems: 1, description: "comma-separated host:port list" }),
+    brokers: t.Array(t.String(), {
+      default: ["127.0.0.1:9092"],
+      minItems: 1,
+      description: "comma-separated host:port list",
+    }),
     clientId: t.String({ default: "courses" }),
     connectionTimeout: Duration({ default: "3s" }),
     requestTimeout: Duration({ default: "10s" }),
@@ -54,37 +80,79 @@ export const ConfigSchema = t.Object({
   events: t.Object({
     topic: t.String({ default: "courses.events.v1", description: "topic of course domain events" }),
     source: t.String({ default: "/courses", description: "CloudEvents source attribute" }),
-    pollInterval: Duration({ default: "250ms", description: "how often an idle relay looks for events written by other processes (its own wake it at once)" }),
-    retryBackoffMax: Duration({ default: "10s", description: "longest wait between publish attempts while Kafka is down" }),
-    leaseDuration: Duration({ default: "30s", description: "how long a relay holds the courses it claimed; renewed while it publishes" }),
+    pollInterval: Duration({
+      default: "250ms",
+      description: "how often an idle relay looks for events written by other processes (its own wake it at once)",
+    }),
+    retryBackoffMax: Duration({
+      default: "10s",
+      description: "longest wait between publish attempts while Kafka is down",
+    }),
+    leaseDuration: Duration({
+      default: "30s",
+      description: "how long a relay holds the courses it claimed; renewed while it publishes",
+    }),
     batchMaxCourses: t.Integer({ default: 100, minimum: 1, description: "courses claimed per round" }),
     batchMaxEvents: t.Integer({ default: 500, minimum: 1, description: "events per producer call" }),
-    batchMaxBytes: t.Integer({ default: 524_288, minimum: 1024, description: "bytes of events per producer call; keep it under the broker's max.request.size" }),
-    maxAttempts: t.Integer({ default: 5, minimum: 1, description: "attempts before an event the broker refuses (too large, invalid) is parked in outbox_parked" }),
-    outboxMaxEvents: t.Integer({ default: 1000, minimum: 1, description: "a course with this many unpublished events refuses changes with 503 outbox_full" }),
-    backlogInterval: Duration({ default: "5s", description: "how often the outbox backlog metrics are computed from the store" }),
-    sweepInterval: Duration({ default: "5m", description: "how often courses are scanned for pending events that lost their marker (a crash between two writes)" }),
+    batchMaxBytes: t.Integer({
+      default: 524_288,
+      minimum: 1024,
+      description: "bytes of events per producer call; keep it under the broker's max.request.size",
+    }),
+    maxAttempts: t.Integer({
+      default: 5,
+      minimum: 1,
+      description: "attempts before an event the broker refuses (too large, invalid) is parked in outbox_parked",
+    }),
+    outboxMaxEvents: t.Integer({
+      default: 1000,
+      minimum: 1,
+      description: "a course with this many unpublished events refuses changes with 503 outbox_full",
+    }),
+    backlogInterval: Duration({
+      default: "5s",
+      description: "how often the outbox backlog metrics are computed from the store",
+    }),
+    sweepInterval: Duration({
+      default: "5m",
+      description:
+        "how often courses are scanned for pending events that lost their marker (a crash between two writes)",
+    }),
   }),
   enrollments: t.Object({
     topic: t.String({ default: "enrollments.events.v1" }),
-    dlqTopic: t.String({ default: "enrollments.events.v1.dlq", description: "where messages that can never succeed go" }),
+    dlqTopic: t.String({
+      default: "enrollments.events.v1.dlq",
+      description: "where messages that can never succeed go",
+    }),
     groupId: t.String({ default: "courses-enrollments" }),
     partitionsConsumedConcurrently: t.Integer({ default: 1, minimum: 1 }),
     retryBackoffInitial: Duration({ default: "200ms" }),
     retryBackoffMax: Duration({ default: "30s" }),
-    maxAttemptsOnBug: t.Integer({ default: 5, minimum: 1, description: "attempts before an unexpected (non-transient) error dead-letters a message" }),
-    processedRetention: Duration({ default: "168h", description: "how long processed event ids are kept for deduplication" }),
+    maxAttemptsOnBug: t.Integer({
+      default: 5,
+      minimum: 1,
+      description: "attempts before an unexpected (non-transient) error dead-letters a message",
+    }),
+    processedRetention: Duration({
+      default: "168h",
+      description: "how long processed event ids are kept for deduplication",
+    }),
   }),
   telemetry: t.Object({
     tracingEnabled: t.Boolean({ default: true }),
-    otlpEndpoint: t.String({ default: "http://127.0.0.1:4318", description: "OTLP/HTTP base URL; /v1/traces is appended" }),
+    otlpEndpoint: t.String({
+      default: "http://127.0.0.1:4318",
+      description: "OTLP/HTTP base URL; /v1/traces is appended",
+    }),
     sampleRatio: t.Number({ default: 1, minimum: 0, maximum: 1 }),
   }),
   readiness: t.Object({
     checkTimeout: Duration({ default: "2s", description: "how long one dependency check may take" }),
     requireKafka: t.Boolean({
       default: false,
-      description: "true: not ready while Kafka is down. By default the API stays ready (the outbox holds events until Kafka returns); Kafka's state is in /readyz's body either way",
+      description:
+        "true: not ready while Kafka is down. By default the API stays ready (the outbox holds events until Kafka returns); Kafka's state is in /readyz's body either way",
     }),
   }),
   shutdown: t.Object({
@@ -101,7 +169,12 @@ export type Config = Static<typeof ConfigSchema>;
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Loaded<typeof ConfigSchema> {
   const listed = env[`${ENV_PREFIX}CONFIG_FILES`];
-  const files = listed ? listed.split(",").map((f) => f.trim()).filter(Boolean) : [];
+  const files = listed
+    ? listed
+        .split(",")
+        .map((f) => f.trim())
+        .filter(Boolean)
+    : [];
   const optionalFiles = listed ? [] : ["config/courses.yaml"].filter((f) => existsSync(f));
   return load(ConfigSchema, { prefix: ENV_PREFIX, files, optionalFiles, env });
 }

@@ -29,7 +29,11 @@ import { clock, ids, kafkaReadiness, MODULE_IMPLEMENTATIONS, type ServeContext }
 async function serve(cfg: Config, names: ModuleName[]): Promise<void> {
   const logger = rootLogger(cfg);
   logger.info({ config: redact(ConfigSchema, cfg), modules: names, build: BUILD }, "starting");
-  const shutdown = configureShutdown({ deadlineMs: cfg.shutdown.deadline, defaultTimeoutMs: cfg.shutdown.callbackTimeout, logger }).listen();
+  const shutdown = configureShutdown({
+    deadlineMs: cfg.shutdown.deadline,
+    defaultTimeoutMs: cfg.shutdown.callbackTimeout,
+    logger,
+  }).listen();
   const modules = names.map((n) => MODULE_IMPLEMENTATIONS[n]);
 
   // Telemetry first, so everything after it is traced and measured.
@@ -48,7 +52,9 @@ async function serve(cfg: Config, names: ModuleName[]): Promise<void> {
   const mongo = createMongoClient(cfg.mongo, cfg.service.name);
   shutdown.register("mongo", () => mongo.close(), { phase: "clients" });
   const db = mongo.db(cfg.mongo.database);
-  const migrated = cfg.mongo.migrateOnStart ? startMigrations(db, shutdown, cfg.mongo.serverSelectionTimeout) : { done: () => true, firstAttempt: Promise.resolve() };
+  const migrated = cfg.mongo.migrateOnStart
+    ? startMigrations(db, shutdown, cfg.mongo.serverSelectionTimeout)
+    : { done: () => true, firstAttempt: Promise.resolve() };
   await migrated.firstAttempt;
 
   // Kafka: one client; the topics the modules use, created in the background until Kafka answers.
@@ -58,7 +64,11 @@ async function serve(cfg: Config, names: ModuleName[]): Promise<void> {
   if (kafkaRole !== "none") {
     const admin = kafka.admin();
     shutdown.register("kafka-admin", () => admin.disconnect(), { phase: "clients" });
-    const topics = [...new Set(modules.flatMap((m) => m.topics(cfg)))].map((topic) => ({ topic, numPartitions: cfg.kafka.topicPartitions, replicationFactor: cfg.kafka.replicationFactor }));
+    const topics = [...new Set(modules.flatMap((m) => m.topics(cfg)))].map((topic) => ({
+      topic,
+      numPartitions: cfg.kafka.topicPartitions,
+      replicationFactor: cfg.kafka.replicationFactor,
+    }));
     void retryUntilDone("create kafka topics", shutdown.signal, async () => {
       await admin.connect();
       const created = await ensureTopics(admin, topics);
@@ -109,7 +119,10 @@ function startMigrations(db: Db, shutdown: ShutdownCoordinator, selectionTimeout
       throw e;
     }
   });
-  return { done: () => done, firstAttempt: Promise.race([finished, Bun.sleep(selectionTimeoutMs + 1000)]).then(() => {}) };
+  return {
+    done: () => done,
+    firstAttempt: Promise.race([finished, Bun.sleep(selectionTimeoutMs + 1000)]).then(() => {}),
+  };
 }
 
 function rootLogger(cfg: Config): Logger {
@@ -183,14 +196,18 @@ function printConfig(markdown: boolean, env: Record<string, string | undefined>)
 
 async function run({ command, configFiles }: Invocation): Promise<number | undefined> {
   // --config replaces COURSES_CONFIG_FILES (files must exist); COURSES_* variables still win.
-  const env = configFiles.length ? { ...process.env, [`${ENV_PREFIX}CONFIG_FILES`]: configFiles.join(",") } : process.env;
+  const env = configFiles.length
+    ? { ...process.env, [`${ENV_PREFIX}CONFIG_FILES`]: configFiles.join(",") }
+    : process.env;
   const config = () => loadConfig(env).config;
   switch (command.name) {
     case "help":
       console.log(helpText(BUILD));
       return EXIT.ok;
     case "version":
-      console.log(`courses ${BUILD.version} (revision ${BUILD.revision}${BUILD.builtAt ? `, built ${BUILD.builtAt}` : ""}, bun ${Bun.version})`);
+      console.log(
+        `courses ${BUILD.version} (revision ${BUILD.revision}${BUILD.builtAt ? `, built ${BUILD.builtAt}` : ""}, bun ${Bun.version})`,
+      );
       return EXIT.ok;
     case "serve": {
       const cfg = config();

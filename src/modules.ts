@@ -57,9 +57,17 @@ export const MODULE_IMPLEMENTATIONS: Record<ModuleName, Module> = {
     kafka: "optional",
     topics: () => [],
     start({ cfg, db, shutdown, wakeup }) {
-      const repository = new MongoCourseRepository(db, new OutboxMarkers(db), { outboxMaxEvents: cfg.events.outboxMaxEvents, onEventsWritten: () => wakeup.notify() });
+      const repository = new MongoCourseRepository(db, new OutboxMarkers(db), {
+        outboxMaxEvents: cfg.events.outboxMaxEvents,
+        onEventsWritten: () => wakeup.notify(),
+      });
       const idempotency = new MongoIdempotencyStore(db, { ttlMs: cfg.api.idempotencyKeyTtl, staleAfterMs: 60_000 });
-      void runPeriodically("expire-idempotency-keys", cfg.api.housekeepingInterval, () => idempotency.expire(clock.now()), shutdown.worker("housekeeping"));
+      void runPeriodically(
+        "expire-idempotency-keys",
+        cfg.api.housekeepingInterval,
+        () => idempotency.expire(clock.now()),
+        shutdown.worker("housekeeping"),
+      );
       return { api: { courses: { courses: repository, clock, ids }, idempotency, bodyLimit: cfg.http.bodyLimit } };
     },
   },
@@ -96,7 +104,15 @@ function startOutboxRelay({ cfg, db, kafka, metrics, wakeup, shutdown }: ServeCo
   const relay = new OutboxRelay(
     store,
     publisher,
-    { pollIntervalMs: e.pollInterval, retryBackoffMaxMs: e.retryBackoffMax, leaseMs: e.leaseDuration, batchMaxCourses: e.batchMaxCourses, batchMaxEvents: e.batchMaxEvents, batchMaxBytes: e.batchMaxBytes, maxAttempts: e.maxAttempts },
+    {
+      pollIntervalMs: e.pollInterval,
+      retryBackoffMaxMs: e.retryBackoffMax,
+      leaseMs: e.leaseDuration,
+      batchMaxCourses: e.batchMaxCourses,
+      batchMaxEvents: e.batchMaxEvents,
+      batchMaxBytes: e.batchMaxBytes,
+      maxAttempts: e.maxAttempts,
+    },
     {
       published: (n) => metrics.outboxPublished.inc(n),
       failed: () => metrics.outboxFailures.inc(),
@@ -136,7 +152,15 @@ function startEnrollmentConsumer({ cfg, db, kafka, metrics, tracing, shutdown }:
   const ledger = new MongoEnrollmentLedger(db);
   const consumer = new EnrollmentConsumer(
     kafka,
-    { topic: e.topic, dlqTopic: e.dlqTopic, groupId: e.groupId, partitionsConsumedConcurrently: e.partitionsConsumedConcurrently, retryBackoffInitialMs: e.retryBackoffInitial, retryBackoffMaxMs: e.retryBackoffMax, maxAttemptsOnBug: e.maxAttemptsOnBug },
+    {
+      topic: e.topic,
+      dlqTopic: e.dlqTopic,
+      groupId: e.groupId,
+      partitionsConsumedConcurrently: e.partitionsConsumedConcurrently,
+      retryBackoffInitialMs: e.retryBackoffInitial,
+      retryBackoffMaxMs: e.retryBackoffMax,
+      maxAttemptsOnBug: e.maxAttemptsOnBug,
+    },
     (event) => applyEnrollmentEvent(ledger, event),
     (outcome) => metrics.enrollmentEvents.inc({ outcome }),
     tracing.tracer,

@@ -15,7 +15,11 @@ function sources(dir: string): string[] {
 
 function imports(file: string): string[] {
   const text = readFileSync(file, "utf8");
-  const specs = [...text.matchAll(/(?:import|export)\s[^'"]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|^import\s+["']([^"']+)["']/gm)];
+  const specs = [
+    ...text.matchAll(
+      /(?:import|export)\s[^'"]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|^import\s+["']([^"']+)["']/gm,
+    ),
+  ];
   return specs.map((m) => m[1] ?? m[2] ?? m[3]!).filter(Boolean);
 }
 
@@ -46,18 +50,26 @@ describe("layering", () => {
     for (const file of [...sources(join(ROOT, "src")), ...sources(join(ROOT, "test"))]) {
       for (const spec of imports(file).filter((s) => s.startsWith("."))) {
         const target = relative(ROOT, resolve(dirname(file), spec));
-        if (/^lib\/x\w+\//.test(target) && !/^lib\/x\w+\/index\.ts$/.test(target)) out.push(`${relative(ROOT, file)} imports ${spec}`);
+        if (/^lib\/x\w+\//.test(target) && !/^lib\/x\w+\/index\.ts$/.test(target))
+          out.push(`${relative(ROOT, file)} imports ${spec}`);
       }
     }
     expect(out).toEqual([]);
   });
 
   it("the domain knows nothing of frameworks, drivers or adapters", () => {
-    expect(violations("src/domain", { dirs: ["src/adapters", "src/app", "lib/xlog"], packages: /^(elysia|@elysiajs\/|mongodb|kafkajs|prom-client|pino|@opentelemetry\/)/ })).toEqual([]);
+    expect(
+      violations("src/domain", {
+        dirs: ["src/adapters", "src/app", "lib/xlog"],
+        packages: /^(elysia|@elysiajs\/|mongodb|kafkajs|prom-client|pino|@opentelemetry\/)/,
+      }),
+    ).toEqual([]);
   });
 
   it("use cases do not reach into adapters or drivers", () => {
-    expect(violations("src/app", { dirs: ["src/adapters"], packages: /^(elysia|@elysiajs\/|mongodb|kafkajs|prom-client)/ })).toEqual([]);
+    expect(
+      violations("src/app", { dirs: ["src/adapters"], packages: /^(elysia|@elysiajs\/|mongodb|kafkajs|prom-client)/ }),
+    ).toEqual([]);
   });
 
   it("the check itself sees imports (guards against a scanner that finds nothing)", () => {

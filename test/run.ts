@@ -3,7 +3,11 @@
 export {};
 const args = process.argv.slice(2);
 // bunfig.toml cannot set the per-test timeout; integration tests need more than 5 s.
-const proc = Bun.spawn(["bun", "test", "--timeout", "60000", ...args], { stdout: "inherit", stderr: "pipe", stdin: "inherit" });
+const proc = Bun.spawn(["bun", "test", "--timeout", "60000", ...args], {
+  stdout: "inherit",
+  stderr: "pipe",
+  stdin: "inherit",
+});
 
 let tail = "";
 const decoder = new TextDecoder();

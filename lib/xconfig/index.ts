@@ -57,7 +57,9 @@ export interface ConfigIssue {
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
   constructor(readonly issues: ConfigIssue[]) {
-    super(`invalid configuration (${issues.length} problem${issues.length === 1 ? "" : "s"}):\n${issues.map((i) => `  - ${i.path}: expected ${i.expected}, got ${i.got} (from ${i.source})`).join("\n")}`);
+    super(
+      `invalid configuration (${issues.length} problem${issues.length === 1 ? "" : "s"}):\n${issues.map((i) => `  - ${i.path}: expected ${i.expected}, got ${i.got} (from ${i.source})`).join("\n")}`,
+    );
   }
 }
 
@@ -106,7 +108,8 @@ export function leaves(schema: TSchema, prefix: string): Leaf[] {
 
 function describeType(s: TSchema): string {
   if (s[DURATION]) return "duration (e.g. 250ms, 5s, 1m)";
-  if (s.anyOf && (s.anyOf as TSchema[]).every((x) => x.const !== undefined)) return `one of ${(s.anyOf as TSchema[]).map((x) => JSON.stringify(x.const)).join(", ")}`;
+  if (s.anyOf && (s.anyOf as TSchema[]).every((x) => x.const !== undefined))
+    return `one of ${(s.anyOf as TSchema[]).map((x) => JSON.stringify(x.const)).join(", ")}`;
   if (s.const !== undefined) return JSON.stringify(s.const);
   if (s.type === "array") return `list of ${describeType(s.items as TSchema)}`;
   if (s.type === "integer") return "integer";
@@ -216,15 +219,20 @@ export function load<S extends TSchema>(schema: S, opts: LoadOptions): Loaded<S>
     }
   }
 
-  const files = [...(opts.files ?? []).map((f) => ({ f, optional: false })), ...(opts.optionalFiles ?? []).map((f) => ({ f, optional: true }))];
+  const files = [
+    ...(opts.files ?? []).map((f) => ({ f, optional: false })),
+    ...(opts.optionalFiles ?? []).map((f) => ({ f, optional: true })),
+  ];
   for (const { f, optional } of files) {
     if (!existsSync(f)) {
-      if (!optional) issues.push({ path: "(file)", expected: "a readable YAML file", got: "no such file", source: `file ${f}` });
+      if (!optional)
+        issues.push({ path: "(file)", expected: "a readable YAML file", got: "no such file", source: `file ${f}` });
       continue;
     }
     const doc = parseDocument(readFileSync(f, "utf8"), { prettyErrors: true });
     if (doc.errors.length) {
-      for (const e of doc.errors) issues.push({ path: "(yaml)", expected: "valid YAML", got: e.message.split("\n")[0]!, source: `file ${f}` });
+      for (const e of doc.errors)
+        issues.push({ path: "(yaml)", expected: "valid YAML", got: e.message.split("\n")[0]!, source: `file ${f}` });
       continue;
     }
     const data = doc.toJS() ?? {};
@@ -237,7 +245,12 @@ export function load<S extends TSchema>(schema: S, opts: LoadOptions): Loaded<S>
     const where = `env ${l.env}`;
     const c = coerce(l.schema, raw);
     if (!c.ok) {
-      issues.push({ path: l.path.join("."), expected: describeType(l.schema), got: show(raw, Boolean(l.schema[SECRET])), source: where });
+      issues.push({
+        path: l.path.join("."),
+        expected: describeType(l.schema),
+        got: show(raw, Boolean(l.schema[SECRET])),
+        source: where,
+      });
       continue;
     }
     setAt(value, l.path, c.value);
@@ -275,19 +288,39 @@ function editDistance(a: string, b: string): number {
   return d[a.length]![b.length]!;
 }
 
-function mergeFile(schema: TSchema, data: unknown, path: string[], file: string, into: Record<string, unknown>, sources: Record<string, string>, issues: ConfigIssue[]): void {
+function mergeFile(
+  schema: TSchema,
+  data: unknown,
+  path: string[],
+  file: string,
+  into: Record<string, unknown>,
+  sources: Record<string, string>,
+  issues: ConfigIssue[],
+): void {
   const where = (p: string[]) => `file ${file} key ${p.join(".")}`;
   if (isObjectSchema(schema)) {
     if (data === null || typeof data !== "object" || Array.isArray(data)) {
-      issues.push({ path: path.join(".") || "(root)", expected: "a mapping", got: show(data, false), source: where(path) });
+      issues.push({
+        path: path.join(".") || "(root)",
+        expected: "a mapping",
+        got: show(data, false),
+        source: where(path),
+      });
       return;
     }
     const props = schema.properties as Record<string, TSchema>;
     for (const [k, v] of Object.entries(data as Record<string, unknown>)) {
       const sub = props[k];
       if (!sub) {
-        const close = Object.keys(props).find((p) => editDistance(p.toLowerCase(), k.toLowerCase().replace(/[-_]/g, "")) <= 2);
-        issues.push({ path: [...path, k].join("."), expected: `a known key${close ? ` (did you mean '${close}'?)` : `: one of ${Object.keys(props).join(", ")}`}`, got: "an unknown key", source: where([...path, k]) });
+        const close = Object.keys(props).find(
+          (p) => editDistance(p.toLowerCase(), k.toLowerCase().replace(/[-_]/g, "")) <= 2,
+        );
+        issues.push({
+          path: [...path, k].join("."),
+          expected: `a known key${close ? ` (did you mean '${close}'?)` : `: one of ${Object.keys(props).join(", ")}`}`,
+          got: "an unknown key",
+          source: where([...path, k]),
+        });
         continue;
       }
       mergeFile(sub, v, [...path, k], file, into, sources, issues);
@@ -296,7 +329,12 @@ function mergeFile(schema: TSchema, data: unknown, path: string[], file: string,
   }
   const c = coerce(schema, data);
   if (!c.ok) {
-    issues.push({ path: path.join("."), expected: describeType(schema), got: show(data, Boolean(schema[SECRET])), source: where(path) });
+    issues.push({
+      path: path.join("."),
+      expected: describeType(schema),
+      got: show(data, Boolean(schema[SECRET])),
+      source: where(path),
+    });
     return;
   }
   setAt(into, path, c.value);
@@ -307,7 +345,8 @@ function mergeFile(schema: TSchema, data: unknown, path: string[], file: string,
 export function redact<S extends TSchema>(schema: S, config: Static<S>, prefix = ""): Static<S> {
   const copy = structuredClone(config) as Record<string, unknown>;
   for (const l of leaves(schema, prefix)) {
-    if (l.schema[SECRET] && getAt(copy, l.path) !== undefined && getAt(copy, l.path) !== "") setAt(copy, l.path, REDACTED);
+    if (l.schema[SECRET] && getAt(copy, l.path) !== undefined && getAt(copy, l.path) !== "")
+      setAt(copy, l.path, REDACTED);
   }
   return copy as Static<S>;
 }
@@ -351,15 +390,27 @@ export function describeEnv<S extends TSchema>(schema: S, prefix: string, loaded
 export function formatEnvMarkdown(rows: EnvVarInfo[]): string {
   const cell = (v: string) => v.replaceAll("|", "\\|");
   const lines = ["| variable | type | default | description |", "|---|---|---|---|"];
-  for (const r of rows) lines.push(`| \`${r.name}\` | ${cell(r.type)} | ${r.default === "(required)" ? "(required)" : `\`${cell(r.default)}\``} | ${cell(r.description)}${r.secret ? " (secret)" : ""} |`);
+  for (const r of rows)
+    lines.push(
+      `| \`${r.name}\` | ${cell(r.type)} | ${r.default === "(required)" ? "(required)" : `\`${cell(r.default)}\``} | ${cell(r.description)}${r.secret ? " (secret)" : ""} |`,
+    );
   return lines.join("\n");
 }
 
 /** describeEnv as an aligned table, for a `config` command. */
 export function formatEnvTable(rows: EnvVarInfo[]): string {
-  const cols: (keyof EnvVarInfo)[] = rows.some((r) => r.source !== undefined) ? ["name", "type", "default", "source", "value"] : ["name", "type", "default", "description"];
+  const cols: (keyof EnvVarInfo)[] = rows.some((r) => r.source !== undefined)
+    ? ["name", "type", "default", "source", "value"]
+    : ["name", "type", "default", "description"];
   const cells = rows.map((r) => cols.map((c) => String(r[c] ?? "")));
   const header = cols.map((c) => c.toUpperCase());
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)));
-  return [header, ...cells].map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n");
+  return [header, ...cells]
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
 }

@@ -2,7 +2,21 @@ import { afterAll, describe, expect, it } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConfigError, Duration, REDACTED, Secret, describeEnv, envName, formatEnvMarkdown, formatEnvTable, leaves, load, parseDuration, redact, t } from "./index.ts";
+import {
+  ConfigError,
+  Duration,
+  REDACTED,
+  Secret,
+  describeEnv,
+  envName,
+  formatEnvMarkdown,
+  formatEnvTable,
+  leaves,
+  load,
+  parseDuration,
+  redact,
+  t,
+} from "./index.ts";
 
 const Schema = t.Object({
   http: t.Object({
@@ -62,7 +76,12 @@ describe("load", () => {
     const { config, sources } = load(Schema, {
       prefix: "COURSES_",
       files: [base, local],
-      env: { COURSES_HTTP_PORT: "9100", COURSES_KAFKA_BROKERS: "a:1, b:2", COURSES_LOG_PRETTY: "yes", COURSES_HTTP_REQUEST_TIMEOUT: "1m30s" },
+      env: {
+        COURSES_HTTP_PORT: "9100",
+        COURSES_KAFKA_BROKERS: "a:1, b:2",
+        COURSES_LOG_PRETTY: "yes",
+        COURSES_HTTP_REQUEST_TIMEOUT: "1m30s",
+      },
     });
     expect(config.http.port).toBe(9100);
     expect(config.http.bodyLimit).toBe(1048576);
@@ -85,12 +104,26 @@ describe("load", () => {
 
   it("reports every problem at once with path, expectation, value and source", () => {
     const f = yaml("bad.yaml", "http:\n  prot: 80\n  port: eighty\nlog:\n  level: loud\n");
-    const err = errorOf(() => load(Schema, { prefix: "COURSES_", files: [f], env: { COURSES_LOG_PRETTY: "maybe", COURSES_HTTP_BODY_LIMIT: "1.5" } }));
+    const err = errorOf(() =>
+      load(Schema, {
+        prefix: "COURSES_",
+        files: [f],
+        env: { COURSES_LOG_PRETTY: "maybe", COURSES_HTTP_BODY_LIMIT: "1.5" },
+      }),
+    );
     const byPath = Object.fromEntries(err.issues.map((i) => [i.path, i]));
     expect(byPath["http.prot"]).toMatchObject({ got: "an unknown key", source: `file ${f} key http.prot` });
     expect(byPath["http.prot"]!.expected).toContain("did you mean 'port'?");
-    expect(byPath["http.port"]).toMatchObject({ expected: "integer", got: '"eighty"', source: `file ${f} key http.port` });
-    expect(byPath["log.pretty"]).toMatchObject({ expected: "boolean", got: '"maybe"', source: "env COURSES_LOG_PRETTY" });
+    expect(byPath["http.port"]).toMatchObject({
+      expected: "integer",
+      got: '"eighty"',
+      source: `file ${f} key http.port`,
+    });
+    expect(byPath["log.pretty"]).toMatchObject({
+      expected: "boolean",
+      got: '"maybe"',
+      source: "env COURSES_LOG_PRETTY",
+    });
     expect(byPath["log.level"]!.expected).toBe('one of "debug", "info", "warn"');
     expect(byPath["http.bodyLimit"]).toMatchObject({ source: "env COURSES_HTTP_BODY_LIMIT", got: "1.5" });
     expect(byPath["mongo.database"]!.source).toBe("nothing (set COURSES_MONGO_DATABASE)");
@@ -107,12 +140,18 @@ describe("load", () => {
 
   it("names a missing file and broken YAML", () => {
     const broken = yaml("broken.yaml", "http: [unclosed\n");
-    const err = errorOf(() => load(Schema, { prefix: "C_", files: [join(dir, "nope.yaml"), broken], env: { C_MONGO_DATABASE: "d" } }));
+    const err = errorOf(() =>
+      load(Schema, { prefix: "C_", files: [join(dir, "nope.yaml"), broken], env: { C_MONGO_DATABASE: "d" } }),
+    );
     expect(err.issues.map((i) => i.source)).toEqual([`file ${join(dir, "nope.yaml")}`, `file ${broken}`]);
   });
 
   it("skips optional files that do not exist", () => {
-    const { config } = load(Schema, { prefix: "C_", optionalFiles: [join(dir, "absent.yaml")], env: { C_MONGO_DATABASE: "d" } });
+    const { config } = load(Schema, {
+      prefix: "C_",
+      optionalFiles: [join(dir, "absent.yaml")],
+      env: { C_MONGO_DATABASE: "d" },
+    });
     expect(config.mongo.database).toBe("d");
   });
 
@@ -125,7 +164,10 @@ describe("load", () => {
 });
 
 describe("secrets and the env listing", () => {
-  const loaded = load(Schema, { prefix: "COURSES_", env: { COURSES_MONGO_URL: "mongodb://user:pw@db:27017", COURSES_MONGO_DATABASE: "d" } });
+  const loaded = load(Schema, {
+    prefix: "COURSES_",
+    env: { COURSES_MONGO_URL: "mongodb://user:pw@db:27017", COURSES_MONGO_DATABASE: "d" },
+  });
 
   it("redacts secret leaves in a copy", () => {
     const r = redact(Schema, loaded.config);
@@ -139,7 +181,11 @@ describe("secrets and the env listing", () => {
     expect(rows).toHaveLength(leaves(Schema, "COURSES_").length);
     const url = rows.find((r) => r.name === "COURSES_MONGO_URL")!;
     expect(url).toMatchObject({ secret: true, source: "env COURSES_MONGO_URL", value: REDACTED, default: REDACTED });
-    expect(rows.find((r) => r.name === "COURSES_HTTP_REQUEST_TIMEOUT")).toMatchObject({ type: "duration (e.g. 250ms, 5s, 1m)", default: "5000", source: "default" });
+    expect(rows.find((r) => r.name === "COURSES_HTTP_REQUEST_TIMEOUT")).toMatchObject({
+      type: "duration (e.g. 250ms, 5s, 1m)",
+      default: "5000",
+      source: "default",
+    });
     expect(rows.find((r) => r.name === "COURSES_MONGO_DATABASE")!.default).toBe("(required)");
     const table = formatEnvTable(rows);
     expect(table.split("\n")[0]).toMatch(/^NAME\s+TYPE\s+DEFAULT\s+SOURCE\s+VALUE$/);

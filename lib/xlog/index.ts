@@ -66,14 +66,24 @@ function traceMixin(): Record<string, string> {
   return { trace_id: ctx.traceId, span_id: ctx.spanId };
 }
 
-const LEVEL_NAMES: Record<number, string> = { 10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARN", 50: "ERROR", 60: "FATAL" };
+const LEVEL_NAMES: Record<number, string> = {
+  10: "TRACE",
+  20: "DEBUG",
+  30: "INFO",
+  40: "WARN",
+  50: "ERROR",
+  60: "FATAL",
+};
 const COLORS: Record<number, string> = { 10: "90", 20: "36", 30: "32", 40: "33", 50: "31", 60: "35" };
 
 /**
  * Human-readable output written in-process. pino's worker transports (pino-pretty) hang or
  * crash inside a `bun build --compile` binary, so development output cannot use them.
  */
-export function prettyStream(out: { write(s: string): unknown } = process.stdout, color = Boolean(process.stdout.isTTY)): DestinationStream {
+export function prettyStream(
+  out: { write(s: string): unknown } = process.stdout,
+  color = Boolean(process.stdout.isTTY),
+): DestinationStream {
   return {
     write(line: string) {
       let entry: Record<string, unknown>;
@@ -83,7 +93,15 @@ export function prettyStream(out: { write(s: string): unknown } = process.stdout
         out.write(line);
         return;
       }
-      const { level, time, msg, pid: _pid, hostname: _host, name: _name, ...rest } = entry as Record<string, unknown> & { level: number };
+      const {
+        level,
+        time,
+        msg,
+        pid: _pid,
+        hostname: _host,
+        name: _name,
+        ...rest
+      } = entry as Record<string, unknown> & { level: number };
       const ts = new Date(Number(time)).toISOString().slice(11, 23);
       const lvl = (LEVEL_NAMES[level] ?? String(level)).padEnd(5);
       const lvlText = color ? `\x1b[${COLORS[level] ?? "0"}m${lvl}\x1b[0m` : lvl;
@@ -107,7 +125,8 @@ export function createLogger(cfg: LoggerConfig = {}): Logger {
     formatters: { level: (_label, number) => ({ level: number }) },
     serializers: { err: pino.stdSerializers.err },
   };
-  const destination = cfg.destination ?? (cfg.format === "pretty" ? prettyStream() : pino.destination({ fd: 1, sync: true }));
+  const destination =
+    cfg.destination ?? (cfg.format === "pretty" ? prettyStream() : pino.destination({ fd: 1, sync: true }));
   return pino(options, destination);
 }
 

@@ -47,10 +47,17 @@ describe("xlog", () => {
 
   it("adds trace_id and span_id of the active span", () => {
     const cap = captureLogs();
-    const span = trace.wrapSpanContext({ traceId: "0af7651916cd43dd8448eb211c80319c", spanId: "b7ad6b7169203331", traceFlags: TraceFlags.SAMPLED });
+    const span = trace.wrapSpanContext({
+      traceId: "0af7651916cd43dd8448eb211c80319c",
+      spanId: "b7ad6b7169203331",
+      traceFlags: TraceFlags.SAMPLED,
+    });
     cap.run(() => context.with(trace.setSpan(context.active(), span), () => log().info("traced")));
     cap.run(() => log().info("untraced"));
-    expect(cap.find("traced")).toMatchObject({ trace_id: "0af7651916cd43dd8448eb211c80319c", span_id: "b7ad6b7169203331" });
+    expect(cap.find("traced")).toMatchObject({
+      trace_id: "0af7651916cd43dd8448eb211c80319c",
+      span_id: "b7ad6b7169203331",
+    });
     expect(cap.find("untraced")?.trace_id).toBeUndefined();
   });
 

@@ -114,7 +114,8 @@ export class ShutdownCoordinator {
   /** Adds a callback; returns a function that removes it again. */
   register(name: string, fn: ShutdownCallback, opts: RegisterOptions = {}): () => void {
     const phase = opts.phase ?? this.phases[this.phases.length - 2] ?? this.phases[0]!;
-    if (!this.phases.includes(phase)) throw new Error(`xshutdown: unknown phase '${phase}' (phases: ${this.phases.join(", ")})`);
+    if (!this.phases.includes(phase))
+      throw new Error(`xshutdown: unknown phase '${phase}' (phases: ${this.phases.join(", ")})`);
     const reg: Registration = { name, phase, fn, timeoutMs: opts.timeoutMs ?? this.defaultTimeoutMs };
     this.registrations.push(reg);
     return () => {
@@ -191,7 +192,14 @@ export class ShutdownCoordinator {
     const failed = results.filter((r) => r.outcome !== "ok");
     const exitCode = failed.length ? EXIT.failed : EXIT.ok;
     if (failed.length) {
-      this.logger.error({ reason, failed: failed.map(({ name, phase, outcome, error }) => ({ name, phase, outcome, error })), ms: Date.now() - t0 }, "shutdown finished with failures");
+      this.logger.error(
+        {
+          reason,
+          failed: failed.map(({ name, phase, outcome, error }) => ({ name, phase, outcome, error })),
+          ms: Date.now() - t0,
+        },
+        "shutdown finished with failures",
+      );
     } else {
       this.logger.info({ reason, callbacks: results.length, ms: Date.now() - t0 }, "shutdown complete");
     }
@@ -206,15 +214,35 @@ export class ShutdownCoordinator {
       timer = setTimeout(() => resolve("timeout"), r.timeoutMs);
     });
     try {
-      const outcome = await Promise.race([Promise.resolve().then(() => r.fn(abort.signal)).then(() => "ok" as const), timeout]);
+      const outcome = await Promise.race([
+        Promise.resolve()
+          .then(() => r.fn(abort.signal))
+          .then(() => "ok" as const),
+        timeout,
+      ]);
       if (outcome === "timeout") {
         abort.abort(new Error(`timeout after ${r.timeoutMs}ms`));
-        this.logger.warn({ callback: r.name, phase: r.phase, timeoutMs: r.timeoutMs }, "shutdown callback overran its timeout: abandoned");
-        return { name: r.name, phase: r.phase, outcome: "timeout", ms: Date.now() - t0, error: `timeout after ${r.timeoutMs}ms` };
+        this.logger.warn(
+          { callback: r.name, phase: r.phase, timeoutMs: r.timeoutMs },
+          "shutdown callback overran its timeout: abandoned",
+        );
+        return {
+          name: r.name,
+          phase: r.phase,
+          outcome: "timeout",
+          ms: Date.now() - t0,
+          error: `timeout after ${r.timeoutMs}ms`,
+        };
       }
       return { name: r.name, phase: r.phase, outcome: "ok", ms: Date.now() - t0 };
     } catch (e) {
-      return { name: r.name, phase: r.phase, outcome: "error", ms: Date.now() - t0, error: e instanceof Error ? e.message : String(e) };
+      return {
+        name: r.name,
+        phase: r.phase,
+        outcome: "error",
+        ms: Date.now() - t0,
+        error: e instanceof Error ? e.message : String(e),
+      };
     } finally {
       clearTimeout(timer);
     }

@@ -6,7 +6,10 @@ const quiet: ShutdownLogger = { info() {}, warn() {}, error() {} };
 
 /** Starts the fixture, waits for "ready", sends the signals, returns exit code and output. */
 async function runChild(scenario: string, signals: NodeJS.Signals[], gapMs = 100) {
-  const proc = Bun.spawn(["bun", join(import.meta.dir, "testdata/child.ts"), scenario], { stdout: "pipe", stderr: "pipe" });
+  const proc = Bun.spawn(["bun", join(import.meta.dir, "testdata/child.ts"), scenario], {
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   const reader = proc.stdout.getReader();
   let out = "";
   while (!out.includes("ready\n")) {

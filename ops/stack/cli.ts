@@ -68,7 +68,9 @@ async function waitHealthy(s: Service, pid: number): Promise<void> {
     }
     await Bun.sleep(500);
   }
-  throw new StackError(`${s.name} did not become healthy within ${s.startTimeout}s. Last lines of ${logFile(s)}:\n${tail(logFile(s))}`);
+  throw new StackError(
+    `${s.name} did not become healthy within ${s.startTimeout}s. Last lines of ${logFile(s)}:\n${tail(logFile(s))}`,
+  );
 }
 
 async function up(s: Service): Promise<void> {
@@ -80,7 +82,9 @@ async function up(s: Service): Promise<void> {
   }
   for (const port of s.ports) {
     if (!(await portFree(port))) {
-      throw new StackError(`${s.name} cannot start: port ${port} on 127.0.0.1 is taken by a process this checkout did not start${portHolder(port)}.`);
+      throw new StackError(
+        `${s.name} cannot start: port ${port} on 127.0.0.1 is taken by a process this checkout did not start${portHolder(port)}.`,
+      );
     }
   }
   await s.ensureInstalled();
@@ -145,7 +149,13 @@ async function status(services: Service[]): Promise<boolean> {
   );
   const header = ["SERVICE", "STATE", "PID", "PORTS", "LOG"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  for (const r of [header, ...rows]) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd());
+  for (const r of [header, ...rows])
+    console.log(
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join("  ")
+        .trimEnd(),
+    );
   return allHealthy;
 }
 
@@ -170,7 +180,8 @@ async function main(argv: string[]): Promise<number> {
     case "up": {
       const results = await Promise.allSettled(select(rest).map(up));
       const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
-      for (const f of failed) console.error(`[stack] error: ${f.reason instanceof Error ? f.reason.message : f.reason}`);
+      for (const f of failed)
+        console.error(`[stack] error: ${f.reason instanceof Error ? f.reason.message : f.reason}`);
       return failed.length ? 1 : 0;
     }
     case "down":

@@ -60,11 +60,22 @@ async function installAtomically(finalDir: string, build: (tmpDir: string) => Pr
 }
 
 /** Keyed by the server's version and the launcher's source, so an edited launcher is rebuilt. */
-const LAUNCHER_HASH = createHash("sha256").update(readFileSync(join(OPS_DIR, "mongo/MongoStore.java"))).digest("hex").slice(0, 8);
+const LAUNCHER_HASH = createHash("sha256")
+  .update(readFileSync(join(OPS_DIR, "mongo/MongoStore.java")))
+  .digest("hex")
+  .slice(0, 8);
 const mongoDir = join(CACHE_DIR, `mongo-java-server-${MONGO_JAVA_SERVER_VERSION}-${LAUNCHER_HASH}`);
 /** argv prefix that runs the store's launcher (ops/mongo/MongoStore.java) from the cache. */
 export function mongoStoreCommand(heap = "1g"): string[] {
-  return ["java", `-Xmx${heap}`, "-XX:+UseG1GC", "-Djava.awt.headless=true", "-cp", `${join(mongoDir, "classes")}:${join(mongoDir, "libs")}/*`, "courses.ops.MongoStore"];
+  return [
+    "java",
+    `-Xmx${heap}`,
+    "-XX:+UseG1GC",
+    "-Djava.awt.headless=true",
+    "-cp",
+    `${join(mongoDir, "classes")}:${join(mongoDir, "libs")}/*`,
+    "courses.ops.MongoStore",
+  ];
 }
 /** Fetches mongo-java-server's jars from Maven Central and compiles the launcher against them. */
 export async function ensureMongoStoreInstalled(): Promise<void> {
@@ -73,8 +84,22 @@ export async function ensureMongoStoreInstalled(): Promise<void> {
     need("mvn", "mongo-java-server's jars come from Maven Central");
     need("javac", "the store's launcher is compiled with the JDK");
     log("mongo", `fetching mongo-java-server ${MONGO_JAVA_SERVER_VERSION} from Maven Central (first time only)…`);
-    await run("mvn", ["-q", "-B", "-f", join(OPS_DIR, "mongo/pom.xml"), "dependency:copy-dependencies", "-DincludeScope=runtime", `-DoutputDirectory=${join(tmp, "libs")}`]);
-    await run("javac", ["-d", join(tmp, "classes"), "-cp", `${join(tmp, "libs")}/*`, join(OPS_DIR, "mongo/MongoStore.java")]);
+    await run("mvn", [
+      "-q",
+      "-B",
+      "-f",
+      join(OPS_DIR, "mongo/pom.xml"),
+      "dependency:copy-dependencies",
+      "-DincludeScope=runtime",
+      `-DoutputDirectory=${join(tmp, "libs")}`,
+    ]);
+    await run("javac", [
+      "-d",
+      join(tmp, "classes"),
+      "-cp",
+      `${join(tmp, "libs")}/*`,
+      join(OPS_DIR, "mongo/MongoStore.java"),
+    ]);
   });
 }
 export const mongo: Service = {
@@ -87,7 +112,17 @@ export const mongo: Service = {
     const data = join(STACK_DIR, "mongo");
     mkdirSync(data, { recursive: true });
     // H2's MVStore file keeps `bun run dev`'s data across restarts; `rm -rf .stack/mongo` empties it.
-    return [...mongoStoreCommand(), "--host", "127.0.0.1", "--port", "27017", "--backend", "h2", "--file", join(data, "courses.mv")];
+    return [
+      ...mongoStoreCommand(),
+      "--host",
+      "127.0.0.1",
+      "--port",
+      "27017",
+      "--backend",
+      "h2",
+      "--file",
+      join(data, "courses.mv"),
+    ];
   },
   healthy: () => mongoPing("mongodb://127.0.0.1:27017/"),
 };
@@ -128,7 +163,8 @@ export const jaeger: Service = {
     });
   },
   command: () => [join(jaegerDir, "jaeger"), "--config", join(OPS_DIR, "jaeger/config.yaml")],
-  healthy: async () => (await httpOk("http://127.0.0.1:13133/status")) && (await httpOk("http://127.0.0.1:16686/api/services")),
+  healthy: async () =>
+    (await httpOk("http://127.0.0.1:13133/status")) && (await httpOk("http://127.0.0.1:16686/api/services")),
 };
 
 const kafkaDir = join(CACHE_DIR, `kafka-${KAFKA_VERSION}`);
@@ -153,7 +189,15 @@ export const kafka: Service = {
     await installAtomically(kafkaDir, async (tmp) => {
       need("mvn", "Kafka's jars come from Maven Central");
       log("kafka", `fetching Kafka ${KAFKA_VERSION} jars from Maven Central (first time only)…`);
-      await run("mvn", ["-q", "-B", "-f", join(OPS_DIR, "kafka/pom.xml"), "dependency:copy-dependencies", "-DincludeScope=runtime", `-DoutputDirectory=${join(tmp, "libs")}`]);
+      await run("mvn", [
+        "-q",
+        "-B",
+        "-f",
+        join(OPS_DIR, "kafka/pom.xml"),
+        "dependency:copy-dependencies",
+        "-DincludeScope=runtime",
+        `-DoutputDirectory=${join(tmp, "libs")}`,
+      ]);
     });
   },
   async prepare() {
@@ -165,7 +209,15 @@ export const kafka: Service = {
     // KRaft storage must be formatted once with a cluster id before the first start.
     const clusterId = randomBytes(16).toString("base64url");
     log("kafka", `formatting storage (cluster ${clusterId})`);
-    await run(kafkaJava()[0]!, [...kafkaJava().slice(1), "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", kafkaConfig()]);
+    await run(kafkaJava()[0]!, [
+      ...kafkaJava().slice(1),
+      "kafka.tools.StorageTool",
+      "format",
+      "-t",
+      clusterId,
+      "-c",
+      kafkaConfig(),
+    ]);
   },
   command: () => [...kafkaJava(), "kafka.Kafka", kafkaConfig()],
   healthy: kafkaHealthy,
@@ -203,7 +255,9 @@ export const prometheus: Service = {
     if (process.getuid?.() === 0 && has("apt-get")) {
       log("prometheus", "installing Debian's prometheus package (first time only)…");
       await run("apt-get", ["update", "-qq"]);
-      await run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", "prometheus"], { env: { DEBIAN_FRONTEND: "noninteractive" } });
+      await run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", "prometheus"], {
+        env: { DEBIAN_FRONTEND: "noninteractive" },
+      });
       return;
     }
     need("prometheus", "install Debian's package: apt-get install prometheus");

@@ -34,9 +34,17 @@ export function need(command: string, why: string): void {
  * Runs a command to completion without blocking the event loop (builds run while other servers
  * start and are health-checked); resolves with stdout, rejects with the output's tail on failure.
  */
-export function run(cmd: string, args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<string> {
+export function run(
+  cmd: string,
+  args: string[],
+  opts: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(cmd, args, {
+      cwd: opts.cwd,
+      env: { ...process.env, ...opts.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let output = "";
     child.stdout.on("data", (d) => {
@@ -63,5 +71,6 @@ export function clampNegativeTimers(): void {
   if (timersClamped) return;
   timersClamped = true;
   const original = globalThis.setTimeout;
-  globalThis.setTimeout = ((fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => original(fn, Math.max(0, ms ?? 0), ...args)) as typeof setTimeout;
+  globalThis.setTimeout = ((fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) =>
+    original(fn, Math.max(0, ms ?? 0), ...args)) as typeof setTimeout;
 }

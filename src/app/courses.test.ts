@@ -7,12 +7,26 @@ import * as uc from "./courses.ts";
 function deps() {
   let n = 0;
   const repo = new InMemoryCourseRepository();
-  const d: uc.CourseDeps = { courses: repo, clock: { now: () => new Date("2026-01-01T00:00:00Z") }, ids: { next: () => `id-${++n}` } };
+  const d: uc.CourseDeps = {
+    courses: repo,
+    clock: { now: () => new Date("2026-01-01T00:00:00Z") },
+    ids: { next: () => `id-${++n}` },
+  };
   return { d, repo };
 }
-const input = { title: "Use cases", summary: "s", description: "d", language: "en", level: "beginner" as const, instructor: { id: "i", name: "n" } };
+const input = {
+  title: "Use cases",
+  summary: "s",
+  description: "d",
+  language: "en",
+  level: "beginner" as const,
+  instructor: { id: "i", name: "n" },
+};
 async function kind(p: Promise<unknown>) {
-  const e = await p.then(() => null, (x) => x);
+  const e = await p.then(
+    () => null,
+    (x) => x,
+  );
   return e instanceof AppError ? e.kind : String(e);
 }
 

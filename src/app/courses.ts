@@ -1,7 +1,14 @@
 // Course use cases: each loads what it needs through the repository port, lets the aggregate
 // apply its rules, and saves with optimistic concurrency.
 import { AppError } from "../../lib/xerrors/index.ts";
-import { Course, type Clock, type CourseChanges, type IdGenerator, type LessonInput, type NewCourse } from "../domain/course/course.ts";
+import {
+  Course,
+  type Clock,
+  type CourseChanges,
+  type IdGenerator,
+  type LessonInput,
+  type NewCourse,
+} from "../domain/course/course.ts";
 import type { CoursePage, CoursePageRequest, CourseRepository } from "../domain/course/repository.ts";
 
 export interface CourseDeps {
@@ -25,11 +32,18 @@ async function load(d: CourseDeps, id: string): Promise<Course> {
  * Loads, checks the expected version, applies `change` and saves. Without an expected version a
  * concurrent save is retried on fresh data; with one, it is the client's precondition that failed.
  */
-async function mutate<T>(d: CourseDeps, id: string, expected: Expect, change: (c: Course) => T): Promise<{ course: Course; result: T }> {
+async function mutate<T>(
+  d: CourseDeps,
+  id: string,
+  expected: Expect,
+  change: (c: Course) => T,
+): Promise<{ course: Course; result: T }> {
   for (let attempt = 1; ; attempt++) {
     const course = await load(d, id);
     if (expected !== undefined && course.version !== expected) {
-      throw AppError.preconditionFailed(`The course is at version ${course.version}, not ${expected}; reload it and try again.`);
+      throw AppError.preconditionFailed(
+        `The course is at version ${course.version}, not ${expected}; reload it and try again.`,
+      );
     }
     const result = change(course);
     if (course.version === course.loadedVersion) return { course, result };
@@ -37,7 +51,8 @@ async function mutate<T>(d: CourseDeps, id: string, expected: Expect, change: (c
       await d.courses.save(course);
       return { course, result };
     } catch (e) {
-      const retry = expected === undefined && attempt < MAX_RETRIES && e instanceof AppError && e.kind === "precondition_failed";
+      const retry =
+        expected === undefined && attempt < MAX_RETRIES && e instanceof AppError && e.kind === "precondition_failed";
       if (!retry) throw e;
     }
   }
@@ -59,7 +74,12 @@ export async function getCourseBySlug(d: CourseDeps, slug: string): Promise<Cour
 
 export const listCourses = (d: CourseDeps, req: CoursePageRequest): Promise<CoursePage> => d.courses.list(req);
 
-export async function updateCourse(d: CourseDeps, id: string, changes: CourseChanges, expected: Expect): Promise<Course> {
+export async function updateCourse(
+  d: CourseDeps,
+  id: string,
+  changes: CourseChanges,
+  expected: Expect,
+): Promise<Course> {
   return (await mutate(d, id, expected, (c) => c.update(changes, d.clock))).course;
 }
 
@@ -78,17 +98,31 @@ export async function unarchiveCourse(d: CourseDeps, id: string, expected: Expec
 export async function deleteCourse(d: CourseDeps, id: string, expected: Expect): Promise<void> {
   const course = await load(d, id);
   if (expected !== undefined && course.version !== expected) {
-    throw AppError.preconditionFailed(`The course is at version ${course.version}, not ${expected}; reload it and try again.`);
+    throw AppError.preconditionFailed(
+      `The course is at version ${course.version}, not ${expected}; reload it and try again.`,
+    );
   }
   course.delete(d.clock);
   await d.courses.delete(course);
 }
 
-export async function addLesson(d: CourseDeps, id: string, input: LessonInput, position: number | undefined, expected: Expect) {
+export async function addLesson(
+  d: CourseDeps,
+  id: string,
+  input: LessonInput,
+  position: number | undefined,
+  expected: Expect,
+) {
   return mutate(d, id, expected, (c) => c.addLesson(input, d.ids, d.clock, position));
 }
 
-export async function updateLesson(d: CourseDeps, id: string, lessonId: string, changes: Partial<LessonInput>, expected: Expect) {
+export async function updateLesson(
+  d: CourseDeps,
+  id: string,
+  lessonId: string,
+  changes: Partial<LessonInput>,
+  expected: Expect,
+) {
   return mutate(d, id, expected, (c) => c.updateLesson(lessonId, changes, d.clock));
 }
 
@@ -96,6 +130,11 @@ export async function removeLesson(d: CourseDeps, id: string, lessonId: string, 
   return (await mutate(d, id, expected, (c) => c.removeLesson(lessonId, d.clock))).course;
 }
 
-export async function reorderLessons(d: CourseDeps, id: string, lessonIds: string[], expected: Expect): Promise<Course> {
+export async function reorderLessons(
+  d: CourseDeps,
+  id: string,
+  lessonIds: string[],
+  expected: Expect,
+): Promise<Course> {
   return (await mutate(d, id, expected, (c) => c.reorderLessons(lessonIds, d.clock))).course;
 }

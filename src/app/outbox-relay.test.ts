@@ -2,7 +2,15 @@
 // test/integration/outbox.test.ts).
 import { describe, expect, it } from "bun:test";
 import { OutboxRelay, type RelayOptions } from "./outbox-relay.ts";
-import { EventRejectedError, OutboxWakeup, type EventPublisher, type OutboxClaim, type OutboxCompletion, type OutboxEvent, type OutboxStore } from "./outbox.ts";
+import {
+  EventRejectedError,
+  OutboxWakeup,
+  type EventPublisher,
+  type OutboxClaim,
+  type OutboxCompletion,
+  type OutboxEvent,
+  type OutboxStore,
+} from "./outbox.ts";
 
 class MemoryOutbox implements OutboxStore {
   readonly pending = new Map<string, OutboxEvent[]>();
@@ -14,7 +22,14 @@ class MemoryOutbox implements OutboxStore {
     const list = this.pending.get(courseId) ?? [];
     for (let i = 0; i < count; i++) {
       const v = list.length + 1;
-      list.push({ id: `${courseId}-${v}`, type: "course.updated", courseId, courseVersion: v, occurredAt: new Date(), data: { pad: "x".repeat(size) } });
+      list.push({
+        id: `${courseId}-${v}`,
+        type: "course.updated",
+        courseId,
+        courseVersion: v,
+        occurredAt: new Date(),
+        data: { pad: "x".repeat(size) },
+      });
     }
     this.pending.set(courseId, list);
   }
@@ -23,17 +38,29 @@ class MemoryOutbox implements OutboxStore {
     return [...this.pending.entries()]
       .filter(([id, events]) => events.length && (this.notBefore.get(id) ?? 0) <= now)
       .slice(0, max)
-      .map(([courseId, events]) => ({ courseId, events: [...events], attempts: this.attempts.get(courseId) ?? 0, lease: "t" }));
+      .map(([courseId, events]) => ({
+        courseId,
+        events: [...events],
+        attempts: this.attempts.get(courseId) ?? 0,
+        lease: "t",
+      }));
   }
   async renew(): Promise<string[]> {
     return [];
   }
-  async complete(claim: OutboxClaim, publishedIds: string[], failure?: { reason: string; retryAt: Date }): Promise<boolean> {
+  async complete(
+    claim: OutboxClaim,
+    publishedIds: string[],
+    failure?: { reason: string; retryAt: Date },
+  ): Promise<boolean> {
     return (await this.completeAll([{ claim, publishedIds, ...(failure ? { failure } : {}) }])).length === 0;
   }
   async completeAll(completions: OutboxCompletion[]): Promise<string[]> {
     for (const { claim, publishedIds, failure } of completions) {
-      this.pending.set(claim.courseId, (this.pending.get(claim.courseId) ?? []).filter((e) => !publishedIds.includes(e.id)));
+      this.pending.set(
+        claim.courseId,
+        (this.pending.get(claim.courseId) ?? []).filter((e) => !publishedIds.includes(e.id)),
+      );
       if (failure) {
         this.attempts.set(claim.courseId, (this.attempts.get(claim.courseId) ?? 0) + 1);
         this.notBefore.set(claim.courseId, failure.retryAt.getTime());
@@ -44,7 +71,10 @@ class MemoryOutbox implements OutboxStore {
   async release(): Promise<void> {}
   async park(claim: OutboxClaim, event: OutboxEvent, reason: string): Promise<void> {
     this.parkedEvents.push({ event, reason });
-    this.pending.set(claim.courseId, (this.pending.get(claim.courseId) ?? []).filter((e) => e.id !== event.id));
+    this.pending.set(
+      claim.courseId,
+      (this.pending.get(claim.courseId) ?? []).filter((e) => e.id !== event.id),
+    );
     this.attempts.delete(claim.courseId);
   }
   async backlog() {
@@ -70,20 +100,36 @@ class RecordingPublisher implements EventPublisher {
   }
 }
 
-const opts = (over: Partial<RelayOptions> = {}): RelayOptions => ({ pollIntervalMs: 1, retryBackoffMaxMs: 1, leaseMs: 1000, batchMaxCourses: 10, batchMaxEvents: 100, batchMaxBytes: 1 << 20, maxAttempts: 3, ...over });
+const opts = (over: Partial<RelayOptions> = {}): RelayOptions => ({
+  pollIntervalMs: 1,
+  retryBackoffMaxMs: 1,
+  leaseMs: 1000,
+  batchMaxCourses: 10,
+  batchMaxEvents: 100,
+  batchMaxBytes: 1 << 20,
+  maxAttempts: 3,
+  ...over,
+});
 
 describe("OutboxRelay", () => {
   it("sends a backlog in producer calls within the event and byte caps, each course's events in order", async () => {
     const store = new MemoryOutbox();
     for (const c of ["a", "b", "c", "d"]) store.add(c, 7, 100);
     const publisher = new RecordingPublisher();
-    const sent = await new OutboxRelay(store, publisher, opts({ batchMaxEvents: 5, batchMaxBytes: 4 * 700 })).drainOnce();
+    const sent = await new OutboxRelay(
+      store,
+      publisher,
+      opts({ batchMaxEvents: 5, batchMaxBytes: 4 * 700 }),
+    ).drainOnce();
     expect(sent).toBe(28);
     for (const call of publisher.calls) {
       expect(call.length).toBeLessThanOrEqual(4);
       expect(call.length).toBeGreaterThan(0);
     }
-    for (const c of ["a", "b", "c", "d"]) expect(publisher.published.filter((e) => e.courseId === c).map((e) => e.courseVersion)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    for (const c of ["a", "b", "c", "d"])
+      expect(publisher.published.filter((e) => e.courseId === c).map((e) => e.courseVersion)).toEqual([
+        1, 2, 3, 4, 5, 6, 7,
+      ]);
   });
 
   it("publishes one event larger than the byte cap alone instead of stalling on it", async () => {
@@ -105,7 +151,10 @@ describe("OutboxRelay", () => {
     }
     expect(store.parkedEvents.map((p) => [p.event.id, p.reason])).toEqual([["poison-1", "MESSAGE_TOO_LARGE"]]);
     expect(publisher.published.map((e) => e.id).sort()).toEqual(["fine-1", "fine-2", "poison-2", "poison-3"]);
-    expect(publisher.published.filter((e) => e.courseId === "poison").map((e) => e.id)).toEqual(["poison-2", "poison-3"]);
+    expect(publisher.published.filter((e) => e.courseId === "poison").map((e) => e.id)).toEqual([
+      "poison-2",
+      "poison-3",
+    ]);
   });
 });
 

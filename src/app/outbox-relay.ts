@@ -5,7 +5,15 @@
 import { describe as describeError } from "../../lib/xerrors/index.ts";
 import { log, withLogFields } from "../../lib/xlog/index.ts";
 import { sleepUnlessAborted, type Worker } from "../../lib/xshutdown/index.ts";
-import { EventRejectedError, OutboxWakeup, type EventPublisher, type OutboxClaim, type OutboxCompletion, type OutboxEvent, type OutboxStore } from "./outbox.ts";
+import {
+  EventRejectedError,
+  OutboxWakeup,
+  type EventPublisher,
+  type OutboxClaim,
+  type OutboxCompletion,
+  type OutboxEvent,
+  type OutboxStore,
+} from "./outbox.ts";
 
 export interface RelayOptions {
   /** How often an idle relay looks for events written by other processes. */
@@ -128,12 +136,25 @@ export class OutboxRelay {
           if (attempts + 1 < this.opts.maxAttempts) {
             const retryInMs = this.backoff(attempts + 1);
             failure = { reason: err.reason, retryAt: new Date(Date.now() + retryInMs) };
-            log().warn({ courseId: claim.courseId, eventId: e.id, type: e.type, reason: err.reason, attempt: attempts + 1, retryInMs }, "the broker refused an event; it blocks its course until it goes out or is parked");
+            log().warn(
+              {
+                courseId: claim.courseId,
+                eventId: e.id,
+                type: e.type,
+                reason: err.reason,
+                attempt: attempts + 1,
+                retryInMs,
+              },
+              "the broker refused an event; it blocks its course until it goes out or is parked",
+            );
             break;
           }
           await this.store.park({ ...claim, attempts }, e, err.reason);
           this.observer.parked(err.reason);
-          log().error({ courseId: claim.courseId, eventId: e.id, type: e.type, reason: err.reason, attempts: attempts + 1 }, "event parked in outbox_parked; `courses outbox retry-parked` re-queues it");
+          log().error(
+            { courseId: claim.courseId, eventId: e.id, type: e.type, reason: err.reason, attempts: attempts + 1 },
+            "event parked in outbox_parked; `courses outbox retry-parked` re-queues it",
+          );
           attempts = 0;
         }
       }
@@ -147,7 +168,10 @@ export class OutboxRelay {
     const lost = await this.store.completeAll(completions);
     if (lost.length) {
       this.observer.leaseLost(lost.length);
-      log().warn({ courses: lost.length }, "outbox leases lost while publishing; the new holders re-publish (at-least-once)");
+      log().warn(
+        { courses: lost.length },
+        "outbox leases lost while publishing; the new holders re-publish (at-least-once)",
+      );
     }
   }
 
@@ -180,7 +204,10 @@ export class OutboxRelay {
           failures++;
           this.observer.failed();
           const wait = this.backoff(failures);
-          log().warn({ error: describeError(e), failures, retryInMs: wait }, "publishing outbox events failed; they stay pending");
+          log().warn(
+            { error: describeError(e), failures, retryInMs: wait },
+            "publishing outbox events failed; they stay pending",
+          );
           await sleepUnlessAborted(wait, worker.signal);
         }
       }

@@ -8,10 +8,15 @@ describe("runPeriodically", () => {
   it("drains promptly when shutdown starts while the job is running", async () => {
     const c = new ShutdownCoordinator({ logger: quiet, exit: () => {}, defaultTimeoutMs: 2000 });
     let runs = 0;
-    void runPeriodically("slow-job", 60_000, async () => {
-      runs++;
-      await Bun.sleep(100);
-    }, c.worker("job"));
+    void runPeriodically(
+      "slow-job",
+      60_000,
+      async () => {
+        runs++;
+        await Bun.sleep(100);
+      },
+      c.worker("job"),
+    );
     await Bun.sleep(20);
     const t0 = Date.now();
     const report = await c.shutdown();
@@ -23,10 +28,15 @@ describe("runPeriodically", () => {
   it("keeps running after a failing job", async () => {
     const c = new ShutdownCoordinator({ logger: quiet, exit: () => {} });
     let runs = 0;
-    void runPeriodically("flaky", 10, async () => {
-      runs++;
-      throw new Error("boom");
-    }, c.worker("job"));
+    void runPeriodically(
+      "flaky",
+      10,
+      async () => {
+        runs++;
+        throw new Error("boom");
+      },
+      c.worker("job"),
+    );
     await Bun.sleep(100);
     await c.shutdown();
     expect(runs).toBeGreaterThan(2);

@@ -3,7 +3,12 @@ import { describe as describeError } from "../../lib/xerrors/index.ts";
 import { log, withLogFields } from "../../lib/xlog/index.ts";
 import { sleepUnlessAborted, type Worker } from "../../lib/xshutdown/index.ts";
 
-export function runPeriodically(name: string, intervalMs: number, job: () => Promise<unknown>, worker: Worker): Promise<void> {
+export function runPeriodically(
+  name: string,
+  intervalMs: number,
+  job: () => Promise<unknown>,
+  worker: Worker,
+): Promise<void> {
   return withLogFields({ job: name }, async () => {
     while (!worker.signal.aborted) {
       try {

@@ -8,7 +8,10 @@ const hanging = (name: string): DependencyCheck => ({ name, check: () => new Pro
 describe("checkReadiness", () => {
   it("reports each dependency separately", async () => {
     const r = await checkReadiness([ok("mongo"), failing("kafka")], 500);
-    expect(r.map((x) => [x.name, x.ok])).toEqual([["mongo", true], ["kafka", false]]);
+    expect(r.map((x) => [x.name, x.ok])).toEqual([
+      ["mongo", true],
+      ["kafka", false],
+    ]);
   });
 
   it("does not wait longer than the timeout for a hanging dependency", async () => {

@@ -32,7 +32,13 @@ export async function checkReadiness(checks: DependencyCheck[], timeoutMs: numbe
       try {
         await Promise.race([
           c.check(signal),
-          new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(new Error(`${c.name} check timed out after ${timeoutMs}ms`)), { once: true })),
+          new Promise<never>((_, reject) =>
+            signal.addEventListener(
+              "abort",
+              () => reject(new Error(`${c.name} check timed out after ${timeoutMs}ms`)),
+              { once: true },
+            ),
+          ),
         ]);
         return { name: c.name, ok: true, required: c.required ?? true, ms: performance.now() - t0 };
       } catch (error) {

@@ -12,7 +12,12 @@ export interface RetryOptions {
  * Runs `step` until it succeeds or `signal` aborts, doubling the wait between failures
  * (0.5 s, 1 s, 2 s … 30 s by default). Resolves true on success, false when stopped first.
  */
-export async function retryUntilDone(what: string, signal: AbortSignal, step: () => Promise<void>, opts: RetryOptions = {}): Promise<boolean> {
+export async function retryUntilDone(
+  what: string,
+  signal: AbortSignal,
+  step: () => Promise<void>,
+  opts: RetryOptions = {},
+): Promise<boolean> {
   const initial = opts.initialDelayMs ?? 500;
   const max = opts.maxDelayMs ?? 30_000;
   for (let attempt = 1; !signal.aborted; attempt++) {

@@ -21,10 +21,22 @@ describe("AsyncAPI contract", () => {
 
   it("documents the configured topics and every event type", async () => {
     const { document } = await new Parser().parse(readFileSync(FILE, "utf8"));
-    const addresses = document!.channels().all().map((c) => c.address());
+    const addresses = document!
+      .channels()
+      .all()
+      .map((c) => c.address());
     const defaults = ConfigSchema.properties;
-    expect(addresses).toEqual(expect.arrayContaining([defaults.events.properties.topic.default, defaults.enrollments.properties.topic.default, defaults.enrollments.properties.dlqTopic.default]));
-    const names = document!.messages().all().map((m) => m.name());
+    expect(addresses).toEqual(
+      expect.arrayContaining([
+        defaults.events.properties.topic.default,
+        defaults.enrollments.properties.topic.default,
+        defaults.enrollments.properties.dlqTopic.default,
+      ]),
+    );
+    const names = document!
+      .messages()
+      .all()
+      .map((m) => m.name());
     for (const t of COURSE_EVENT_TYPES) expect(names).toContain(eventType(t));
     for (const t of ENROLLMENT_EVENT_TYPES) expect(names).toContain(t);
   });

@@ -32,21 +32,30 @@ const projects: Record<string, Project> = {};
 beforeAll(async () => {
   checker = await composeCheck();
   for (const f of FILES) {
-    const proc = Bun.spawnSync([checker, "-json", join(ROOT, f)], { env: { ...process.env, COURSES_VERSION: "", COURSES_REVISION: "" } });
+    const proc = Bun.spawnSync([checker, "-json", join(ROOT, f)], {
+      env: { ...process.env, COURSES_VERSION: "", COURSES_REVISION: "" },
+    });
     if (proc.exitCode !== 0) throw new Error(`${f}: ${proc.stderr.toString()}`);
     projects[f] = JSON.parse(proc.stdout.toString());
   }
 }, 300_000);
 
 /** compose-go writes durations as Go does ("30s", "1m30s"). */
-const goDuration = (d: string) => [...d.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)].reduce((ms, [, n, u]) => ms + Number(n) * { ms: 1, s: 1e3, m: 6e4, h: 3.6e6 }[u as "s"], 0);
+const goDuration = (d: string) =>
+  [...d.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)].reduce(
+    (ms, [, n, u]) => ms + Number(n) * { ms: 1, s: 1e3, m: 6e4, h: 3.6e6 }[u as "s"],
+    0,
+  );
 
 describe("compose files", () => {
   it("both load with the real Compose loader, and it rejects a broken file", () => {
     expect(Object.keys(projects)).toEqual(FILES);
     const dir = mkdtempSync(join(tmpdir(), "compose-"));
     try {
-      const broken = readFileSync(join(ROOT, "compose.yml"), "utf8").replace("mongo-init: { condition", "mongo-missing: { condition");
+      const broken = readFileSync(join(ROOT, "compose.yml"), "utf8").replace(
+        "mongo-init: { condition",
+        "mongo-missing: { condition",
+      );
       writeFileSync(join(dir, "compose.yml"), broken);
       const proc = Bun.spawnSync([checker, join(dir, "compose.yml")]);
       expect(proc.exitCode).toBe(1);
@@ -60,7 +69,8 @@ describe("compose files", () => {
     for (const [file, p] of Object.entries(projects)) {
       for (const [name, svc] of Object.entries(p.services)) {
         const oneShot = svc.restart === "no";
-        if (!oneShot) expect(svc.healthcheck?.test?.length ?? 0, `${file}: ${name} has no healthcheck`).toBeGreaterThan(0);
+        if (!oneShot)
+          expect(svc.healthcheck?.test?.length ?? 0, `${file}: ${name} has no healthcheck`).toBeGreaterThan(0);
         for (const [dep, { condition }] of Object.entries(svc.depends_on ?? {})) {
           const expected = p.services[dep]?.restart === "no" ? "service_completed_successfully" : "service_healthy";
           expect(`${name} → ${dep}: ${condition}`).toBe(`${name} → ${dep}: ${expected}`);
@@ -72,7 +82,8 @@ describe("compose files", () => {
   it("splits the service into an API and a worker, with valid modules, stopping after the shutdown deadline", () => {
     const { services } = projects["compose.yml"]!;
     const deadline = loadConfig({ COURSES_CONFIG_FILES: "config/production.yaml" }).config.shutdown.deadline;
-    const modulesOf = (s: Service) => parseModules(s.command!.find((a) => a.startsWith("--modules="))!.slice("--modules=".length));
+    const modulesOf = (s: Service) =>
+      parseModules(s.command!.find((a) => a.startsWith("--modules="))!.slice("--modules=".length));
     expect(modulesOf(services.courses!)).toEqual(["api"]);
     expect(modulesOf(services["courses-worker"]!)).toEqual(["relay", "consumer"]);
     for (const name of ["courses", "courses-worker"]) {
@@ -109,8 +120,12 @@ describe("compose files", () => {
     const file = join(ROOT, "ops/compose/prometheus.yml");
     const check = Bun.spawnSync(["promtool", "check", "config", "--syntax-only", file]);
     expect(check.exitCode, check.stderr.toString()).toBe(0);
-    const cfg = parseYaml(readFileSync(file, "utf8")) as { scrape_configs: { dns_sd_configs?: { names: string[]; port: number }[] }[] };
-    const discovered = cfg.scrape_configs.flatMap((j) => j.dns_sd_configs ?? []).flatMap((d) => d.names.map((n) => `${n}:${d.port}`));
+    const cfg = parseYaml(readFileSync(file, "utf8")) as {
+      scrape_configs: { dns_sd_configs?: { names: string[]; port: number }[] }[];
+    };
+    const discovered = cfg.scrape_configs
+      .flatMap((j) => j.dns_sd_configs ?? [])
+      .flatMap((d) => d.names.map((n) => `${n}:${d.port}`));
     expect(discovered.sort()).toEqual(["courses-worker:8080", "courses:8080"]);
   });
 });

@@ -30,7 +30,10 @@ function stages(): Stage[] {
 
 /** .dockerignore as Docker applies it: the last pattern that matches a path (or a parent) wins. */
 function inContext(path: string): boolean {
-  const patterns = readFileSync(join(ROOT, ".dockerignore"), "utf8").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+  const patterns = readFileSync(join(ROOT, ".dockerignore"), "utf8")
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith("#"));
   let included = true;
   for (const raw of patterns) {
     const negate = raw.startsWith("!");
@@ -66,7 +69,8 @@ beforeAll(async () => {
         const matched = files(ROOT).filter((f) => (f === src || f.startsWith(`${src}/`)) && inContext(f));
         expect(matched.length, `COPY ${src}: nothing in the build context`).toBeGreaterThan(0);
         for (const f of matched) {
-          const target = parts.length > 1 || dest.endsWith("/") ? join(dest, f) : src === f ? dest : join(dest, relative(src, f));
+          const target =
+            parts.length > 1 || dest.endsWith("/") ? join(dest, f) : src === f ? dest : join(dest, relative(src, f));
           mkdirSync(dirname(target), { recursive: true });
           cpSync(join(ROOT, f), target);
         }
@@ -75,8 +79,17 @@ beforeAll(async () => {
       const [k, v] = a.split("=");
       args[k!] ??= v ?? "";
     } else if (op === "RUN") {
-      const proc = Bun.spawn(["sh", "-c", a], { cwd: work, env: { ...process.env, ...args }, stdout: "pipe", stderr: "pipe" });
-      const [o, e, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+      const proc = Bun.spawn(["sh", "-c", a], {
+        cwd: work,
+        env: { ...process.env, ...args },
+        stdout: "pipe",
+        stderr: "pipe",
+      });
+      const [o, e, code] = await Promise.all([
+        new Response(proc.stdout).text(),
+        new Response(proc.stderr).text(),
+        proc.exited,
+      ]);
       output += `$ ${a}\n${o}${e}`;
       if (code !== 0) {
         built = { code, output };
@@ -93,7 +106,11 @@ describe("Dockerfile", () => {
     const context = files(ROOT).filter(inContext);
     expect(context).toContain("src/main.ts");
     expect(context).toContain("config/production.yaml");
-    expect(context.filter((f) => /\.test\.ts$|^test\/|^docs\/|^bench\/|^ops\/|testdata|^config\/courses\.yaml$|^README/.test(f))).toEqual([]);
+    expect(
+      context.filter((f) =>
+        /\.test\.ts$|^test\/|^docs\/|^bench\/|^ops\/|testdata|^config\/courses\.yaml$|^README/.test(f),
+      ),
+    ).toEqual([]);
   });
 
   it("its build stage calls the one build command and produces a binary carrying the revision argument", async () => {
@@ -117,7 +134,8 @@ describe("Dockerfile", () => {
     expect(ops("USER")).toEqual(["65532:65532"]);
     expect(ops("HEALTHCHECK")[0]).toEndWith('CMD ["/courses", "healthcheck"]');
     const labels = ops("LABEL").join(" ");
-    for (const l of ["title", "version", "revision", "created", "description"]) expect(labels).toContain(`org.opencontainers.image.${l}=`);
+    for (const l of ["title", "version", "revision", "created", "description"])
+      expect(labels).toContain(`org.opencontainers.image.${l}=`);
     expect(readFileSync(join(ROOT, "config/production.yaml"), "utf8")).toMatch(/environment: production/);
   });
 });

@@ -22,13 +22,22 @@ describe("OpenAPI contract", () => {
 
   it("documents every operation with an operationId, a tag and problem responses", () => {
     const spec = JSON.parse(readFileSync(SPEC, "utf8"));
-    const ops = Object.values(spec.paths as Record<string, Record<string, { operationId?: string; tags?: string[]; responses: Record<string, { content?: Record<string, unknown> }> }>>).flatMap((item) => Object.values(item));
+    const ops = Object.values(
+      spec.paths as Record<
+        string,
+        Record<
+          string,
+          { operationId?: string; tags?: string[]; responses: Record<string, { content?: Record<string, unknown> }> }
+        >
+      >,
+    ).flatMap((item) => Object.values(item));
     expect(ops.length).toBe(13);
     for (const op of ops) {
       expect(op.operationId).toBeTruthy();
       expect(op.tags?.length).toBeGreaterThan(0);
       for (const [status, res] of Object.entries(op.responses)) {
-        if (Number(status) >= 400) expect(Object.keys(res.content ?? {}), `${op.operationId} ${status}`).toEqual(["application/problem+json"]);
+        if (Number(status) >= 400)
+          expect(Object.keys(res.content ?? {}), `${op.operationId} ${status}`).toEqual(["application/problem+json"]);
       }
     }
     expect(new Set(ops.map((o) => o.operationId)).size).toBe(ops.length);
@@ -37,7 +46,11 @@ describe("OpenAPI contract", () => {
     const walk = (node: unknown, path: string) => {
       if (!node || typeof node !== "object") return;
       const branches = (node as { anyOf?: { type?: string }[] }).anyOf;
-      if (branches?.some((b) => b.type === "string") && branches.some((b) => b.type === "number" || b.type === "integer")) lenient.push(path);
+      if (
+        branches?.some((b) => b.type === "string") &&
+        branches.some((b) => b.type === "number" || b.type === "integer")
+      )
+        lenient.push(path);
       for (const [k, v] of Object.entries(node)) walk(v, `${path}/${k}`);
     };
     walk(spec, "");
@@ -56,7 +69,10 @@ describe("OpenAPI contract", () => {
       expect(readFileSync(out, "utf8"), `clients/go/courses.gen.go ${STALE}`).toBe(readFileSync(GO_CLIENT, "utf8"));
       const build = Bun.spawn(["go", "vet", "./..."], { cwd: GO_DIR, stdout: "pipe", stderr: "pipe" });
       // On a cold module cache go prints "go: downloading …" lines; anything else is a finding.
-      const err = (await new Response(build.stderr).text()).split("\n").filter((l) => l && !l.startsWith("go: downloading ")).join("\n");
+      const err = (await new Response(build.stderr).text())
+        .split("\n")
+        .filter((l) => l && !l.startsWith("go: downloading "))
+        .join("\n");
       expect({ code: await build.exited, err }).toEqual({ code: 0, err: "" });
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -68,7 +84,15 @@ describe("OpenAPI examples", () => {
   it("every example in the document is valid against its own schema", async () => {
     const spec = JSON.parse(readFileSync(SPEC, "utf8"));
     let checked = 0;
-    for (const item of Object.values(spec.paths as Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: { $ref: string }; example?: unknown }> }> }>>)) {
+    for (const item of Object.values(
+      spec.paths as Record<
+        string,
+        Record<
+          string,
+          { responses: Record<string, { content?: Record<string, { schema: { $ref: string }; example?: unknown }> }> }
+        >
+      >,
+    )) {
       for (const op of Object.values(item)) {
         for (const res of Object.values(op.responses)) {
           for (const media of Object.values(res.content ?? {})) {

@@ -20,7 +20,11 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   const client = new MongoClient(s.mongoUrl);
-  for (const d of databases) await client.db(d).dropDatabase().catch(() => {});
+  for (const d of databases)
+    await client
+      .db(d)
+      .dropDatabase()
+      .catch(() => {});
   await client.close();
 });
 
@@ -31,12 +35,22 @@ function freshDatabase(): string {
 }
 
 async function runBinary(args: string[], env: Record<string, string> = {}) {
-  const proc = Bun.spawn([bin, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdout: "pipe", stderr: "pipe" });
-  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  const proc = Bun.spawn([bin, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
   return { stdout, stderr, code };
 }
 
-const course = (title: string) => JSON.stringify({ title, language: "en", level: "beginner", instructor: { id: "i-1", name: "Ada" } });
+const course = (title: string) =>
+  JSON.stringify({ title, language: "en", level: "beginner", instructor: { id: "i-1", name: "Ada" } });
 
 describe("command line", () => {
   it("--version names the package version and the git revision baked in at build time", async () => {
@@ -50,15 +64,31 @@ describe("command line", () => {
   it("--help lists every command, module and exit code on stdout, exit 0", async () => {
     const { stdout, code } = await runBinary(["--help"]);
     expect(code).toBe(0);
-    for (const word of ["serve", "migrate", "config", "openapi", "healthcheck", "outbox retry-parked", "--modules", "api", "relay", "consumer", "Exit codes"]) expect(stdout).toContain(word);
+    for (const word of [
+      "serve",
+      "migrate",
+      "config",
+      "openapi",
+      "healthcheck",
+      "outbox retry-parked",
+      "--modules",
+      "api",
+      "relay",
+      "consumer",
+      "Exit codes",
+    ])
+      expect(stdout).toContain(word);
   });
 
-  it.each([[["--bogus"]], [["frob"]], [["serve", "--modules=api,nope"]], [["migrate", "extra"]]])("%p is a usage error: exit 2, a message on stderr, nothing started", async (args) => {
-    const { stdout, stderr, code } = await runBinary(args, { COURSES_MONGO_URL: "mongodb://127.0.0.1:1/" });
-    expect(code).toBe(2);
-    expect(stdout).toBe("");
-    expect(stderr).toContain("courses --help");
-  });
+  it.each([[["--bogus"]], [["frob"]], [["serve", "--modules=api,nope"]], [["migrate", "extra"]]])(
+    "%p is a usage error: exit 2, a message on stderr, nothing started",
+    async (args) => {
+      const { stdout, stderr, code } = await runBinary(args, { COURSES_MONGO_URL: "mongodb://127.0.0.1:1/" });
+      expect(code).toBe(2);
+      expect(stdout).toBe("");
+      expect(stderr).toContain("courses --help");
+    },
+  );
 
   it("a --config file that does not exist is a configuration failure: exit 1", async () => {
     const { stderr, code } = await runBinary(["migrate", "--config", "/nonexistent/courses.yaml"]);
@@ -69,7 +99,10 @@ describe("command line", () => {
 
 describe("modules", () => {
   it("a worker-only replica (relay, consumer) serves health, readiness and metrics, and no API", async () => {
-    const svc = await startService(serviceEnv(s, { COURSES_MONGO_DATABASE: freshDatabase(), COURSES_TELEMETRY_TRACING_ENABLED: "false" }), { args: ["serve", "--modules=relay,consumer"] });
+    const svc = await startService(
+      serviceEnv(s, { COURSES_MONGO_DATABASE: freshDatabase(), COURSES_TELEMETRY_TRACING_ENABLED: "false" }),
+      { args: ["serve", "--modules=relay,consumer"] },
+    );
     try {
       expect((await fetch(`${svc.url}/healthz`)).status).toBe(200);
       const ready = await fetch(`${svc.url}/readyz`);
@@ -88,10 +121,18 @@ describe("modules", () => {
   });
 
   it("without Kafka, a worker-only replica is not ready while an API replica stays ready (degraded)", async () => {
-    const noKafka = { COURSES_KAFKA_BROKERS: "127.0.0.1:1", COURSES_KAFKA_CONNECTION_TIMEOUT: "300ms", COURSES_TELEMETRY_TRACING_ENABLED: "false" };
+    const noKafka = {
+      COURSES_KAFKA_BROKERS: "127.0.0.1:1",
+      COURSES_KAFKA_CONNECTION_TIMEOUT: "300ms",
+      COURSES_TELEMETRY_TRACING_ENABLED: "false",
+    };
     const [worker, api] = await Promise.all([
-      startService(serviceEnv(s, { ...noKafka, COURSES_MONGO_DATABASE: freshDatabase() }), { args: ["--modules", "relay"] }),
-      startService(serviceEnv(s, { ...noKafka, COURSES_MONGO_DATABASE: freshDatabase() }), { args: ["serve", "-m", "api"] }),
+      startService(serviceEnv(s, { ...noKafka, COURSES_MONGO_DATABASE: freshDatabase() }), {
+        args: ["--modules", "relay"],
+      }),
+      startService(serviceEnv(s, { ...noKafka, COURSES_MONGO_DATABASE: freshDatabase() }), {
+        args: ["serve", "-m", "api"],
+      }),
     ]);
     try {
       const w = await fetch(`${worker.url}/readyz`);
@@ -121,7 +162,10 @@ function slowPost(port: number, path: string, body: string) {
   });
   const sent = new Promise<void>((resolve) =>
     socket.on("connect", () => {
-      socket.write(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body.slice(0, half)}`, () => resolve());
+      socket.write(
+        `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body.slice(0, half)}`,
+        () => resolve(),
+      );
     }),
   );
   return { sent, finish: () => socket.write(body.slice(half)), response };
@@ -130,7 +174,13 @@ function slowPost(port: number, path: string, body: string) {
 describe("graceful shutdown", () => {
   it("SIGTERM with requests in flight: each completes, then exit 0 within the deadline", async () => {
     const database = freshDatabase();
-    const svc = await startService(serviceEnv(s, { COURSES_MONGO_DATABASE: database, COURSES_TELEMETRY_TRACING_ENABLED: "false", COURSES_SHUTDOWN_DEADLINE: "10s" }));
+    const svc = await startService(
+      serviceEnv(s, {
+        COURSES_MONGO_DATABASE: database,
+        COURSES_TELEMETRY_TRACING_ENABLED: "false",
+        COURSES_SHUTDOWN_DEADLINE: "10s",
+      }),
+    );
     const titles = [1, 2, 3].map((i) => `In flight ${i} ${uniqueName("t")}`);
     const posts = titles.map((t) => slowPost(svc.port, "/v1/courses", course(t)));
     await Promise.all(posts.map((p) => p.sent));
@@ -147,7 +197,11 @@ describe("graceful shutdown", () => {
     // Nothing was lost: every course the clients were told about is in the store.
     const client = new MongoClient(s.mongoUrl);
     try {
-      const stored = await client.db(database).collection("courses").find({ title: { $in: titles } }).toArray();
+      const stored = await client
+        .db(database)
+        .collection("courses")
+        .find({ title: { $in: titles } })
+        .toArray();
       expect(stored.map((c) => c.title).sort()).toEqual([...titles].sort());
     } finally {
       await client.close();
@@ -161,57 +215,87 @@ describe("graceful shutdown", () => {
  * every container runtime mounts (/proc), and runs the binary in it through chroot.
  */
 describe("image runtime (chroot as uid 65532)", () => {
-  const why = process.getuid?.() !== 0 ? "needs root for chroot and mount" : Bun.spawnSync(["unshare", "--mount", "true"]).exitCode !== 0 ? "unshare --mount is not permitted here" : "";
+  const why =
+    process.getuid?.() !== 0
+      ? "needs root for chroot and mount"
+      : Bun.spawnSync(["unshare", "--mount", "true"]).exitCode !== 0
+        ? "unshare --mount is not permitted here"
+        : "";
   if (why) console.warn(`[skip] image runtime test: ${why}`);
 
-  it.skipIf(Boolean(why))("serves, reports ready, writes, answers its healthcheck and stops cleanly with nothing else in the root filesystem", async () => {
-    const rootfs = join(ROOT, ".stack/rootfs");
-    rmSync(rootfs, { recursive: true, force: true });
-    for (const d of ["config", "etc/ssl/certs", "tmp", "proc", "home/nonroot"]) mkdirSync(join(rootfs, d), { recursive: true });
-    chmodSync(join(rootfs, "tmp"), 0o1777);
-    copyFileSync(bin, join(rootfs, "courses"));
-    chmodSync(join(rootfs, "courses"), 0o755);
-    copyFileSync(join(ROOT, "config/production.yaml"), join(rootfs, "config/production.yaml"));
-    const libs = Bun.spawnSync(["ldd", bin]).stdout.toString().match(/\/\S+/g) ?? [];
-    expect(libs.length).toBeGreaterThan(0);
-    for (const lib of libs) {
-      mkdirSync(join(rootfs, dirname(lib)), { recursive: true });
-      copyFileSync(lib, join(rootfs, lib));
-    }
-    writeFileSync(join(rootfs, "etc/passwd"), "root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n");
-    writeFileSync(join(rootfs, "etc/group"), "root:x:0:\nnonroot:x:65532:\n");
-    copyFileSync("/etc/ssl/certs/ca-certificates.crt", join(rootfs, "etc/ssl/certs/ca-certificates.crt"));
-
-    const port = freePort();
-    const env = {
-      // The image's environment (Dockerfile), and the deployment's addresses: nothing from this process.
-      COURSES_CONFIG_FILES: "/config/production.yaml",
-      COURSES_HTTP_PORT: String(port),
-      COURSES_MONGO_URL: s.mongoUrl,
-      COURSES_MONGO_DATABASE: freshDatabase(),
-      COURSES_KAFKA_BROKERS: s.kafkaBrokers.join(","),
-      COURSES_TELEMETRY_TRACING_ENABLED: "false",
-      COURSES_ENROLLMENTS_GROUP_ID: uniqueName("it-chroot"),
-    };
-    const inImage = (...args: string[]) => ["unshare", "--mount", "--propagation", "private", "sh", "-c", `mount -t proc proc ${rootfs}/proc && exec /usr/sbin/chroot --userspec=65532:65532 ${rootfs} /courses "$@"`, "sh", ...args];
-    const svc: RunningService = await startService(env, { command: inImage("serve"), isolatedEnv: true });
-    try {
-      expect(svc.entries().find((e) => e.msg === "starting")).toMatchObject({ env: "production" });
-      expect(await (await fetch(`${svc.url}/readyz`)).json()).toEqual({ status: "ready", checks: { mongo: "ok", kafka: "ok" } });
-      const created = await fetch(`${svc.url}/v1/courses`, { method: "POST", headers: { "content-type": "application/json" }, body: course("Made in a chroot") });
-      expect(created.status).toBe(201);
-      expect((await fetch(`${svc.url}/docs`)).status).toBe(200);
-      // The image's HEALTHCHECK: the binary asks its own /healthz.
-      const health = Bun.spawn(inImage("healthcheck"), { env, stdout: "ignore", stderr: "pipe" });
-      expect(await health.exited).toBe(0);
-      // It runs as the unprivileged user, not as root.
-      const status = await Bun.file(`/proc/${svc.pid}/status`).text();
-      expect(status).toMatch(/^Uid:\s+65532\s/m);
-    } finally {
-      expect(await svc.stop()).toBe(0);
+  it.skipIf(Boolean(why))(
+    "serves, reports ready, writes, answers its healthcheck and stops cleanly with nothing else in the root filesystem",
+    async () => {
+      const rootfs = join(ROOT, ".stack/rootfs");
       rmSync(rootfs, { recursive: true, force: true });
-    }
-  }, 90_000);
+      for (const d of ["config", "etc/ssl/certs", "tmp", "proc", "home/nonroot"])
+        mkdirSync(join(rootfs, d), { recursive: true });
+      chmodSync(join(rootfs, "tmp"), 0o1777);
+      copyFileSync(bin, join(rootfs, "courses"));
+      chmodSync(join(rootfs, "courses"), 0o755);
+      copyFileSync(join(ROOT, "config/production.yaml"), join(rootfs, "config/production.yaml"));
+      const libs = Bun.spawnSync(["ldd", bin]).stdout.toString().match(/\/\S+/g) ?? [];
+      expect(libs.length).toBeGreaterThan(0);
+      for (const lib of libs) {
+        mkdirSync(join(rootfs, dirname(lib)), { recursive: true });
+        copyFileSync(lib, join(rootfs, lib));
+      }
+      writeFileSync(
+        join(rootfs, "etc/passwd"),
+        "root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n",
+      );
+      writeFileSync(join(rootfs, "etc/group"), "root:x:0:\nnonroot:x:65532:\n");
+      copyFileSync("/etc/ssl/certs/ca-certificates.crt", join(rootfs, "etc/ssl/certs/ca-certificates.crt"));
+
+      const port = freePort();
+      const env = {
+        // The image's environment (Dockerfile), and the deployment's addresses: nothing from this process.
+        COURSES_CONFIG_FILES: "/config/production.yaml",
+        COURSES_HTTP_PORT: String(port),
+        COURSES_MONGO_URL: s.mongoUrl,
+        COURSES_MONGO_DATABASE: freshDatabase(),
+        COURSES_KAFKA_BROKERS: s.kafkaBrokers.join(","),
+        COURSES_TELEMETRY_TRACING_ENABLED: "false",
+        COURSES_ENROLLMENTS_GROUP_ID: uniqueName("it-chroot"),
+      };
+      const inImage = (...args: string[]) => [
+        "unshare",
+        "--mount",
+        "--propagation",
+        "private",
+        "sh",
+        "-c",
+        `mount -t proc proc ${rootfs}/proc && exec /usr/sbin/chroot --userspec=65532:65532 ${rootfs} /courses "$@"`,
+        "sh",
+        ...args,
+      ];
+      const svc: RunningService = await startService(env, { command: inImage("serve"), isolatedEnv: true });
+      try {
+        expect(svc.entries().find((e) => e.msg === "starting")).toMatchObject({ env: "production" });
+        expect(await (await fetch(`${svc.url}/readyz`)).json()).toEqual({
+          status: "ready",
+          checks: { mongo: "ok", kafka: "ok" },
+        });
+        const created = await fetch(`${svc.url}/v1/courses`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: course("Made in a chroot"),
+        });
+        expect(created.status).toBe(201);
+        expect((await fetch(`${svc.url}/docs`)).status).toBe(200);
+        // The image's HEALTHCHECK: the binary asks its own /healthz.
+        const health = Bun.spawn(inImage("healthcheck"), { env, stdout: "ignore", stderr: "pipe" });
+        expect(await health.exited).toBe(0);
+        // It runs as the unprivileged user, not as root.
+        const status = await Bun.file(`/proc/${svc.pid}/status`).text();
+        expect(status).toMatch(/^Uid:\s+65532\s/m);
+      } finally {
+        expect(await svc.stop()).toBe(0);
+        rmSync(rootfs, { recursive: true, force: true });
+      }
+    },
+    90_000,
+  );
 });
 
 function freePort(): number {

@@ -17,20 +17,39 @@ const database = uniqueName("it_api").replaceAll("-", "_");
 
 beforeAll(async () => {
   const s = await stack();
-  svc = await startService(serviceEnv(s, { COURSES_MONGO_DATABASE: database, COURSES_TELEMETRY_TRACING_ENABLED: "false", COURSES_HTTP_BODY_LIMIT: "65536" }));
+  svc = await startService(
+    serviceEnv(s, {
+      COURSES_MONGO_DATABASE: database,
+      COURSES_TELEMETRY_TRACING_ENABLED: "false",
+      COURSES_HTTP_BODY_LIMIT: "65536",
+    }),
+  );
   api = createClient<paths>({ baseUrl: svc.url });
 });
 afterAll(async () => {
   await svc?.stop();
   const client = new MongoClient((await stack()).mongoUrl);
-  await client.db(database).dropDatabase().catch(() => {});
+  await client
+    .db(database)
+    .dropDatabase()
+    .catch(() => {});
   await client.close();
 });
 
 const instructor = { id: "inst-1", name: "Ada Lovelace" };
 let seq = 0;
 async function create(over: Partial<components["schemas"]["CourseCreate"]> = {}): Promise<Course> {
-  const { data, error, response } = await api.POST("/v1/courses", { body: { title: `Course ${++seq} ${uniqueName("t")}`, language: "en", level: "beginner", instructor, summary: "S", description: "D", ...over } });
+  const { data, error, response } = await api.POST("/v1/courses", {
+    body: {
+      title: `Course ${++seq} ${uniqueName("t")}`,
+      language: "en",
+      level: "beginner",
+      instructor,
+      summary: "S",
+      description: "D",
+      ...over,
+    },
+  });
   if (!data) throw new Error(`create failed: ${response.status} ${JSON.stringify(error)}`);
   return data;
 }
@@ -49,12 +68,31 @@ function expectProblem(error: unknown, response: Response, status: number): Prob
 describe("creating and reading", () => {
   it("creates a draft: 201 with Location, ETag and the normalised course", async () => {
     const { data, response } = await api.POST("/v1/courses", {
-      body: { title: "  Intro to   Bun ", language: "en-us", level: "beginner", instructor, tags: ["Bun", "bun", "TS"], price: { amount: 4900, currency: "EUR" } },
+      body: {
+        title: "  Intro to   Bun ",
+        language: "en-us",
+        level: "beginner",
+        instructor,
+        tags: ["Bun", "bun", "TS"],
+        price: { amount: 4900, currency: "EUR" },
+      },
     });
     expect(response.status).toBe(201);
     expect(response.headers.get("location")).toBe(`/v1/courses/${data!.id}`);
     expect(response.headers.get("etag")).toBe('"1"');
-    expect(data).toMatchObject({ title: "Intro to Bun", slug: "intro-to-bun", language: "en-US", tags: ["bun", "ts"], status: "draft", version: 1, lessons: [], totalDurationMinutes: 0, enrollmentCount: 0, source: { kind: "manual" }, publishedAt: null });
+    expect(data).toMatchObject({
+      title: "Intro to Bun",
+      slug: "intro-to-bun",
+      language: "en-US",
+      tags: ["bun", "ts"],
+      status: "draft",
+      version: 1,
+      lessons: [],
+      totalDurationMinutes: 0,
+      enrollmentCount: 0,
+      source: { kind: "manual" },
+      publishedAt: null,
+    });
     expect(data!.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/);
     expect(contractErrors("#/components/schemas/Course", data)).toEqual([]);
   });
@@ -71,7 +109,9 @@ describe("creating and reading", () => {
     expect(await cached.text()).toBe("");
     const stale = await fetch(`${svc.url}/v1/courses/${c.id}`, { headers: { "If-None-Match": '"0"' } });
     expect(stale.status).toBe(200);
-    const cachedSlug = await fetch(`${svc.url}/v1/courses/by-slug/${c.slug}`, { headers: { "If-None-Match": 'W/"1"' } });
+    const cachedSlug = await fetch(`${svc.url}/v1/courses/by-slug/${c.slug}`, {
+      headers: { "If-None-Match": 'W/"1"' },
+    });
     expect(cachedSlug.status).toBe(304);
   });
 
@@ -88,7 +128,15 @@ describe("creating and reading", () => {
 
 describe("bad input is a 400/413/415 problem and changes nothing", () => {
   it("validation errors list each field without echoing schemas or values", async () => {
-    const { error, response } = await api.POST("/v1/courses", { body: { title: "x", language: "english!", level: "expert" as never, instructor: { id: "", name: "n" }, price: { amount: -1, currency: "eu" } } });
+    const { error, response } = await api.POST("/v1/courses", {
+      body: {
+        title: "x",
+        language: "english!",
+        level: "expert" as never,
+        instructor: { id: "", name: "n" },
+        price: { amount: -1, currency: "eu" },
+      },
+    });
     const p = expectProblem(error, response, 400);
     expect(p.errors!.length).toBeGreaterThan(0);
     const body = JSON.stringify(p);
@@ -97,24 +145,50 @@ describe("bad input is a 400/413/415 problem and changes nothing", () => {
   });
 
   it("domain rules are reported per field too", async () => {
-    const { error, response } = await api.POST("/v1/courses", { body: { title: "ok title", language: "english!", level: "beginner", instructor } });
+    const { error, response } = await api.POST("/v1/courses", {
+      body: { title: "ok title", language: "english!", level: "beginner", instructor },
+    });
     const p = expectProblem(error, response, 400);
-    expect(p.errors).toEqual([{ field: "/language", message: "must be a BCP 47 language tag such as en, en-US or pt-BR", code: "invalid" }]);
+    expect(p.errors).toEqual([
+      { field: "/language", message: "must be a BCP 47 language tag such as en, en-US or pt-BR", code: "invalid" },
+    ]);
   });
 
   it("malformed JSON, a wrong content type and an oversized body", async () => {
     const before = (await api.GET("/v1/courses", { params: { query: { limit: 100 } } })).data!.items.length;
-    const malformed = await fetch(`${svc.url}/v1/courses`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"title": "broken' });
+    const malformed = await fetch(`${svc.url}/v1/courses`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: '{"title": "broken',
+    });
     expect(malformed.status).toBe(400);
     expect(((await malformed.json()) as Problem).detail).toBe("The request body is not valid JSON.");
-    const text = await fetch(`${svc.url}/v1/courses`, { method: "POST", headers: { "content-type": "text/plain" }, body: "title=x" });
+    const text = await fetch(`${svc.url}/v1/courses`, {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: "title=x",
+    });
     expect(text.status).toBe(415);
     expect(text.headers.get("content-type")).toBe("application/problem+json");
-    const big = await fetch(`${svc.url}/v1/courses`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ title: "big", description: "x".repeat(70_000), language: "en", level: "beginner", instructor }) });
+    const big = await fetch(`${svc.url}/v1/courses`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        title: "big",
+        description: "x".repeat(70_000),
+        language: "en",
+        level: "beginner",
+        instructor,
+      }),
+    });
     expect(big.status).toBe(413);
     expect(big.headers.get("content-type")).toBe("application/problem+json");
     // Far over the limit (Bun's own limit would answer with a bare 413), and chunked with no length.
-    const huge = await fetch(`${svc.url}/v1/courses`, { method: "POST", headers: { "content-type": "application/json" }, body: "a".repeat(300_000) });
+    const huge = await fetch(`${svc.url}/v1/courses`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "a".repeat(300_000),
+    });
     expect(huge.status).toBe(413);
     expect(huge.headers.get("content-type")).toBe("application/problem+json");
     const chunks = new ReadableStream<Uint8Array>({
@@ -123,10 +197,18 @@ describe("bad input is a 400/413/415 problem and changes nothing", () => {
         controller.close();
       },
     });
-    const chunked = await fetch(`${svc.url}/v1/courses`, { method: "POST", headers: { "content-type": "application/json" }, body: chunks });
+    const chunked = await fetch(`${svc.url}/v1/courses`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: chunks,
+    });
     expect(chunked.status).toBe(413);
     expect(chunked.headers.get("content-type")).toBe("application/problem+json");
-    const unknownField = await fetch(`${svc.url}/v1/courses`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ title: "Unknown field", language: "en", level: "beginner", instructor, colour: "red" }) });
+    const unknownField = await fetch(`${svc.url}/v1/courses`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ title: "Unknown field", language: "en", level: "beginner", instructor, colour: "red" }),
+    });
     expect(unknownField.status).toBe(400);
     const after = (await api.GET("/v1/courses", { params: { query: { limit: 100 } } })).data!.items.length;
     expect(after).toBe(before);
@@ -144,8 +226,12 @@ describe("bad input is a 400/413/415 problem and changes nothing", () => {
 
   it("a taken slug is a 409", async () => {
     const c = await create();
-    const { error, response } = await api.POST("/v1/courses", { body: { title: "Other title", slug: c.slug, language: "en", level: "beginner", instructor } });
-    expect(expectProblem(error, response, 409).errors).toEqual([{ field: "/slug", message: "is already taken", code: "taken" }]);
+    const { error, response } = await api.POST("/v1/courses", {
+      body: { title: "Other title", slug: c.slug, language: "en", level: "beginner", instructor },
+    });
+    expect(expectProblem(error, response, 409).errors).toEqual([
+      { field: "/slug", message: "is already taken", code: "taken" },
+    ]);
   });
 });
 
@@ -154,7 +240,10 @@ describe("Idempotency-Key", () => {
     const key = crypto.randomUUID();
     const body = { title: `Idem ${key}`, language: "en", level: "beginner" as const, instructor };
     const first = await api.POST("/v1/courses", { body, params: { header: { "Idempotency-Key": key } } });
-    const second = await api.POST("/v1/courses", { body: { ...body, instructor: { name: instructor.name, id: instructor.id } }, params: { header: { "Idempotency-Key": key } } });
+    const second = await api.POST("/v1/courses", {
+      body: { ...body, instructor: { name: instructor.name, id: instructor.id } },
+      params: { header: { "Idempotency-Key": key } },
+    });
     expect(first.response.status).toBe(201);
     expect(second.response.status).toBe(201);
     expect(second.data).toEqual(first.data!);
@@ -166,13 +255,25 @@ describe("Idempotency-Key", () => {
 
   it("refuses the same key with a different body (409) and does not store failures", async () => {
     const key = crypto.randomUUID();
-    const bad = await api.POST("/v1/courses", { body: { title: "x", language: "en", level: "beginner", instructor }, params: { header: { "Idempotency-Key": key } } });
+    const bad = await api.POST("/v1/courses", {
+      body: { title: "x", language: "en", level: "beginner", instructor },
+      params: { header: { "Idempotency-Key": key } },
+    });
     expect(bad.response.status).toBe(400);
-    const good = await api.POST("/v1/courses", { body: { title: `Idem good ${key}`, language: "en", level: "beginner", instructor }, params: { header: { "Idempotency-Key": key } } });
+    const good = await api.POST("/v1/courses", {
+      body: { title: `Idem good ${key}`, language: "en", level: "beginner", instructor },
+      params: { header: { "Idempotency-Key": key } },
+    });
     expect(good.response.status).toBe(201);
-    const other = await api.POST("/v1/courses", { body: { title: `Idem other ${key}`, language: "en", level: "beginner", instructor }, params: { header: { "Idempotency-Key": key } } });
+    const other = await api.POST("/v1/courses", {
+      body: { title: `Idem other ${key}`, language: "en", level: "beginner", instructor },
+      params: { header: { "Idempotency-Key": key } },
+    });
     expect(expectProblem(other.error, other.response, 409).detail).toContain("different request body");
-    const tooShort = await api.POST("/v1/courses", { body: { title: "Short key", language: "en", level: "beginner", instructor }, params: { header: { "Idempotency-Key": "abc" } } });
+    const tooShort = await api.POST("/v1/courses", {
+      body: { title: "Short key", language: "en", level: "beginner", instructor },
+      params: { header: { "Idempotency-Key": "abc" } },
+    });
     expectProblem(tooShort.error, tooShort.response, 400);
   });
 });
@@ -180,23 +281,41 @@ describe("Idempotency-Key", () => {
 describe("changing a course", () => {
   it("applies a merge patch with If-Match and refuses a stale one with 412", async () => {
     const c = await create({ price: { amount: 100, currency: "USD" }, tags: ["a"] });
-    const patched = await api.PATCH("/v1/courses/{id}", { params: { path: { id: c.id }, header: ifMatch(c) as never }, body: { title: "Patched title", price: null, tags: null } });
+    const patched = await api.PATCH("/v1/courses/{id}", {
+      params: { path: { id: c.id }, header: ifMatch(c) as never },
+      body: { title: "Patched title", price: null, tags: null },
+    });
     expect(patched.response.status).toBe(200);
     expect(patched.data).toMatchObject({ title: "Patched title", price: null, tags: [], version: 2, summary: "S" });
     expect(patched.response.headers.get("etag")).toBe('"2"');
-    const stale = await api.PATCH("/v1/courses/{id}", { params: { path: { id: c.id }, header: ifMatch(c) as never }, body: { summary: "late" } });
+    const stale = await api.PATCH("/v1/courses/{id}", {
+      params: { path: { id: c.id }, header: ifMatch(c) as never },
+      body: { summary: "late" },
+    });
     expectProblem(stale.error, stale.response, 412);
     expect((await api.GET("/v1/courses/{id}", { params: { path: { id: c.id } } })).data!.summary).toBe("S");
-    const garbage = await fetch(`${svc.url}/v1/courses/${c.id}`, { method: "PATCH", headers: { "content-type": "application/merge-patch+json", "if-match": "not-an-etag" }, body: "{}" });
+    const garbage = await fetch(`${svc.url}/v1/courses/${c.id}`, {
+      method: "PATCH",
+      headers: { "content-type": "application/merge-patch+json", "if-match": "not-an-etag" },
+      body: "{}",
+    });
     expect(garbage.status).toBe(412);
-    const merge = await fetch(`${svc.url}/v1/courses/${c.id}`, { method: "PATCH", headers: { "content-type": "application/merge-patch+json" }, body: JSON.stringify({ summary: "via merge-patch" }) });
+    const merge = await fetch(`${svc.url}/v1/courses/${c.id}`, {
+      method: "PATCH",
+      headers: { "content-type": "application/merge-patch+json" },
+      body: JSON.stringify({ summary: "via merge-patch" }),
+    });
     expect(merge.status).toBe(200);
     expect(((await merge.json()) as Course).summary).toBe("via merge-patch");
   });
 
   it("refuses to remove a required field with a merge patch", async () => {
     const c = await create();
-    const res = await fetch(`${svc.url}/v1/courses/${c.id}`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ title: null }) });
+    const res = await fetch(`${svc.url}/v1/courses/${c.id}`, {
+      method: "PATCH",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ title: null }),
+    });
     expect(res.status).toBe(400);
   });
 
@@ -211,10 +330,17 @@ describe("lifecycle", () => {
     const c = await create();
     const early = await api.POST("/v1/courses/{id}/publish", { params: { path: { id: c.id } } });
     expect(expectProblem(early.error, early.response, 400).errors!.map((e) => e.field)).toEqual(["/lessons"]);
-    const withLesson = await api.POST("/v1/courses/{id}/lessons", { params: { path: { id: c.id } }, body: { title: "Setup", durationMinutes: 15 } });
+    const withLesson = await api.POST("/v1/courses/{id}/lessons", {
+      params: { path: { id: c.id } },
+      body: { title: "Setup", durationMinutes: 15 },
+    });
     expect(withLesson.response.status).toBe(201);
-    expect(withLesson.response.headers.get("location")).toBe(`/v1/courses/${c.id}/lessons/${withLesson.data!.lessons[0]!.id}`);
-    const published = await api.POST("/v1/courses/{id}/publish", { params: { path: { id: c.id }, header: ifMatch(withLesson.data!) as never } });
+    expect(withLesson.response.headers.get("location")).toBe(
+      `/v1/courses/${c.id}/lessons/${withLesson.data!.lessons[0]!.id}`,
+    );
+    const published = await api.POST("/v1/courses/{id}/publish", {
+      params: { path: { id: c.id }, header: ifMatch(withLesson.data!) as never },
+    });
     expect(published.data).toMatchObject({ status: "published", version: 3 });
     expect(published.data!.publishedAt).not.toBeNull();
     const again = await api.POST("/v1/courses/{id}/publish", { params: { path: { id: c.id } } });
@@ -229,13 +355,17 @@ describe("lifecycle", () => {
     expectProblem(readOnly.error, readOnly.response, 409);
     const unarchived = await api.POST("/v1/courses/{id}/unarchive", { params: { path: { id: c.id } } });
     expect(unarchived.data).toMatchObject({ status: "draft", archivedAt: null });
-    const stale = await api.POST("/v1/courses/{id}/archive", { params: { path: { id: c.id }, header: ifMatch(c) as never } });
+    const stale = await api.POST("/v1/courses/{id}/archive", {
+      params: { path: { id: c.id }, header: ifMatch(c) as never },
+    });
     expectProblem(stale.error, stale.response, 412);
   });
 
   it("deletes a draft (204), honours If-Match, and it is gone", async () => {
     const c = await create();
-    const stale = await api.DELETE("/v1/courses/{id}", { params: { path: { id: c.id }, header: { "If-Match": '"7"' } as never } });
+    const stale = await api.DELETE("/v1/courses/{id}", {
+      params: { path: { id: c.id }, header: { "If-Match": '"7"' } as never },
+    });
     expectProblem(stale.error, stale.response, 412);
     const ok = await api.DELETE("/v1/courses/{id}", { params: { path: { id: c.id }, header: ifMatch(c) as never } });
     expect(ok.response.status).toBe(204);
@@ -250,24 +380,56 @@ describe("lessons", () => {
   it("adds at a position, updates, reorders and removes, keeping the total", async () => {
     const c = await create();
     const add = async (title: string, durationMinutes: number, position?: number) =>
-      (await api.POST("/v1/courses/{id}/lessons", { params: { path: { id: c.id } }, body: { title, durationMinutes, position } })).data!;
+      (
+        await api.POST("/v1/courses/{id}/lessons", {
+          params: { path: { id: c.id } },
+          body: { title, durationMinutes, position },
+        })
+      ).data!;
     await add("A", 10);
     await add("C", 30);
     const three = await add("B", 20, 1);
-    expect(three.lessons.map((l) => [l.title, l.position])).toEqual([["A", 0], ["B", 1], ["C", 2]]);
+    expect(three.lessons.map((l) => [l.title, l.position])).toEqual([
+      ["A", 0],
+      ["B", 1],
+      ["C", 2],
+    ]);
     expect(three.totalDurationMinutes).toBe(60);
-    const [a, b, cc] = three.lessons as [typeof three.lessons[0], typeof three.lessons[0], typeof three.lessons[0]];
-    const upd = await api.PATCH("/v1/courses/{id}/lessons/{lessonId}", { params: { path: { id: c.id, lessonId: b.id } }, body: { durationMinutes: 25 } });
+    const [a, b, cc] = three.lessons as [
+      (typeof three.lessons)[0],
+      (typeof three.lessons)[0],
+      (typeof three.lessons)[0],
+    ];
+    const upd = await api.PATCH("/v1/courses/{id}/lessons/{lessonId}", {
+      params: { path: { id: c.id, lessonId: b.id } },
+      body: { durationMinutes: 25 },
+    });
     expect(upd.data!.totalDurationMinutes).toBe(65);
-    const reordered = await api.PUT("/v1/courses/{id}/lessons/order", { params: { path: { id: c.id } }, body: { lessonIds: [cc.id, a.id, b.id] } });
+    const reordered = await api.PUT("/v1/courses/{id}/lessons/order", {
+      params: { path: { id: c.id } },
+      body: { lessonIds: [cc.id, a.id, b.id] },
+    });
     expect(reordered.data!.lessons.map((l) => l.title)).toEqual(["C", "A", "B"]);
-    const badOrder = await api.PUT("/v1/courses/{id}/lessons/order", { params: { path: { id: c.id } }, body: { lessonIds: [a.id] } });
+    const badOrder = await api.PUT("/v1/courses/{id}/lessons/order", {
+      params: { path: { id: c.id } },
+      body: { lessonIds: [a.id] },
+    });
     expectProblem(badOrder.error, badOrder.response, 400);
-    const removed = await api.DELETE("/v1/courses/{id}/lessons/{lessonId}", { params: { path: { id: c.id, lessonId: a.id } } });
-    expect(removed.data!.lessons.map((l) => [l.title, l.position])).toEqual([["C", 0], ["B", 1]]);
-    const missing = await api.DELETE("/v1/courses/{id}/lessons/{lessonId}", { params: { path: { id: c.id, lessonId: a.id } } });
+    const removed = await api.DELETE("/v1/courses/{id}/lessons/{lessonId}", {
+      params: { path: { id: c.id, lessonId: a.id } },
+    });
+    expect(removed.data!.lessons.map((l) => [l.title, l.position])).toEqual([
+      ["C", 0],
+      ["B", 1],
+    ]);
+    const missing = await api.DELETE("/v1/courses/{id}/lessons/{lessonId}", {
+      params: { path: { id: c.id, lessonId: a.id } },
+    });
     expectProblem(missing.error, missing.response, 404);
-    const invalid = await api.POST("/v1/courses/{id}/lessons", { params: { path: { id: c.id } }, body: { title: "Zero", durationMinutes: 0 } });
+    const invalid = await api.POST("/v1/courses/{id}/lessons", {
+      params: { path: { id: c.id } },
+      body: { title: "Zero", durationMinutes: 0 },
+    });
     expectProblem(invalid.error, invalid.response, 400);
   });
 });
@@ -277,7 +439,14 @@ describe("listing", () => {
     const tag = uniqueName("tag").replaceAll("-", "");
     const made: Course[] = [];
     for (const [i, level] of (["beginner", "advanced", "beginner", "intermediate", "beginner"] as const).entries()) {
-      made.push(await create({ title: `Listing ${String.fromCharCode(69 - i)} ${tag}`, tags: [tag], level, instructor: { id: i % 2 ? "inst-odd" : "inst-even", name: i === 1 ? "Grace Hopper" : "Alan Turing" } }));
+      made.push(
+        await create({
+          title: `Listing ${String.fromCharCode(69 - i)} ${tag}`,
+          tags: [tag],
+          level,
+          instructor: { id: i % 2 ? "inst-odd" : "inst-even", name: i === 1 ? "Grace Hopper" : "Alan Turing" },
+        }),
+      );
     }
     const all = await api.GET("/v1/courses", { params: { query: { tag, sort: "title" } } });
     expect(contractErrors("#/components/schemas/CourseList", all.data)).toEqual([]);
@@ -304,7 +473,11 @@ describe("listing", () => {
 describe("documentation", () => {
   it("serves the committed OpenAPI document and a UI whose assets come from the service", async () => {
     const spec = await (await fetch(`${svc.url}/openapi.json`)).text();
-    expect(spec).toBe(await Bun.file(`${import.meta.dir}/../../docs/openapi.json`).text().then((t) => t.trimEnd()));
+    expect(spec).toBe(
+      await Bun.file(`${import.meta.dir}/../../docs/openapi.json`)
+        .text()
+        .then((t) => t.trimEnd()),
+    );
     const html = await (await fetch(`${svc.url}/docs`)).text();
     expect(html).toContain('src="/docs/swagger-ui-bundle.js"');
     expect(html).not.toMatch(/https?:\/\//);

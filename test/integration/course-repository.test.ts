@@ -22,14 +22,24 @@ const clock = {
 };
 const ids = { next: () => Bun.randomUUIDv7() };
 
-const base: NewCourse = { title: "Course", summary: "s", description: "d", language: "en", level: "beginner", instructor: { id: "i-1", name: "Ada" } };
+const base: NewCourse = {
+  title: "Course",
+  summary: "s",
+  description: "d",
+  language: "en",
+  level: "beginner",
+  instructor: { id: "i-1", name: "Ada" },
+};
 async function make(over: Partial<NewCourse> = {}): Promise<Course> {
   const c = Course.create({ ...base, ...over }, ids, clock);
   await repo.insert(c);
   return c;
 }
 async function kindOf(p: Promise<unknown>): Promise<string> {
-  const e = await p.then(() => undefined, (e) => e);
+  const e = await p.then(
+    () => undefined,
+    (e) => e,
+  );
   return e instanceof AppError ? e.kind : `not an AppError: ${e}`;
 }
 
@@ -46,7 +56,11 @@ afterAll(async () => {
 
 describe("MongoCourseRepository", () => {
   it("stores and loads a course unchanged, by id and by slug", async () => {
-    const c = Course.create({ ...base, title: "Round Trip", price: { amount: 100, currency: "EUR" }, tags: ["a", "b"] }, ids, clock);
+    const c = Course.create(
+      { ...base, title: "Round Trip", price: { amount: 100, currency: "EUR" }, tags: ["a", "b"] },
+      ids,
+      clock,
+    );
     c.addLesson({ title: "One", durationMinutes: 5 }, ids, clock);
     await repo.insert(c);
     expect((await repo.findById(c.id))!.snapshot).toEqual(c.snapshot);
@@ -86,8 +100,15 @@ describe("MongoCourseRepository", () => {
   it("filters by status, tag, level, language, instructor and search words", async () => {
     const k = uniqueName("k").replaceAll("-", "");
     const x = await make({ title: `Kotlin ${k} Basics`, tags: [k, "jvm"], level: "beginner", language: "de" });
-    const y = await make({ title: `Advanced ${k} Coroutines`, tags: [k], level: "advanced", language: "en", instructor: { id: "i-2", name: "Grace Hopper" } });
-    const page = (filter: object) => repo.list({ filter: { tag: k, ...filter }, sort: "-createdAt", limit: 10 }).then((p) => p.items.map((i) => i.id));
+    const y = await make({
+      title: `Advanced ${k} Coroutines`,
+      tags: [k],
+      level: "advanced",
+      language: "en",
+      instructor: { id: "i-2", name: "Grace Hopper" },
+    });
+    const page = (filter: object) =>
+      repo.list({ filter: { tag: k, ...filter }, sort: "-createdAt", limit: 10 }).then((p) => p.items.map((i) => i.id));
     expect(await page({})).toEqual([y.id, x.id]);
     expect(await page({ level: "advanced" })).toEqual([y.id]);
     expect(await page({ language: "de" })).toEqual([x.id]);
@@ -107,7 +128,8 @@ describe("MongoCourseRepository", () => {
     const k = uniqueName("p").replaceAll("-", "");
     const made: Course[] = [];
     let late: Course | undefined;
-    for (let i = 0; i < 7; i++) made.push(await make({ title: `Paging ${String.fromCharCode(71 - i)} ${k}`, tags: [k] }));
+    for (let i = 0; i < 7; i++)
+      made.push(await make({ title: `Paging ${String.fromCharCode(71 - i)} ${k}`, tags: [k] }));
     for (const sort of ["-createdAt", "createdAt", "title", "-title", "-updatedAt"] as CourseSort[]) {
       const seen: string[] = [];
       let cursor: string | undefined;
@@ -136,8 +158,12 @@ describe("MongoCourseRepository", () => {
     const k = uniqueName("c").replaceAll("-", "");
     for (let i = 0; i < 3; i++) await make({ title: `Cursor ${i} ${k}`, tags: [k] });
     const p = await repo.list({ filter: { tag: k }, sort: "title", limit: 1 });
-    expect(await kindOf(repo.list({ filter: { tag: k }, sort: "-createdAt", limit: 1, cursor: p.nextCursor! }))).toBe("invalid_argument");
-    expect(await kindOf(repo.list({ filter: {}, sort: "title", limit: 1, cursor: "garbage!" }))).toBe("invalid_argument");
+    expect(await kindOf(repo.list({ filter: { tag: k }, sort: "-createdAt", limit: 1, cursor: p.nextCursor! }))).toBe(
+      "invalid_argument",
+    );
+    expect(await kindOf(repo.list({ filter: {}, sort: "title", limit: 1, cursor: "garbage!" }))).toBe(
+      "invalid_argument",
+    );
   });
 
   it("reports an unreachable store as unavailable, not as a bug", async () => {

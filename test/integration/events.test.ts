@@ -19,7 +19,11 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   const client = new MongoClient(s.mongoUrl);
-  for (const d of databases) await client.db(d).dropDatabase().catch(() => {});
+  for (const d of databases)
+    await client
+      .db(d)
+      .dropDatabase()
+      .catch(() => {});
   await client.close();
 });
 
@@ -60,10 +64,36 @@ async function json<T>(res: Response): Promise<T> {
 }
 type CourseBody = { id: string; version: number; enrollmentCount: number };
 const post = (svc: RunningService, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${svc.url}${path}`, { method: "POST", headers: { ...(body ? { "content-type": "application/json" } : {}), ...headers }, body: body ? JSON.stringify(body) : undefined });
-const newCourse = (title: string) => ({ title, summary: "s", description: "d", language: "en", level: "beginner", instructor: { id: "i", name: "n" } });
+  fetch(`${svc.url}${path}`, {
+    method: "POST",
+    headers: { ...(body ? { "content-type": "application/json" } : {}), ...headers },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+const newCourse = (title: string) => ({
+  title,
+  summary: "s",
+  description: "d",
+  language: "en",
+  level: "beginner",
+  instructor: { id: "i", name: "n" },
+});
 
-const eventsOf = (msgs: Received[], courseId: string) => msgs.filter((m) => m.key === courseId).map((m) => JSON.parse(m.value) as { type: string; subject: string; id: string; specversion: string; source: string; time: string; datacontenttype: string; data: Record<string, unknown> });
+const eventsOf = (msgs: Received[], courseId: string) =>
+  msgs
+    .filter((m) => m.key === courseId)
+    .map(
+      (m) =>
+        JSON.parse(m.value) as {
+          type: string;
+          subject: string;
+          id: string;
+          specversion: string;
+          source: string;
+          time: string;
+          datacontenttype: string;
+          data: Record<string, unknown>;
+        },
+    );
 
 describe("course events", () => {
   it("create → publish → archive produce exactly those events, in order, readable by an independent consumer", async () => {
@@ -71,22 +101,40 @@ describe("course events", () => {
     const svc = await startService({ ...n.env, COURSES_TELEMETRY_TRACING_ENABLED: "true" });
     try {
       const traceId = crypto.randomUUID().replaceAll("-", "");
-      const created = await json<CourseBody>(await post(svc, "/v1/courses", newCourse(`Events ${n.eventsTopic}`), { traceparent: `00-${traceId}-00f067aa0ba902b7-01` }));
+      const created = await json<CourseBody>(
+        await post(svc, "/v1/courses", newCourse(`Events ${n.eventsTopic}`), {
+          traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
+        }),
+      );
       await json(await post(svc, `/v1/courses/${created.id}/lessons`, { title: "Only lesson", durationMinutes: 5 }));
       await json(await post(svc, `/v1/courses/${created.id}/publish`));
       await json(await post(svc, `/v1/courses/${created.id}/archive`));
       const msgs = await readTopic(kafka, n.eventsTopic, (m) => eventsOf(m, created.id).length >= 4);
       const events = eventsOf(msgs, created.id);
-      expect(events.map((e) => e.type)).toEqual(["courses.course.created.v1", "courses.course.lesson_added.v1", "courses.course.published.v1", "courses.course.archived.v1"]);
+      expect(events.map((e) => e.type)).toEqual([
+        "courses.course.created.v1",
+        "courses.course.lesson_added.v1",
+        "courses.course.published.v1",
+        "courses.course.archived.v1",
+      ]);
       for (const e of events) {
-        expect(e).toMatchObject({ specversion: "1.0", source: "/courses", subject: created.id, datacontenttype: "application/json" });
+        expect(e).toMatchObject({
+          specversion: "1.0",
+          source: "/courses",
+          subject: created.id,
+          datacontenttype: "application/json",
+        });
         expect(e.id).toMatch(/^[0-9a-f-]{36}$/);
       }
       expect(new Set(events.map((e) => e.id)).size).toBe(4);
       expect((events[2]!.data.course as { status: string }).status).toBe("published");
       // The course inside an event has the API's Course shape (docs/asyncapi.yaml says so).
       const withCourse = events.filter((e) => e.data.course !== undefined);
-      expect(withCourse.map((e) => e.type)).toEqual(["courses.course.created.v1", "courses.course.published.v1", "courses.course.archived.v1"]);
+      expect(withCourse.map((e) => e.type)).toEqual([
+        "courses.course.created.v1",
+        "courses.course.published.v1",
+        "courses.course.archived.v1",
+      ]);
       for (const e of withCourse) expect(contractErrors("#/components/schemas/Course", e.data.course)).toEqual([]);
       expect(events.map((e) => e.data.courseVersion)).toEqual([1, 2, 3, 4]);
       // One key, so one partition: the order is Kafka's order too.
@@ -115,7 +163,9 @@ describe("course events", () => {
       const client = new MongoClient(s.mongoUrl);
       try {
         const db = client.db(n.env.COURSES_MONGO_DATABASE!);
-        await eventually("tombstone removed", async () => ((await db.collection("courses").countDocuments({ _id: c.id as never })) === 0 ? true : undefined));
+        await eventually("tombstone removed", async () =>
+          (await db.collection("courses").countDocuments({ _id: c.id as never })) === 0 ? true : undefined,
+        );
       } finally {
         await client.close();
       }
@@ -127,12 +177,22 @@ describe("course events", () => {
   });
 
   it("stays ready and answers 201 while Kafka is down, reports a truthful backlog (also after a restart), and drains it at hundreds of events/s", async () => {
-    if (s.origin !== "environment") throw new Error("this test stops and starts the native Kafka of `bun run stack`; run it through `bun run test`");
+    if (s.origin !== "environment")
+      throw new Error("this test stops and starts the native Kafka of `bun run stack`; run it through `bun run test`");
     const n = names();
     const env = { ...n.env, COURSES_EVENTS_BACKLOG_INTERVAL: "300ms" };
     let svc = await startService(env);
-    const stackCli = (cmd: string) => Bun.spawn(["bun", join(import.meta.dir, "../../ops/stack/cli.ts"), cmd, "kafka"], { stdout: "pipe", stderr: "pipe" }).exited;
-    const metric = async (name: string) => Number((await (await fetch(`${svc.url}/metrics`)).text()).match(new RegExp(`^${name}\\{[^}]*\\} ([\\d.e+-]+)`, "m"))?.[1] ?? NaN);
+    const stackCli = (cmd: string) =>
+      Bun.spawn(["bun", join(import.meta.dir, "../../ops/stack/cli.ts"), cmd, "kafka"], {
+        stdout: "pipe",
+        stderr: "pipe",
+      }).exited;
+    const metric = async (name: string) =>
+      Number(
+        (await (await fetch(`${svc.url}/metrics`)).text()).match(
+          new RegExp(`^${name}\\{[^}]*\\} ([\\d.e+-]+)`, "m"),
+        )?.[1] ?? NaN,
+      );
     const count = 300;
     const ids: string[] = [];
     try {
@@ -141,7 +201,11 @@ describe("course events", () => {
       expect(await stackCli("down")).toBe(0);
       try {
         for (let i = 0; i < count; i += 20) {
-          const batch = await Promise.all(Array.from({ length: Math.min(20, count - i) }, (_, k) => post(svc, "/v1/courses", newCourse(`Outage ${i + k} ${n.eventsTopic}`))));
+          const batch = await Promise.all(
+            Array.from({ length: Math.min(20, count - i) }, (_, k) =>
+              post(svc, "/v1/courses", newCourse(`Outage ${i + k} ${n.eventsTopic}`)),
+            ),
+          );
           for (const res of batch) {
             expect(res.status).toBe(201);
             ids.push(((await res.json()) as CourseBody).id);
@@ -151,7 +215,9 @@ describe("course events", () => {
         const ready = await fetch(`${svc.url}/readyz`);
         expect(ready.status).toBe(200);
         expect(await ready.json()).toEqual({ status: "degraded", checks: { mongo: "ok", kafka: "failed" } });
-        await eventually("backlog metric", async () => ((await metric("outbox_pending_events")) === count ? true : undefined));
+        await eventually("backlog metric", async () =>
+          (await metric("outbox_pending_events")) === count ? true : undefined,
+        );
         // The oldest event's age grows while nothing drains.
         const age1 = await metric("outbox_oldest_pending_age_seconds");
         await Bun.sleep(1500);
@@ -159,7 +225,12 @@ describe("course events", () => {
         // A restarted instance reads the backlog from the store at once, not 0 / 0.
         await svc.stop();
         svc = await startService(env);
-        await eventually("backlog after restart", async () => ((await metric("outbox_pending_events")) === count ? true : undefined), 5_000, 100);
+        await eventually(
+          "backlog after restart",
+          async () => ((await metric("outbox_pending_events")) === count ? true : undefined),
+          5_000,
+          100,
+        );
         expect(await metric("outbox_oldest_pending_age_seconds")).toBeGreaterThan(age1);
       } finally {
         expect(await stackCli("up")).toBe(0);
@@ -169,10 +240,14 @@ describe("course events", () => {
       expect(new Set(created)).toEqual(new Set(ids));
       const times = msgs.map((m) => m.timestamp);
       const seconds = Math.max(0.001, (Math.max(...times) - Math.min(...times)) / 1000);
-      console.error(`[events] backlog of ${count} drained in ${seconds.toFixed(2)} s once publishing resumed: ${(count / seconds).toFixed(0)} events/s (${msgs.length - count} duplicates)`);
+      console.error(
+        `[events] backlog of ${count} drained in ${seconds.toFixed(2)} s once publishing resumed: ${(count / seconds).toFixed(0)} events/s (${msgs.length - count} duplicates)`,
+      );
       // A floor far above the 0.3–0.7 events/s this replaced; the figure itself is measured by bench/outbox.ts.
       expect(count / seconds).toBeGreaterThanOrEqual(100);
-      await eventually("backlog drained", async () => ((await metric("outbox_pending_events")) === 0 ? true : undefined));
+      await eventually("backlog drained", async () =>
+        (await metric("outbox_pending_events")) === 0 ? true : undefined,
+      );
       expect(await metric("outbox_oldest_pending_age_seconds")).toBe(0);
     } finally {
       await svc.stop();
@@ -183,16 +258,27 @@ describe("course events", () => {
 describe("bounded outbox", () => {
   it("answers 503 problem+json outbox_full for a course with too many unpublished events, and changes nothing", async () => {
     const n = names();
-    const svc = await startService({ ...n.env, COURSES_EVENTS_OUTBOX_MAX_EVENTS: "2" }, { args: ["serve", "--modules=api,consumer"] });
+    const svc = await startService(
+      { ...n.env, COURSES_EVENTS_OUTBOX_MAX_EVENTS: "2" },
+      { args: ["serve", "--modules=api,consumer"] },
+    );
     try {
       const c = await json<CourseBody>(await post(svc, "/v1/courses", newCourse(`Full outbox ${n.eventsTopic}`)));
-      const patch = (summary: string) => fetch(`${svc.url}/v1/courses/${c.id}`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ summary }) });
+      const patch = (summary: string) =>
+        fetch(`${svc.url}/v1/courses/${c.id}`, {
+          method: "PATCH",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ summary }),
+        });
       expect((await patch("second")).status).toBe(200);
       const res = await patch("third");
       expect(res.status).toBe(503);
       expect(res.headers.get("content-type")).toBe("application/problem+json");
       expect(await res.json()).toMatchObject({ status: 503, code: "outbox_full", type: "/problems/unavailable" });
-      expect(await json<CourseBody & { summary: string }>(await fetch(`${svc.url}/v1/courses/${c.id}`))).toMatchObject({ version: 2, summary: "second" });
+      expect(await json<CourseBody & { summary: string }>(await fetch(`${svc.url}/v1/courses/${c.id}`))).toMatchObject({
+        version: 2,
+        summary: "second",
+      });
     } finally {
       await svc.stop();
     }
@@ -200,7 +286,19 @@ describe("bounded outbox", () => {
 });
 
 function enrollment(type: "enrollment.created" | "enrollment.cancelled", courseId: string, id = crypto.randomUUID()) {
-  return { key: courseId, value: JSON.stringify({ specversion: "1.0", id, source: "/enrollments", type, subject: courseId, time: new Date().toISOString(), datacontenttype: "application/json", data: { courseId, studentId: `s-${id.slice(0, 8)}` } }) };
+  return {
+    key: courseId,
+    value: JSON.stringify({
+      specversion: "1.0",
+      id,
+      source: "/enrollments",
+      type,
+      subject: courseId,
+      time: new Date().toISOString(),
+      datacontenttype: "application/json",
+      data: { courseId, studentId: `s-${id.slice(0, 8)}` },
+    }),
+  };
 }
 
 describe("enrollment events", () => {
@@ -216,7 +314,16 @@ describe("enrollment events", () => {
         dup,
         { key: c.id, value: "{not json" },
         enrollment("enrollment.created", "no-such-course"),
-        { key: c.id, value: JSON.stringify({ specversion: "1.0", id: "x", source: "/e", type: "enrollment.created", data: { studentId: "s" } }) },
+        {
+          key: c.id,
+          value: JSON.stringify({
+            specversion: "1.0",
+            id: "x",
+            source: "/e",
+            type: "enrollment.created",
+            data: { studentId: "s" },
+          }),
+        },
         enrollment("enrollment.created", c.id),
         enrollment("enrollment.cancelled", c.id),
         enrollment("enrollment.cancelled", c.id),
@@ -225,9 +332,16 @@ describe("enrollment events", () => {
       ]);
       // +1 (dup counted once) +1 -1 -1 -1 (clamped at 0) +1 = 1
       const dlq = await readTopic(kafka, n.dlqTopic, (m) => m.length >= 3, 60_000);
-      expect(dlq.map((m) => m.headers["dlq-reason"]).sort()).toEqual(["invalid_json", "schema_violation", "unknown_course"]);
+      expect(dlq.map((m) => m.headers["dlq-reason"]).sort()).toEqual([
+        "invalid_json",
+        "schema_violation",
+        "unknown_course",
+      ]);
       for (const m of dlq) {
-        expect(m.headers).toMatchObject({ "dlq-original-topic": n.enrollTopic, "dlq-consumer-group": n.env.COURSES_ENROLLMENTS_GROUP_ID });
+        expect(m.headers).toMatchObject({
+          "dlq-original-topic": n.enrollTopic,
+          "dlq-consumer-group": n.env.COURSES_ENROLLMENTS_GROUP_ID,
+        });
         expect(Number(m.headers["dlq-original-offset"])).toBeGreaterThanOrEqual(0);
       }
       expect(dlq.find((m) => m.headers["dlq-reason"] === "invalid_json")!.value).toBe("{not json");
@@ -244,25 +358,48 @@ describe("enrollment events", () => {
       // The consumer continues the producer's trace: its span joins the trace in the traceparent header.
       const jaeger = required(s, "jaegerQueryUrl");
       const traceId = crypto.randomUUID().replaceAll("-", "");
-      await produce(kafka, n.enrollTopic, [{ ...enrollment("enrollment.created", c.id), headers: { traceparent: `00-${traceId}-b7ad6b7169203331-01` } }]);
+      await produce(kafka, n.enrollTopic, [
+        { ...enrollment("enrollment.created", c.id), headers: { traceparent: `00-${traceId}-b7ad6b7169203331-01` } },
+      ]);
       const spans = await eventually(`consumer span in trace ${traceId}`, async () => {
         const r = await fetch(`${jaeger}/api/traces/${traceId}`);
         if (!r.ok) return undefined;
-        const body = (await r.json()) as { data: { spans: { operationName: string; references: { spanID: string }[] }[] }[] };
-        return body.data[0]?.spans.find((x) => x.operationName === `${n.enrollTopic} process`) ? body.data[0].spans : undefined;
+        const body = (await r.json()) as {
+          data: { spans: { operationName: string; references: { spanID: string }[] }[] }[];
+        };
+        return body.data[0]?.spans.find((x) => x.operationName === `${n.enrollTopic} process`)
+          ? body.data[0].spans
+          : undefined;
       });
-      expect(spans.find((x) => x.operationName === `${n.enrollTopic} process`)!.references[0]?.spanID).toBe("b7ad6b7169203331");
+      expect(spans.find((x) => x.operationName === `${n.enrollTopic} process`)!.references[0]?.spanID).toBe(
+        "b7ad6b7169203331",
+      );
     } finally {
       await svc.stop();
     }
   }, 120_000);
 
   it("pauses and retries with backoff while the store is down, and loses nothing", async () => {
-    if (s.origin !== "environment") throw new Error("this test stops and starts the native store of `bun run stack`; run it through `bun run test`");
+    if (s.origin !== "environment")
+      throw new Error("this test stops and starts the native store of `bun run stack`; run it through `bun run test`");
     const n = names();
-    const svc = await startService({ ...n.env, COURSES_ENROLLMENTS_RETRY_BACKOFF_INITIAL: "200ms", COURSES_ENROLLMENTS_RETRY_BACKOFF_MAX: "2s", COURSES_MONGO_SERVER_SELECTION_TIMEOUT: "300ms" });
-    const stackCli = (cmd: string) => Bun.spawn(["bun", join(import.meta.dir, "../../ops/stack/cli.ts"), cmd, "mongo"], { stdout: "pipe", stderr: "pipe" }).exited;
-    const retries = async () => Number((await (await fetch(`${svc.url}/metrics`)).text()).match(/^enrollment_events_total\{outcome="retry"[^}]*\} (\d+)/m)?.[1] ?? 0);
+    const svc = await startService({
+      ...n.env,
+      COURSES_ENROLLMENTS_RETRY_BACKOFF_INITIAL: "200ms",
+      COURSES_ENROLLMENTS_RETRY_BACKOFF_MAX: "2s",
+      COURSES_MONGO_SERVER_SELECTION_TIMEOUT: "300ms",
+    });
+    const stackCli = (cmd: string) =>
+      Bun.spawn(["bun", join(import.meta.dir, "../../ops/stack/cli.ts"), cmd, "mongo"], {
+        stdout: "pipe",
+        stderr: "pipe",
+      }).exited;
+    const retries = async () =>
+      Number(
+        (await (await fetch(`${svc.url}/metrics`)).text()).match(
+          /^enrollment_events_total\{outcome="retry"[^}]*\} (\d+)/m,
+        )?.[1] ?? 0,
+      );
     const total = 10;
     try {
       const c = await json<CourseBody>(await post(svc, "/v1/courses", newCourse(`Store outage ${n.eventsTopic}`)));
@@ -270,7 +407,11 @@ describe("enrollment events", () => {
       expect(await stackCli("down")).toBe(0);
       let during: number;
       try {
-        await produce(kafka, n.enrollTopic, Array.from({ length: total }, () => enrollment("enrollment.created", c.id)));
+        await produce(
+          kafka,
+          n.enrollTopic,
+          Array.from({ length: total }, () => enrollment("enrollment.created", c.id)),
+        );
         await eventually("a failed attempt", async () => ((await retries()) > 0 ? true : undefined), 30_000);
         const before = await retries();
         await Bun.sleep(6000);
@@ -281,12 +422,16 @@ describe("enrollment events", () => {
       // Each attempt waits 0.3 s for the store, then backs off 0.2 s, 0.4 s … 2 s: a handful in 6 s, not a spin.
       expect(during).toBeGreaterThanOrEqual(1);
       expect(during).toBeLessThanOrEqual(8);
-      const done = await eventually(`count reaches ${total}`, async () => {
-        const res = await fetch(`${svc.url}/v1/courses/${c.id}`);
-        if (!res.ok) return undefined;
-        const body = (await res.json()) as CourseBody;
-        return body.enrollmentCount >= total ? body : undefined;
-      }, 60_000);
+      const done = await eventually(
+        `count reaches ${total}`,
+        async () => {
+          const res = await fetch(`${svc.url}/v1/courses/${c.id}`);
+          if (!res.ok) return undefined;
+          const body = (await res.json()) as CourseBody;
+          return body.enrollmentCount >= total ? body : undefined;
+        },
+        60_000,
+      );
       expect(done.enrollmentCount).toBe(total);
     } finally {
       await svc.stop();
@@ -301,23 +446,42 @@ describe("enrollment events", () => {
     try {
       courseId = (await json<CourseBody>(await post(first, "/v1/courses", newCourse(`Restart ${n.eventsTopic}`)))).id;
       await waitForTopic(kafka, n.enrollTopic, 30_000);
-      await produce(kafka, n.enrollTopic, Array.from({ length: total }, () => enrollment("enrollment.created", courseId)));
-      await eventually("consumption started", async () => ((await json<CourseBody>(await fetch(`${first.url}/v1/courses/${courseId}`))).enrollmentCount > 0 ? true : undefined), 30_000, 20);
+      await produce(
+        kafka,
+        n.enrollTopic,
+        Array.from({ length: total }, () => enrollment("enrollment.created", courseId)),
+      );
+      await eventually(
+        "consumption started",
+        async () =>
+          (await json<CourseBody>(await fetch(`${first.url}/v1/courses/${courseId}`))).enrollmentCount > 0
+            ? true
+            : undefined,
+        30_000,
+        20,
+      );
     } finally {
       expect(await first.stop("SIGTERM")).toBe(0);
     }
     const client = new MongoClient(s.mongoUrl);
-    const midway = await client.db(n.env.COURSES_MONGO_DATABASE!).collection<{ _id: string; enrollmentCount: number }>("courses").findOne({ _id: courseId! });
+    const midway = await client
+      .db(n.env.COURSES_MONGO_DATABASE!)
+      .collection<{ _id: string; enrollmentCount: number }>("courses")
+      .findOne({ _id: courseId! });
     await client.close();
     // The stop really happened mid-stream.
     expect(midway!.enrollmentCount).toBeGreaterThan(0);
     expect(midway!.enrollmentCount).toBeLessThan(total);
     const second = await startService(n.env);
     try {
-      const done = await eventually(`count reaches ${total}`, async () => {
-        const body = await json<CourseBody>(await fetch(`${second.url}/v1/courses/${courseId}`));
-        return body.enrollmentCount >= total ? body : undefined;
-      }, 60_000);
+      const done = await eventually(
+        `count reaches ${total}`,
+        async () => {
+          const body = await json<CourseBody>(await fetch(`${second.url}/v1/courses/${courseId}`));
+          return body.enrollmentCount >= total ? body : undefined;
+        },
+        60_000,
+      );
       expect(done.enrollmentCount).toBe(total);
       await new Promise((r) => setTimeout(r, 1500));
       expect((await json<CourseBody>(await fetch(`${second.url}/v1/courses/${courseId}`))).enrollmentCount).toBe(total);

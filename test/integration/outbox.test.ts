@@ -47,7 +47,14 @@ const deps = (db: Db, outboxMaxEvents = 1000) => ({
   clock: { now: () => new Date() },
   ids: { next: () => Bun.randomUUIDv7() },
 });
-const newCourse = (title: string, description = "d") => ({ title, summary: "s", description, language: "en", level: "beginner" as const, instructor: { id: "i", name: "n" } });
+const newCourse = (title: string, description = "d") => ({
+  title,
+  summary: "s",
+  description,
+  language: "en",
+  level: "beginner" as const,
+  instructor: { id: "i", name: "n" },
+});
 const options = (over: Partial<RelayOptions> = {}): RelayOptions => ({
   pollIntervalMs: 50,
   retryBackoffMaxMs: 200,
@@ -63,7 +70,10 @@ async function createTopic(name: string, configEntries: { name: string; value: s
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [{ topic: name, numPartitions: 3, replicationFactor: 1, configEntries }], waitForLeaders: true });
+    await admin.createTopics({
+      topics: [{ topic: name, numPartitions: 3, replicationFactor: 1, configEntries }],
+      waitForLeaders: true,
+    });
   } finally {
     await admin.disconnect();
   }
@@ -123,7 +133,14 @@ describe("outbox relay", () => {
           for (let i = 0; i < 20; i++) await uc.createCourse(d, newCourse(`Pending ${pending++}`));
           const t0 = performance.now();
           const claims = await outbox.claim(20, 5000);
-          await Promise.all(claims.map((c) => outbox.complete(c, c.events.map((e) => e.id))));
+          await Promise.all(
+            claims.map((c) =>
+              outbox.complete(
+                c,
+                c.events.map((e) => e.id),
+              ),
+            ),
+          );
           times.push(performance.now() - t0);
           expect(claims).toHaveLength(20);
         }
@@ -134,7 +151,9 @@ describe("outbox relay", () => {
       const at1k = await claimCost();
       await fill(19_000);
       const at20k = await claimCost();
-      console.error(`[outbox] claim+complete of 20 courses: ${at1k.toFixed(1)} ms at 1,000 courses, ${at20k.toFixed(1)} ms at 20,000 (ratio ${(at20k / at1k).toFixed(2)})`);
+      console.error(
+        `[outbox] claim+complete of 20 courses: ${at1k.toFixed(1)} ms at 1,000 courses, ${at20k.toFixed(1)} ms at 20,000 (ratio ${(at20k / at1k).toFixed(2)})`,
+      );
       expect(await courses.countDocuments()).toBeGreaterThanOrEqual(20_000);
       expect(at20k).toBeLessThan(2 * at1k);
     } finally {
@@ -148,7 +167,11 @@ describe("outbox relay", () => {
     for (const id of created.slice(0, 20)) await uc.updateCourse(d, id, { summary: "second" }, undefined);
     const calls: OutboxEvent[][] = [];
     const publisher = new KafkaEventPublisher(kafka, topic, "/courses");
-    const relay = new OutboxRelay(new MongoOutboxStore(db, "it-burst"), slow(publisher, 0, calls), options({ batchMaxEvents: 25 }));
+    const relay = new OutboxRelay(
+      new MongoOutboxStore(db, "it-burst"),
+      slow(publisher, 0, calls),
+      options({ batchMaxEvents: 25 }),
+    );
     try {
       expect(await relay.drainOnce()).toBe(80);
     } finally {
@@ -159,7 +182,10 @@ describe("outbox relay", () => {
     expect(Math.max(...calls.map((c) => c.length))).toBeLessThanOrEqual(25);
     const msgs = await readTopic(kafka, topic, (m) => m.length >= 80);
     for (const id of created.slice(0, 20)) {
-      expect(msgs.filter((m) => m.key === id).map((m) => JSON.parse(m.value).type)).toEqual(["courses.course.created.v1", "courses.course.updated.v1"]);
+      expect(msgs.filter((m) => m.key === id).map((m) => JSON.parse(m.value).type)).toEqual([
+        "courses.course.created.v1",
+        "courses.course.updated.v1",
+      ]);
     }
     expect(await db.collection("outbox_pending").countDocuments()).toBe(0);
     expect(await db.collection("courses").countDocuments({ "outbox.0": { $exists: true } })).toBe(0);
@@ -172,8 +198,16 @@ describe("outbox relay", () => {
     const callsA: OutboxEvent[][] = [];
     const callsB: OutboxEvent[][] = [];
     // A publishes for 3 leases' time: without renewal B would take the courses over mid-publish.
-    const relayA = new OutboxRelay(new MongoOutboxStore(db, "relay-A"), slow(publisherA, 1_500, callsA), options({ leaseMs: 500 }));
-    const relayB = new OutboxRelay(new MongoOutboxStore(db, "relay-B"), slow(publisherB, 0, callsB), options({ leaseMs: 500 }));
+    const relayA = new OutboxRelay(
+      new MongoOutboxStore(db, "relay-A"),
+      slow(publisherA, 1_500, callsA),
+      options({ leaseMs: 500 }),
+    );
+    const relayB = new OutboxRelay(
+      new MongoOutboxStore(db, "relay-B"),
+      slow(publisherB, 0, callsB),
+      options({ leaseMs: 500 }),
+    );
     try {
       const a = relayA.round();
       await Bun.sleep(100);
@@ -202,12 +236,24 @@ describe("outbox relay", () => {
     await Bun.sleep(300);
     const [taken] = await storeB.claim(1, 5_000);
     expect(taken!.courseId).toBe(c.id);
-    expect(await storeA.complete(stale!, stale!.events.map((e) => e.id))).toBe(false);
+    expect(
+      await storeA.complete(
+        stale!,
+        stale!.events.map((e) => e.id),
+      ),
+    ).toBe(false);
     await storeA.release(stale!);
     const doc = await db.collection<{ _id: string; outbox: unknown[] }>("courses").findOne({ _id: c.id });
     expect(doc!.outbox).toHaveLength(1);
-    expect((await db.collection<{ _id: string; owner: string }>("outbox_pending").findOne({ _id: c.id }))!.owner).toBe("relay-B");
-    expect(await storeB.complete(taken!, taken!.events.map((e) => e.id))).toBe(true);
+    expect((await db.collection<{ _id: string; owner: string }>("outbox_pending").findOne({ _id: c.id }))!.owner).toBe(
+      "relay-B",
+    );
+    expect(
+      await storeB.complete(
+        taken!,
+        taken!.events.map((e) => e.id),
+      ),
+    ).toBe(true);
     expect(await db.collection("outbox_pending").countDocuments({ _id: c.id as never })).toBe(0);
   }, 60_000);
 
@@ -223,7 +269,12 @@ describe("outbox relay", () => {
     const publisher = new KafkaEventPublisher(kafka, topic, "/courses");
     const parked: string[] = [];
     const store = new MongoOutboxStore(db, "it-poison");
-    const relay = new OutboxRelay(store, publisher, options({ maxAttempts: 2, pollIntervalMs: 20, retryBackoffMaxMs: 50 }), { published() {}, failed() {}, leaseLost() {}, parked: (r) => parked.push(r) });
+    const relay = new OutboxRelay(
+      store,
+      publisher,
+      options({ maxAttempts: 2, pollIntervalMs: 20, retryBackoffMaxMs: 50 }),
+      { published() {}, failed() {}, leaseLost() {}, parked: (r) => parked.push(r) },
+    );
     try {
       // Attempt 1 fails and waits its backoff; attempt 2 parks.
       await relay.drainOnce();
@@ -234,8 +285,17 @@ describe("outbox relay", () => {
       const msgs = await readTopic(kafka, topic, (m) => new Set(m.map((x) => x.key)).size >= 5);
       expect(new Set(msgs.map((m) => m.key))).toEqual(new Set(small));
       expect(parked).toEqual(["MESSAGE_TOO_LARGE"]);
-      const p = await db.collection<{ _id: string; courseId: string; reason: string; attempts: number; event: { type: string } }>("outbox_parked").findOne({});
-      expect(p).toMatchObject({ courseId: big.id, reason: "MESSAGE_TOO_LARGE", attempts: 2, event: { type: "course.created" } });
+      const p = await db
+        .collection<{ _id: string; courseId: string; reason: string; attempts: number; event: { type: string } }>(
+          "outbox_parked",
+        )
+        .findOne({});
+      expect(p).toMatchObject({
+        courseId: big.id,
+        reason: "MESSAGE_TOO_LARGE",
+        attempts: 2,
+        event: { type: "course.created" },
+      });
       expect((await store.backlog(new Date())).parked).toBe(1);
       // Nothing blocks any more: no pending marker, no pending event.
       expect(await db.collection("outbox_pending").countDocuments()).toBe(0);
@@ -243,11 +303,19 @@ describe("outbox relay", () => {
       // The operator raises the topic's limit and re-queues through the command the docs name.
       const admin = kafka.admin();
       await admin.connect();
-      await admin.alterConfigs({ validateOnly: false, resources: [{ type: 2, name: topic, configEntries: [{ name: "max.message.bytes", value: "1048588" }] }] });
+      await admin.alterConfigs({
+        validateOnly: false,
+        resources: [{ type: 2, name: topic, configEntries: [{ name: "max.message.bytes", value: "1048588" }] }],
+      });
       await admin.disconnect();
       const cli = Bun.spawn([await courseBinary(), "outbox", "retry-parked"], {
         cwd: `${import.meta.dir}/../..`,
-        env: { ...process.env, COURSES_MONGO_URL: s.mongoUrl, COURSES_MONGO_DATABASE: db.databaseName, COURSES_LOG_LEVEL: "warn" },
+        env: {
+          ...process.env,
+          COURSES_MONGO_URL: s.mongoUrl,
+          COURSES_MONGO_DATABASE: db.databaseName,
+          COURSES_LOG_LEVEL: "warn",
+        },
         stdout: "pipe",
         stderr: "pipe",
       });
@@ -256,7 +324,9 @@ describe("outbox relay", () => {
       expect(await db.collection("outbox_parked").countDocuments()).toBe(0);
       await eventuallyDrained(relay);
       const after = await readTopic(kafka, topic, (m) => m.some((x) => x.key === big.id));
-      expect(after.filter((m) => m.key === big.id).map((m) => JSON.parse(m.value).type)).toEqual(["courses.course.created.v1"]);
+      expect(after.filter((m) => m.key === big.id).map((m) => JSON.parse(m.value).type)).toEqual([
+        "courses.course.created.v1",
+      ]);
     } finally {
       await publisher.close();
     }
@@ -271,7 +341,9 @@ describe("outbox relay", () => {
     const err = await uc.updateCourse(d, c.id, { summary: "four" }, undefined).catch((e) => e);
     expect(err).toBeInstanceOf(AppError);
     expect(err).toMatchObject({ kind: "unavailable", code: "outbox_full" });
-    const stored = await db.collection<{ _id: string; summary: string; version: number; outbox: unknown[] }>("courses").findOne({ _id: c.id });
+    const stored = await db
+      .collection<{ _id: string; summary: string; version: number; outbox: unknown[] }>("courses")
+      .findOne({ _id: c.id });
     expect(stored).toMatchObject({ summary: "three", version: 3 });
     expect(stored!.outbox).toHaveLength(3);
     expect(await uc.deleteCourse(d, c.id, undefined).catch((e) => e.code)).toBe("outbox_full");

@@ -17,12 +17,29 @@ describe("MongoDB wire protocol (official driver)", () => {
     const client = new MongoClient(s.mongoUrl, { serverSelectionTimeoutMS: 5000 });
     const db = client.db(uniqueName("it_roundtrip").replaceAll("-", "_"));
     try {
-      const col = db.collection<{ _id: string; title: string; tags: string[]; price: { amount: number; currency: string } }>("courses");
+      const col = db.collection<{
+        _id: string;
+        title: string;
+        tags: string[];
+        price: { amount: number; currency: string };
+      }>("courses");
       await col.createIndex({ title: 1 }, { unique: true });
-      await col.insertOne({ _id: "c-1", title: "Intro to Bun", tags: ["bun", "ts"], price: { amount: 1999, currency: "EUR" } });
+      await col.insertOne({
+        _id: "c-1",
+        title: "Intro to Bun",
+        tags: ["bun", "ts"],
+        price: { amount: 1999, currency: "EUR" },
+      });
       const found = await col.findOne({ tags: "bun" });
-      expect(found).toEqual({ _id: "c-1", title: "Intro to Bun", tags: ["bun", "ts"], price: { amount: 1999, currency: "EUR" } });
-      const dup = await col.insertOne({ _id: "c-2", title: "Intro to Bun", tags: [], price: { amount: 0, currency: "EUR" } }).catch((e) => e);
+      expect(found).toEqual({
+        _id: "c-1",
+        title: "Intro to Bun",
+        tags: ["bun", "ts"],
+        price: { amount: 1999, currency: "EUR" },
+      });
+      const dup = await col
+        .insertOne({ _id: "c-2", title: "Intro to Bun", tags: [], price: { amount: 0, currency: "EUR" } })
+        .catch((e) => e);
       expect(dup.code).toBe(11000);
     } finally {
       await db.dropDatabase().catch(() => {});
@@ -43,7 +60,17 @@ describe("Kafka (kafkajs)", () => {
     try {
       await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
       await producer.connect();
-      await producer.send({ topic, acks: -1, messages: [{ key: "course-1", value: JSON.stringify({ hello: "kafka" }), headers: { traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" } }] });
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: [
+          {
+            key: "course-1",
+            value: JSON.stringify({ hello: "kafka" }),
+            headers: { traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" },
+          },
+        ],
+      });
       await consumer.connect();
       await consumer.subscribe({ topic, fromBeginning: true });
       const received = await new Promise<{ key: string; value: string; traceparent: string }>((resolve, reject) => {
@@ -51,11 +78,19 @@ describe("Kafka (kafkajs)", () => {
         void consumer.run({
           eachMessage: async ({ message }) => {
             clearTimeout(timer);
-            resolve({ key: String(message.key), value: String(message.value), traceparent: String(message.headers?.traceparent) });
+            resolve({
+              key: String(message.key),
+              value: String(message.value),
+              traceparent: String(message.headers?.traceparent),
+            });
           },
         });
       });
-      expect(received).toEqual({ key: "course-1", value: '{"hello":"kafka"}', traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" });
+      expect(received).toEqual({
+        key: "course-1",
+        value: '{"hello":"kafka"}',
+        traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+      });
     } finally {
       await consumer.disconnect().catch(() => {});
       await producer.disconnect().catch(() => {});
@@ -95,7 +130,12 @@ describe("the service against the real stack", () => {
       async () => {
         const r = await fetch(`${jaeger}/api/traces/${traceId}`);
         if (!r.ok) return undefined;
-        const body = (await r.json()) as { data: { spans: { operationName: string; references: { spanID: string }[] }[]; processes: Record<string, { serviceName: string }> }[] };
+        const body = (await r.json()) as {
+          data: {
+            spans: { operationName: string; references: { spanID: string }[] }[];
+            processes: Record<string, { serviceName: string }>;
+          }[];
+        };
         return body.data[0];
       },
       20_000,
@@ -115,7 +155,9 @@ describe("the service against the real stack", () => {
     const up = await eventually(
       `up{instance="${instance}"} == 1`,
       async () => {
-        const r = await fetch(`${prometheus}/api/v1/query?query=${encodeURIComponent(`up{job="courses",instance="${instance}"}`)}`);
+        const r = await fetch(
+          `${prometheus}/api/v1/query?query=${encodeURIComponent(`up{job="courses",instance="${instance}"}`)}`,
+        );
         const body = (await r.json()) as { data: { result: { value: [number, string] }[] } };
         return body.data.result[0]?.value[1] === "1" ? body.data.result[0] : undefined;
       },
@@ -124,7 +166,9 @@ describe("the service against the real stack", () => {
     );
     expect(up.value[1]).toBe("1");
     const series = await eventually(`http_requests_total of ${instance}`, async () => {
-      const r = await fetch(`${prometheus}/api/v1/query?query=${encodeURIComponent(`http_requests_total{instance="${instance}",route="/healthz"}`)}`);
+      const r = await fetch(
+        `${prometheus}/api/v1/query?query=${encodeURIComponent(`http_requests_total{instance="${instance}",route="/healthz"}`)}`,
+      );
       const body = (await r.json()) as { data: { result: unknown[] } };
       return body.data.result.length ? body.data.result : undefined;
     });
@@ -141,13 +185,24 @@ describe("the service against the real stack", () => {
 
 describe("readiness names the failing dependency", () => {
   it("answers 503 problem+json naming kafka when the broker is unreachable and COURSES_READINESS_REQUIRE_KAFKA=true", async () => {
-    const svc = await startService(serviceEnv(s, { COURSES_KAFKA_BROKERS: "127.0.0.1:1", COURSES_KAFKA_CONNECTION_TIMEOUT: "300ms", COURSES_READINESS_REQUIRE_KAFKA: "true", COURSES_TELEMETRY_TRACING_ENABLED: "false" }));
+    const svc = await startService(
+      serviceEnv(s, {
+        COURSES_KAFKA_BROKERS: "127.0.0.1:1",
+        COURSES_KAFKA_CONNECTION_TIMEOUT: "300ms",
+        COURSES_READINESS_REQUIRE_KAFKA: "true",
+        COURSES_TELEMETRY_TRACING_ENABLED: "false",
+      }),
+    );
     try {
       const res = await fetch(`${svc.url}/readyz`);
       expect(res.status).toBe(503);
       expect(res.headers.get("content-type")).toBe("application/problem+json");
       const body = (await res.json()) as Record<string, unknown>;
-      expect(body).toMatchObject({ status: 503, title: "Service unavailable", checks: { mongo: "ok", kafka: "failed" } });
+      expect(body).toMatchObject({
+        status: 503,
+        title: "Service unavailable",
+        checks: { mongo: "ok", kafka: "failed" },
+      });
       expect(String(body.detail)).toContain("kafka");
       expect(JSON.stringify(body)).not.toContain("127.0.0.1:1");
     } finally {
@@ -156,7 +211,13 @@ describe("readiness names the failing dependency", () => {
   });
 
   it("answers 503 naming mongo when the store is unreachable, and hides its address", async () => {
-    const svc = await startService(serviceEnv(s, { COURSES_MONGO_URL: "mongodb://127.0.0.1:1/", COURSES_MONGO_SERVER_SELECTION_TIMEOUT: "300ms", COURSES_TELEMETRY_TRACING_ENABLED: "false" }));
+    const svc = await startService(
+      serviceEnv(s, {
+        COURSES_MONGO_URL: "mongodb://127.0.0.1:1/",
+        COURSES_MONGO_SERVER_SELECTION_TIMEOUT: "300ms",
+        COURSES_TELEMETRY_TRACING_ENABLED: "false",
+      }),
+    );
     try {
       const res = await fetch(`${svc.url}/readyz`);
       expect(res.status).toBe(503);
@@ -179,7 +240,13 @@ describe("readiness names the failing dependency", () => {
 
 describe("readiness by default: the outbox is the buffer", () => {
   it("stays ready with the broker unreachable, and says Kafka is down in the body and in metrics", async () => {
-    const svc = await startService(serviceEnv(s, { COURSES_KAFKA_BROKERS: "127.0.0.1:1", COURSES_KAFKA_CONNECTION_TIMEOUT: "300ms", COURSES_TELEMETRY_TRACING_ENABLED: "false" }));
+    const svc = await startService(
+      serviceEnv(s, {
+        COURSES_KAFKA_BROKERS: "127.0.0.1:1",
+        COURSES_KAFKA_CONNECTION_TIMEOUT: "300ms",
+        COURSES_TELEMETRY_TRACING_ENABLED: "false",
+      }),
+    );
     try {
       const res = await fetch(`${svc.url}/readyz`);
       expect(res.status).toBe(200);

@@ -55,11 +55,16 @@ describe("MongoIdempotencyStore", () => {
 describe("MongoEnrollmentLedger", () => {
   async function course(): Promise<string> {
     let n = 0;
-    const c = Course.create({ title: `Ledger ${uniqueName("c")}`, language: "en", level: "beginner", instructor: { id: "i", name: "n" } }, { next: () => `${Bun.randomUUIDv7()}-${n++}` }, { now: () => new Date() });
+    const c = Course.create(
+      { title: `Ledger ${uniqueName("c")}`, language: "en", level: "beginner", instructor: { id: "i", name: "n" } },
+      { next: () => `${Bun.randomUUIDv7()}-${n++}` },
+      { now: () => new Date() },
+    );
     await new MongoCourseRepository(db, new OutboxMarkers(db), { outboxMaxEvents: 1000 }).insert(c);
     return c.id;
   }
-  const count = async (id: string) => (await db.collection<{ _id: string; enrollmentCount: number }>("courses").findOne({ _id: id }))!.enrollmentCount;
+  const count = async (id: string) =>
+    (await db.collection<{ _id: string; enrollmentCount: number }>("courses").findOne({ _id: id }))!.enrollmentCount;
 
   it("applies each event once, never goes below zero, and refuses unknown courses", async () => {
     const ledger = new MongoEnrollmentLedger(db);
@@ -80,8 +85,12 @@ describe("MongoEnrollmentLedger", () => {
     const ledger = new MongoEnrollmentLedger(db);
     const id = await course();
     // State after steps 1 and 2 of a crashed apply: record pending, count incremented, key on the course.
-    await db.collection<{ _id: string }>("processed_events").insertOne({ _id: "crash#1", courseId: id, delta: 1, state: "pending", receivedAt: new Date() } as never);
-    await db.collection<{ _id: string }>("courses").updateOne({ _id: id }, { $inc: { enrollmentCount: 1 }, $push: { pendingEnrollmentEvents: "crash#1" } } as never);
+    await db
+      .collection<{ _id: string }>("processed_events")
+      .insertOne({ _id: "crash#1", courseId: id, delta: 1, state: "pending", receivedAt: new Date() } as never);
+    await db
+      .collection<{ _id: string }>("courses")
+      .updateOne({ _id: id }, { $inc: { enrollmentCount: 1 }, $push: { pendingEnrollmentEvents: "crash#1" } } as never);
     expect(await ledger.apply("crash#1", id, 1)).toBe("applied");
     expect(await count(id)).toBe(1);
     const doc = await db.collection<{ _id: string; pendingEnrollmentEvents: string[] }>("courses").findOne({ _id: id });
@@ -98,16 +107,27 @@ describe("MongoEnrollmentLedger", () => {
     const n = 15;
     const relay = (async () => {
       for (let i = 0; i < 3 * n; i++) {
-        for (const claim of await outbox.claim(10, 5000)) await outbox.complete(claim, claim.events.map((e) => e.id));
+        for (const claim of await outbox.claim(10, 5000))
+          await outbox.complete(
+            claim,
+            claim.events.map((e) => e.id),
+          );
         await Bun.sleep(1);
       }
     })();
     // One API client editing, while enrollments arrive and the relay publishes, all on one document.
     const editor = (async () => {
-      for (let i = 0; i < n; i++) await uc.addLesson(deps, id, { title: `Lesson ${i}`, durationMinutes: 1 }, undefined, undefined);
+      for (let i = 0; i < n; i++)
+        await uc.addLesson(deps, id, { title: `Lesson ${i}`, durationMinutes: 1 }, undefined, undefined);
     })();
-    await Promise.all([editor, ...Array.from({ length: n }, (_, i) => ledger.apply(`concurrent#${id}#${i}`, id, 1)), relay]);
-    const doc = await db.collection<{ _id: string; lessons: unknown[]; enrollmentCount: number; version: number }>("courses").findOne({ _id: id });
+    await Promise.all([
+      editor,
+      ...Array.from({ length: n }, (_, i) => ledger.apply(`concurrent#${id}#${i}`, id, 1)),
+      relay,
+    ]);
+    const doc = await db
+      .collection<{ _id: string; lessons: unknown[]; enrollmentCount: number; version: number }>("courses")
+      .findOne({ _id: id });
     expect(doc!.lessons).toHaveLength(n);
     expect(doc!.enrollmentCount).toBe(n);
     expect(doc!.version).toBe(1 + n);
@@ -128,13 +148,31 @@ describe("MongoEnrollmentLedger", () => {
   it("two processes each doing 100 guarded updates of one course lose none", async () => {
     const id = await course();
     const child = (tag: string) =>
-      Bun.spawn(["bun", `${import.meta.dir}/fixtures/update-child.ts`, client.options.hosts.map((h) => `mongodb://${h.host}:${h.port}/`)[0]!, db.databaseName, id, "100", tag], { stdout: "pipe", stderr: "inherit" });
+      Bun.spawn(
+        [
+          "bun",
+          `${import.meta.dir}/fixtures/update-child.ts`,
+          client.options.hosts.map((h) => `mongodb://${h.host}:${h.port}/`)[0]!,
+          db.databaseName,
+          id,
+          "100",
+          tag,
+        ],
+        { stdout: "pipe", stderr: "inherit" },
+      );
     const [a, b] = [child("A"), child("B")];
     expect(await a.exited).toBe(0);
     expect(await b.exited).toBe(0);
-    const reports = [JSON.parse(await new Response(a.stdout).text()), JSON.parse(await new Response(b.stdout).text())] as { done: number; retries: number }[];
-    console.error(`[stores] cross-process updates: ${reports.map((r) => `${r.done} done, ${r.retries} retried`).join("; ")}`);
-    const doc = await db.collection<{ _id: string; version: number; outbox: { type: string; courseVersion: number }[] }>("courses").findOne({ _id: id });
+    const reports = [
+      JSON.parse(await new Response(a.stdout).text()),
+      JSON.parse(await new Response(b.stdout).text()),
+    ] as { done: number; retries: number }[];
+    console.error(
+      `[stores] cross-process updates: ${reports.map((r) => `${r.done} done, ${r.retries} retried`).join("; ")}`,
+    );
+    const doc = await db
+      .collection<{ _id: string; version: number; outbox: { type: string; courseVersion: number }[] }>("courses")
+      .findOne({ _id: id });
     // Every update is one version and one event: a lost update would leave a version out or twice.
     expect(doc!.version).toBe(1 + 200);
     const updates = doc!.outbox.filter((e) => e.type === "course.updated").map((e) => e.courseVersion);

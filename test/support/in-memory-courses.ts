@@ -12,7 +12,8 @@ export class InMemoryCourseRepository implements CourseRepository {
 
   async insert(course: Course): Promise<void> {
     const s = course.snapshot;
-    if ([...this.rows.values()].some((r) => r.slug === s.slug)) throw AppError.conflict(`The slug '${s.slug}' is already taken by another course.`);
+    if ([...this.rows.values()].some((r) => r.slug === s.slug))
+      throw AppError.conflict(`The slug '${s.slug}' is already taken by another course.`);
     this.rows.set(s.id, s);
     course.markPersisted();
   }
@@ -21,7 +22,8 @@ export class InMemoryCourseRepository implements CourseRepository {
     this.beforeSave?.(course);
     const current = this.rows.get(course.id);
     if (!current) throw AppError.notFound(`No course with id ${course.id}.`);
-    if (current.version !== course.loadedVersion) throw AppError.preconditionFailed("The course was changed by someone else; reload it and try again.");
+    if (current.version !== course.loadedVersion)
+      throw AppError.preconditionFailed("The course was changed by someone else; reload it and try again.");
     this.rows.set(course.id, course.snapshot);
     course.markPersisted();
   }
@@ -29,7 +31,8 @@ export class InMemoryCourseRepository implements CourseRepository {
   async delete(course: Course): Promise<void> {
     const current = this.rows.get(course.id);
     if (!current) throw AppError.notFound(`No course with id ${course.id}.`);
-    if (current.version !== course.loadedVersion) throw AppError.preconditionFailed("The course was changed by someone else; reload it and try again.");
+    if (current.version !== course.loadedVersion)
+      throw AppError.preconditionFailed("The course was changed by someone else; reload it and try again.");
     this.rows.delete(course.id);
   }
 
@@ -44,7 +47,9 @@ export class InMemoryCourseRepository implements CourseRepository {
   }
 
   async list(req: CoursePageRequest): Promise<CoursePage> {
-    const items = [...this.rows.values()].filter((r) => !req.filter.status || r.status === req.filter.status).slice(0, req.limit);
+    const items = [...this.rows.values()]
+      .filter((r) => !req.filter.status || r.status === req.filter.status)
+      .slice(0, req.limit);
     return { items, nextCursor: null };
   }
 }

@@ -21,7 +21,12 @@ function headersToStrings(h: IHeaders | undefined): Record<string, string> {
 }
 
 /** Reads `topic` from the beginning with a fresh group until `until` says enough, or fails after timeoutMs. */
-export async function readTopic(kafka: Kafka, topic: string, until: (msgs: Received[]) => boolean, timeoutMs = 30_000): Promise<Received[]> {
+export async function readTopic(
+  kafka: Kafka,
+  topic: string,
+  until: (msgs: Received[]) => boolean,
+  timeoutMs = 30_000,
+): Promise<Received[]> {
   await waitForTopic(kafka, topic, timeoutMs);
   const consumer = kafka.consumer({ groupId: `it-reader-${crypto.randomUUID()}` });
   const got: Received[] = [];
@@ -29,10 +34,20 @@ export async function readTopic(kafka: Kafka, topic: string, until: (msgs: Recei
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`read ${got.length} messages from ${topic} within ${timeoutMs}ms, not enough`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`read ${got.length} messages from ${topic} within ${timeoutMs}ms, not enough`)),
+        timeoutMs,
+      );
       void consumer.run({
         eachMessage: async ({ message, partition }) => {
-          got.push({ key: String(message.key), value: String(message.value), headers: headersToStrings(message.headers), partition, offset: message.offset, timestamp: Number(message.timestamp) });
+          got.push({
+            key: String(message.key),
+            value: String(message.value),
+            headers: headersToStrings(message.headers),
+            partition,
+            offset: message.offset,
+            timestamp: Number(message.timestamp),
+          });
           if (until(got)) {
             clearTimeout(timer);
             resolve();
@@ -61,7 +76,11 @@ export async function waitForTopic(kafka: Kafka, topic: string, timeoutMs: numbe
   }
 }
 
-export async function produce(kafka: Kafka, topic: string, messages: { key?: string; value: string; headers?: Record<string, string> }[]): Promise<void> {
+export async function produce(
+  kafka: Kafka,
+  topic: string,
+  messages: { key?: string; value: string; headers?: Record<string, string> }[],
+): Promise<void> {
   const producer = kafka.producer();
   await producer.connect();
   try {

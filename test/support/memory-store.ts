@@ -30,17 +30,25 @@ export function memoryStore(s: StackEndpoints): Promise<MemoryStore> {
 }
 
 /** A store of its own: in memory, or on a new H2 file (removed by stop()) like the stack's. */
-export async function ownStore(s: StackEndpoints, backend: "memory" | "h2", extraArgs: string[] = []): Promise<MemoryStore> {
+export async function ownStore(
+  s: StackEndpoints,
+  backend: "memory" | "h2",
+  extraArgs: string[] = [],
+): Promise<MemoryStore> {
   if (s.origin !== "environment") return { url: s.mongoUrl, stop: async () => {} };
   const port = await freePort();
   const [cmd, ...args] = mongoStoreCommand(backend === "memory" ? "768m" : "1g");
   const dir = backend === "h2" ? mkdtempSync(join(tmpdir(), "courses-store-")) : undefined;
   const backendArgs = dir ? ["--backend", "h2", "--file", join(dir, "store.mv")] : ["--backend", "memory"];
-  const proc = Bun.spawn([cmd!, ...args, "--host", "127.0.0.1", "--port", String(port), ...backendArgs, ...extraArgs], { stdout: "ignore", stderr: "pipe" });
+  const proc = Bun.spawn([cmd!, ...args, "--host", "127.0.0.1", "--port", String(port), ...backendArgs, ...extraArgs], {
+    stdout: "ignore",
+    stderr: "pipe",
+  });
   const url = `mongodb://127.0.0.1:${port}/`;
   const deadline = Date.now() + 30_000;
   while (!(await mongoPing(url))) {
-    if (proc.exitCode !== null) throw new Error(`the in-memory store exited with ${proc.exitCode}: ${await new Response(proc.stderr).text()}`);
+    if (proc.exitCode !== null)
+      throw new Error(`the in-memory store exited with ${proc.exitCode}: ${await new Response(proc.stderr).text()}`);
     if (Date.now() > deadline) throw new Error("the in-memory store did not answer within 30 s");
     await Bun.sleep(200);
   }

@@ -44,7 +44,10 @@ export interface StartOptions {
   timeoutMs?: number;
 }
 
-export async function startService(env: Record<string, string>, { args = [], command, isolatedEnv = false, timeoutMs = 20_000 }: StartOptions = {}): Promise<RunningService> {
+export async function startService(
+  env: Record<string, string>,
+  { args = [], command, isolatedEnv = false, timeoutMs = 20_000 }: StartOptions = {},
+): Promise<RunningService> {
   const proc = Bun.spawn([...(command ?? [await courseBinary()]), ...args], {
     cwd: ROOT,
     env: isolatedEnv ? env : { ...process.env, ...env },
@@ -71,8 +74,12 @@ export async function startService(env: Record<string, string>, { args = [], com
   const exited = proc.exited;
   const url = await Promise.race([
     urlKnown,
-    exited.then((code) => Promise.reject(new Error(`service exited with ${code} before listening:\n${lines.join("\n")}`))),
-    Bun.sleep(timeoutMs).then(() => Promise.reject(new Error(`service did not listen within ${timeoutMs}ms:\n${lines.join("\n")}`))),
+    exited.then((code) =>
+      Promise.reject(new Error(`service exited with ${code} before listening:\n${lines.join("\n")}`)),
+    ),
+    Bun.sleep(timeoutMs).then(() =>
+      Promise.reject(new Error(`service did not listen within ${timeoutMs}ms:\n${lines.join("\n")}`)),
+    ),
   ]).catch((e) => {
     // Never leave a half-started service running behind a failed test or benchmark.
     proc.kill("SIGKILL");

@@ -15,7 +15,8 @@ export interface StackEndpoints {
   origin: "environment" | "testcontainers";
 }
 
-const HOW_TO = "Start the real stack with `bun run stack up` and run the tests with `bun run test` (it exports the endpoints), or export them yourself: eval \"$(bun run stack env)\".";
+const HOW_TO =
+  'Start the real stack with `bun run stack up` and run the tests with `bun run test` (it exports the endpoints), or export them yourself: eval "$(bun run stack env)".';
 
 let cached: Promise<StackEndpoints> | undefined;
 
@@ -47,7 +48,9 @@ async function resolveStack(): Promise<StackEndpoints> {
     return s;
   }
   if (await dockerReachable()) return startContainers();
-  throw new Error(`No MongoDB/Kafka endpoints in the environment (MONGO_URL, KAFKA_BROKERS) and no Docker engine answers at ${dockerSocket()}. ${HOW_TO}`);
+  throw new Error(
+    `No MongoDB/Kafka endpoints in the environment (MONGO_URL, KAFKA_BROKERS) and no Docker engine answers at ${dockerSocket()}. ${HOW_TO}`,
+  );
 }
 
 function dockerSocket(): string {
@@ -59,7 +62,10 @@ async function dockerReachable(): Promise<boolean> {
   const socket = dockerSocket();
   if (!existsSync(socket)) return false;
   try {
-    const res = await fetch("http://localhost/_ping", { unix: socket, signal: AbortSignal.timeout(2000) } as RequestInit);
+    const res = await fetch("http://localhost/_ping", {
+      unix: socket,
+      signal: AbortSignal.timeout(2000),
+    } as RequestInit);
     return res.ok;
   } catch {
     return false;
@@ -74,7 +80,12 @@ async function startContainers(): Promise<StackEndpoints> {
     .withExposedPorts(27017)
     .withWaitStrategy(Wait.forLogMessage(/Waiting for connections/))
     .start();
-  await mongo.exec(["mongosh", "--quiet", "--eval", "rs.initiate({_id:'rs0',members:[{_id:0,host:'127.0.0.1:27017'}]})"]);
+  await mongo.exec([
+    "mongosh",
+    "--quiet",
+    "--eval",
+    "rs.initiate({_id:'rs0',members:[{_id:0,host:'127.0.0.1:27017'}]})",
+  ]);
   // Kafka advertises the host port it is reached on, so the port is fixed up front.
   const kafkaPort = 19092;
   const kafka = await new GenericContainer("apache/kafka:4.1.1")
@@ -106,7 +117,12 @@ export function uniqueName(prefix: string): string {
 }
 
 /** Polls fn until it returns a value other than undefined, or fails after timeoutMs with the last error. */
-export async function eventually<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 20_000, everyMs = 250): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  fn: () => Promise<T | undefined>,
+  timeoutMs = 20_000,
+  everyMs = 250,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -118,5 +134,7 @@ export async function eventually<T>(what: string, fn: () => Promise<T | undefine
     }
     await Bun.sleep(everyMs);
   }
-  throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}${last ? `: ${last instanceof Error ? last.message : String(last)}` : ""}`);
+  throw new Error(
+    `timed out after ${timeoutMs}ms waiting for ${what}${last ? `: ${last instanceof Error ? last.message : String(last)}` : ""}`,
+  );
 }

@@ -13,12 +13,26 @@ import { InMemoryCourseRepository } from "../../../test/support/in-memory-course
 function handlerWith(checks: DependencyCheck[], accepting = true, repo = new InMemoryCourseRepository()) {
   const metrics = createMetrics({ service: "t", environment: "test" });
   const courses = { courses: repo, clock: { now: () => new Date() }, ids: { next: () => crypto.randomUUID() } };
-  const idempotency = { claim: async () => ({ state: "new" as const }), complete: async () => {}, release: async () => {}, expire: async () => 0 };
-  const app = createHttpApp({ metrics, readiness: () => checkReadiness(checks, 200), accepting: () => accepting, api: { courses, idempotency, bodyLimit: 1024 }, version: "test" });
+  const idempotency = {
+    claim: async () => ({ state: "new" as const }),
+    complete: async () => {},
+    release: async () => {},
+    expire: async () => 0,
+  };
+  const app = createHttpApp({
+    metrics,
+    readiness: () => checkReadiness(checks, 200),
+    accepting: () => accepting,
+    api: { courses, idempotency, bodyLimit: 1024 },
+    version: "test",
+  });
   return { metrics, handle: createRequestHandler(app, { tracer: trace.getTracer("t"), metrics, bodyLimit: 1024 }) };
 }
 const up = (name: string): DependencyCheck => ({ name, check: async () => {} });
-const down = (name: string): DependencyCheck => ({ name, check: async () => Promise.reject(new Error("connect ECONNREFUSED 10.1.2.3:27017")) });
+const down = (name: string): DependencyCheck => ({
+  name,
+  check: async () => Promise.reject(new Error("connect ECONNREFUSED 10.1.2.3:27017")),
+});
 
 describe("HTTP skeleton", () => {
   it("turns an unexpected error into a bare 500 and logs its chain once with the same traceId", async () => {
@@ -29,9 +43,21 @@ describe("HTTP skeleton", () => {
     const tracer = new BasicTracerProvider().getTracer("t");
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     const metrics = createMetrics({ service: "t", environment: "test" });
-    const app = createHttpApp({ metrics, readiness: async () => [], accepting: () => true, api: { courses: { courses: repo, clock: { now: () => new Date() }, ids: { next: () => "x" } }, idempotency: undefined as never, bodyLimit: 1024 }, version: "test" });
+    const app = createHttpApp({
+      metrics,
+      readiness: async () => [],
+      accepting: () => true,
+      api: {
+        courses: { courses: repo, clock: { now: () => new Date() }, ids: { next: () => "x" } },
+        idempotency: undefined as never,
+        bodyLimit: 1024,
+      },
+      version: "test",
+    });
     const cap = captureLogs();
-    const res = await cap.run(() => createRequestHandler(app, { tracer, metrics, bodyLimit: 1024 })(new Request("http://localhost/v1/courses/abc")));
+    const res = await cap.run(() =>
+      createRequestHandler(app, { tracer, metrics, bodyLimit: 1024 })(new Request("http://localhost/v1/courses/abc")),
+    );
     expect(res.status).toBe(500);
     const body = (await res.json()) as Record<string, unknown>;
     expect(Object.keys(body).sort()).toEqual(["detail", "instance", "status", "title", "traceId", "type"]);
@@ -56,7 +82,11 @@ describe("HTTP skeleton", () => {
     const res = await handlerWith([up("mongo"), down("kafka")]).handle(new Request("http://localhost/readyz"));
     expect(res.status).toBe(503);
     const body = await res.json();
-    expect(body).toMatchObject({ status: 503, checks: { mongo: "ok", kafka: "failed" }, detail: "Not ready: kafka is not available." });
+    expect(body).toMatchObject({
+      status: 503,
+      checks: { mongo: "ok", kafka: "failed" },
+      detail: "Not ready: kafka is not available.",
+    });
     expect(JSON.stringify(body)).not.toContain("10.1.2.3");
   });
 
@@ -67,7 +97,13 @@ describe("HTTP skeleton", () => {
   });
 
   it("refuses a declared body over the limit with 413 problem+json", async () => {
-    const res = await handlerWith([]).handle(new Request("http://localhost/healthz", { method: "POST", body: "x".repeat(2048), headers: { "content-length": "2048" } }));
+    const res = await handlerWith([]).handle(
+      new Request("http://localhost/healthz", {
+        method: "POST",
+        body: "x".repeat(2048),
+        headers: { "content-length": "2048" },
+      }),
+    );
     expect(res.status).toBe(413);
     expect(res.headers.get("content-type")).toBe("application/problem+json");
   });
@@ -85,7 +121,11 @@ describe("HTTP skeleton", () => {
     await h.handle(new Request("http://localhost/healthz"));
     await h.handle(new Request("http://localhost/missing/1"));
     const text = await (await h.handle(new Request("http://localhost/metrics"))).text();
-    expect(text).toContain('http_requests_total{method="GET",route="/healthz",status="200",service="t",environment="test"} 1');
-    expect(text).toContain('http_requests_total{method="GET",route="unmatched",status="404",service="t",environment="test"} 1');
+    expect(text).toContain(
+      'http_requests_total{method="GET",route="/healthz",status="200",service="t",environment="test"} 1',
+    );
+    expect(text).toContain(
+      'http_requests_total{method="GET",route="unmatched",status="404",service="t",environment="test"} 1',
+    );
   });
 });

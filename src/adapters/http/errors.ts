@@ -2,7 +2,15 @@
 // Elysia's own bodies (validation echoing schemas and values, text/plain parse errors and
 // 404s) are replaced here.
 import { Elysia } from "elysia";
-import { AppError, type FieldError, findAppError, isServerFault, problemResponse, toLogObject, toProblem } from "../../../lib/xerrors/index.ts";
+import {
+  AppError,
+  type FieldError,
+  findAppError,
+  isServerFault,
+  problemResponse,
+  toLogObject,
+  toProblem,
+} from "../../../lib/xerrors/index.ts";
 import { log } from "../../../lib/xlog/index.ts";
 import { currentTraceId } from "../telemetry/tracing.ts";
 import { routeOf } from "./route.ts";
@@ -22,10 +30,14 @@ function validationFields(error: unknown): FieldError[] {
 export function toAppError(code: string | number, error: unknown): unknown {
   switch (code) {
     case "VALIDATION":
-      return AppError.invalidArgument("The request is invalid; see errors for each field.", validationFields(error), { cause: error });
+      return AppError.invalidArgument("The request is invalid; see errors for each field.", validationFields(error), {
+        cause: error,
+      });
     case "PARSE":
       // Our own body parser throws AppErrors (415, 413, bad JSON); Elysia wraps them.
-      return findAppError(error) ?? AppError.invalidArgument("The request body is not valid JSON.", [], { cause: error });
+      return (
+        findAppError(error) ?? AppError.invalidArgument("The request body is not valid JSON.", [], { cause: error })
+      );
     case "NOT_FOUND":
       return AppError.notFound("No such resource.", { cause: error });
     case "INVALID_COOKIE_SIGNATURE":

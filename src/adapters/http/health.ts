@@ -25,20 +25,30 @@ export function healthRoutes(deps: HealthDeps) {
           deps.metrics.dependencyUp.set({ dependency: r.name }, r.ok ? 1 : 0);
         }
         const checks = Object.fromEntries(results.map((r) => [r.name, r.ok ? "ok" : "failed"]));
-        for (const r of results.filter((x) => !x.ok)) log().warn({ dependency: r.name, required: r.required, error: describeError(r.error) }, "dependency not available");
+        for (const r of results.filter((x) => !x.ok))
+          log().warn(
+            { dependency: r.name, required: r.required, error: describeError(r.error) },
+            "dependency not available",
+          );
         const failing = results.filter((r) => !r.ok && r.required).map((r) => r.name);
         if (!deps.accepting()) failing.push("shutting-down");
         // An optional dependency down (Kafka behind the outbox) leaves the instance ready, and says so.
         if (failing.length === 0) return { status: results.every((r) => r.ok) ? "ready" : "degraded", checks };
         const detail = `Not ready: ${failing.join(", ")} ${failing.length === 1 ? "is" : "are"} not available.`;
-        const problem = toProblem(AppError.unavailable(detail), { instance: new URL(request.url).pathname, traceId: currentTraceId() });
+        const problem = toProblem(AppError.unavailable(detail), {
+          instance: new URL(request.url).pathname,
+          traceId: currentTraceId(),
+        });
         return problemResponse({ ...problem, checks });
       },
       { detail: { hide: true } },
     )
     .get(
       "/metrics",
-      async () => new Response(await deps.metrics.registry.metrics(), { headers: { "content-type": deps.metrics.registry.contentType } }),
+      async () =>
+        new Response(await deps.metrics.registry.metrics(), {
+          headers: { "content-type": deps.metrics.registry.contentType },
+        }),
       { detail: { hide: true } },
     );
 }

@@ -22,17 +22,27 @@ function canonical(v: unknown): string {
 }
 
 export function fingerprint(method: string, path: string, body: unknown): string {
-  return createHash("sha256").update(`${method} ${path}\n${canonical(body)}`).digest("hex");
+  return createHash("sha256")
+    .update(`${method} ${path}\n${canonical(body)}`)
+    .digest("hex");
 }
 
 export function validateKey(key: string): void {
   if (key.length < 8 || key.length > 200 || !/^[\x21-\x7e]+$/.test(key)) {
-    throw AppError.invalidArgument("Idempotency-Key must be 8 to 200 visible ASCII characters (a UUID is a good choice).", [{ field: "/headers/idempotency-key", message: "is invalid" }]);
+    throw AppError.invalidArgument(
+      "Idempotency-Key must be 8 to 200 visible ASCII characters (a UUID is a good choice).",
+      [{ field: "/headers/idempotency-key", message: "is invalid" }],
+    );
   }
 }
 
 /** Runs `run` once per key and body; replays its response for retries. */
-export async function idempotent(store: IdempotencyStore, key: string | null, scope: { method: string; path: string; body: unknown }, run: () => Promise<Response>): Promise<Response> {
+export async function idempotent(
+  store: IdempotencyStore,
+  key: string | null,
+  scope: { method: string; path: string; body: unknown },
+  run: () => Promise<Response>,
+): Promise<Response> {
   if (key === null) return run();
   validateKey(key);
   const scoped = `${scope.method} ${scope.path} ${key}`;

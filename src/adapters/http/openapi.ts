@@ -46,7 +46,10 @@ function sortKeys<T>(v: T): T {
 }
 
 export function buildOpenApiDocument(app: AnyElysia, info: SpecInfo): Json {
-  const generated = toOpenAPISchema(app, { paths: [/^\/(healthz|readyz|metrics|openapi\.json|docs)/] }) as { paths: Json; components: Json };
+  const generated = toOpenAPISchema(app, { paths: [/^\/(healthz|readyz|metrics|openapi\.json|docs)/] }) as {
+    paths: Json;
+    components: Json;
+  };
   const paths = normalise(generated.paths) as Json;
   requestBodies(paths);
   const doc = {
@@ -54,7 +57,8 @@ export function buildOpenApiDocument(app: AnyElysia, info: SpecInfo): Json {
     info: {
       title: "Courses API",
       version: info.version,
-      description: "Courses of the online-learning platform: CRUD, lifecycle (draft → published → archived) and lessons. Errors are RFC 9457 problem+json. Changes use optimistic concurrency through ETag/If-Match; creation honours Idempotency-Key.",
+      description:
+        "Courses of the online-learning platform: CRUD, lifecycle (draft → published → archived) and lessons. Errors are RFC 9457 problem+json. Changes use optimistic concurrency through ETag/If-Match; creation honours Idempotency-Key.",
       license: { name: "Proprietary", identifier: "LicenseRef-Proprietary" },
     },
     servers: [{ url: "/", description: "This server" }],
@@ -83,6 +87,18 @@ export function openApiRoutes(getApp: () => AnyElysia, info: SpecInfo) {
       return new Response(cached, { headers: { "content-type": "application/json" } });
     })
     .get("/docs", () => new Response(DOCS_HTML, { headers: { "content-type": "text/html; charset=utf-8" } }))
-    .get("/docs/swagger-ui.css", () => new Response(Bun.file(swaggerCss), { headers: { "content-type": "text/css", "cache-control": "public, max-age=86400" } }))
-    .get("/docs/swagger-ui-bundle.js", () => new Response(Bun.file(swaggerJs), { headers: { "content-type": "text/javascript", "cache-control": "public, max-age=86400" } }));
+    .get(
+      "/docs/swagger-ui.css",
+      () =>
+        new Response(Bun.file(swaggerCss), {
+          headers: { "content-type": "text/css", "cache-control": "public, max-age=86400" },
+        }),
+    )
+    .get(
+      "/docs/swagger-ui-bundle.js",
+      () =>
+        new Response(Bun.file(swaggerJs), {
+          headers: { "content-type": "text/javascript", "cache-control": "public, max-age=86400" },
+        }),
+    );
 }

@@ -1,7 +1,16 @@
 // The HTTP server: Bun.serve in front of the Elysia app. Each request gets a server span
 // (continuing an incoming traceparent), a request id, a logger scope, metrics and an access
 // log line, all around app.handle so that everything the handler does sees them.
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type TextMapGetter, type Tracer } from "@opentelemetry/api";
+import {
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type TextMapGetter,
+  type Tracer,
+} from "@opentelemetry/api";
 import { Elysia, type AnyElysia } from "elysia";
 import { AppError, problemResponse, toLogObject, toProblem } from "../../../lib/xerrors/index.ts";
 import { enterLogFields, log, withLogFields } from "../../../lib/xlog/index.ts";
@@ -39,7 +48,12 @@ export function createRequestHandler(app: AnyElysia, deps: HandlerDeps): (reques
       method,
       {
         kind: SpanKind.SERVER,
-        attributes: { "http.request.method": method, "url.path": url.pathname, "url.scheme": url.protocol.replace(":", ""), "user_agent.original": request.headers.get("user-agent") ?? "" },
+        attributes: {
+          "http.request.method": method,
+          "url.path": url.pathname,
+          "url.scheme": url.protocol.replace(":", ""),
+          "user_agent.original": request.headers.get("user-agent") ?? "",
+        },
       },
       parent,
     );
@@ -50,7 +64,12 @@ export function createRequestHandler(app: AnyElysia, deps: HandlerDeps): (reques
         try {
           const declared = Number(request.headers.get("content-length") ?? 0);
           if (declared > deps.bodyLimit) {
-            return problemResponse(toProblem(new AppError("payload_too_large", `The request body exceeds ${deps.bodyLimit} bytes.`), { instance: url.pathname, traceId }));
+            return problemResponse(
+              toProblem(new AppError("payload_too_large", `The request body exceeds ${deps.bodyLimit} bytes.`), {
+                instance: url.pathname,
+                traceId,
+              }),
+            );
           }
           return await app.handle(request);
         } catch (err) {
@@ -73,7 +92,15 @@ export function createRequestHandler(app: AnyElysia, deps: HandlerDeps): (reques
     } catch {
       // Some responses (e.g. from fetch) have immutable headers; the id is then only logged.
     }
-    const entry = { requestId, method, route, path: url.pathname, status: response.status, ms: Math.round(seconds * 1e4) / 10, traceId };
+    const entry = {
+      requestId,
+      method,
+      route,
+      path: url.pathname,
+      status: response.status,
+      ms: Math.round(seconds * 1e4) / 10,
+      traceId,
+    };
     if (QUIET_ROUTES.has(url.pathname)) log().debug(entry, "request");
     else log().info(entry, "request");
     return response;

@@ -32,6 +32,11 @@ export function toCloudEvent(e: OutboxEvent, source: string): CloudEvent {
     subject: e.courseId,
     time: e.occurredAt.toISOString(),
     datacontenttype: "application/json",
-    data: { courseId: e.courseId, courseVersion: e.courseVersion, ...rest, ...(course ? { course: toCourseDto(course) } : {}) },
+    data: {
+      courseId: e.courseId,
+      courseVersion: e.courseVersion,
+      ...rest,
+      ...(course ? { course: toCourseDto(course) } : {}),
+    },
   };
 }

@@ -1,7 +1,17 @@
 import { describe, expect, it } from "bun:test";
 import { PermanentFailure, parseEnrollmentMessage } from "./enrollment-consumer.ts";
 
-const event = (over: Record<string, unknown> = {}) => Buffer.from(JSON.stringify({ specversion: "1.0", id: "e1", source: "/enrollments", type: "enrollment.created", data: { courseId: "c1", studentId: "s1" }, ...over }));
+const event = (over: Record<string, unknown> = {}) =>
+  Buffer.from(
+    JSON.stringify({
+      specversion: "1.0",
+      id: "e1",
+      source: "/enrollments",
+      type: "enrollment.created",
+      data: { courseId: "c1", studentId: "s1" },
+      ...over,
+    }),
+  );
 function reason(value: Buffer | null): string {
   try {
     parseEnrollmentMessage(value);
@@ -14,7 +24,13 @@ function reason(value: Buffer | null): string {
 
 describe("parseEnrollmentMessage", () => {
   it("reads a CloudEvents enrollment", () => {
-    expect(parseEnrollmentMessage(event())).toEqual({ id: "e1", source: "/enrollments", type: "enrollment.created", courseId: "c1", studentId: "s1" });
+    expect(parseEnrollmentMessage(event())).toEqual({
+      id: "e1",
+      source: "/enrollments",
+      type: "enrollment.created",
+      courseId: "c1",
+      studentId: "s1",
+    });
     expect(parseEnrollmentMessage(event({ type: "enrollment.cancelled" })).type).toBe("enrollment.cancelled");
   });
 

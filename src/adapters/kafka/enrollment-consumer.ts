@@ -24,7 +24,10 @@ const EnrollmentCloudEvent = TypeCompiler.Compile(
 );
 
 export class PermanentFailure extends Error {
-  constructor(readonly reason: string, message: string) {
+  constructor(
+    readonly reason: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -41,9 +44,18 @@ export function parseEnrollmentMessage(value: Buffer | null): EnrollmentEvent {
   if (first) throw new PermanentFailure("schema_violation", `${first.path || "/"}: ${first.message}`);
   const e = json as { id: string; source: string; type: string; data: { courseId: string; studentId: string } };
   if (!(ENROLLMENT_EVENT_TYPES as readonly string[]).includes(e.type)) {
-    throw new PermanentFailure("unsupported_type", `event type ${e.type} is not one of ${ENROLLMENT_EVENT_TYPES.join(", ")}`);
+    throw new PermanentFailure(
+      "unsupported_type",
+      `event type ${e.type} is not one of ${ENROLLMENT_EVENT_TYPES.join(", ")}`,
+    );
   }
-  return { id: e.id, source: e.source, type: e.type as EnrollmentEvent["type"], courseId: e.data.courseId, studentId: e.data.studentId };
+  return {
+    id: e.id,
+    source: e.source,
+    type: e.type as EnrollmentEvent["type"],
+    courseId: e.data.courseId,
+    studentId: e.data.studentId,
+  };
 }
 
 export interface EnrollmentConsumerOptions {
@@ -94,7 +106,12 @@ export class EnrollmentConsumer {
             throw new Error(`no clean disconnect within ${this.opts.disconnectTimeoutMs ?? 5000}ms`);
           }),
         ])
-          .catch((e) => log().warn({ error: describeError(e) }, "enrollment consumer did not disconnect cleanly; uncommitted messages will be redelivered"))
+          .catch((e) =>
+            log().warn(
+              { error: describeError(e) },
+              "enrollment consumer did not disconnect cleanly; uncommitted messages will be redelivered",
+            ),
+          )
           .finally(() => worker.drained());
       if (worker.signal.aborted) stop();
       else worker.signal.addEventListener("abort", stop, { once: true });
@@ -110,14 +127,19 @@ export class EnrollmentConsumer {
         for (const message of batch.messages) {
           if (!isRunning() || isStale()) return;
           const where = { topic: batch.topic, partition: batch.partition, offset: message.offset };
-          const outcome = await this.traced(batch.topic, batch.partition, message, () => withLogFields(where, () => this.handle(batch.topic, batch.partition, message)));
+          const outcome = await this.traced(batch.topic, batch.partition, message, () =>
+            withLogFields(where, () => this.handle(batch.topic, batch.partition, message)),
+          );
           this.observe(outcome);
           if (outcome === "retry") {
             const key = `${batch.topic}:${batch.partition}`;
             const n = (this.attempts.get(key) ?? 0) + 1;
             this.attempts.set(key, n);
             const wait = Math.min(this.opts.retryBackoffMaxMs, this.opts.retryBackoffInitialMs * 2 ** (n - 1));
-            log().warn({ ...where, attempt: n, retryInMs: wait }, "enrollment event not processed; pausing the partition");
+            log().warn(
+              { ...where, attempt: n, retryInMs: wait },
+              "enrollment event not processed; pausing the partition",
+            );
             const resume = pause();
             setTimeout(resume, wait);
             return;
@@ -132,19 +154,35 @@ export class EnrollmentConsumer {
   }
 
   /** A CONSUMER span per message, continuing the producer's trace from its traceparent header. */
-  private traced(topic: string, partition: number, message: KafkaMessage, fn: () => Promise<MessageOutcome>): Promise<MessageOutcome> {
+  private traced(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    fn: () => Promise<MessageOutcome>,
+  ): Promise<MessageOutcome> {
     const carrier = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
     const parent = propagation.extract(ROOT_CONTEXT, carrier);
     const span = this.tracer.startSpan(
       `${topic} process`,
-      { kind: SpanKind.CONSUMER, attributes: { "messaging.system": "kafka", "messaging.operation.type": "process", "messaging.destination.name": topic, "messaging.destination.partition.id": String(partition), "messaging.kafka.offset": Number(message.offset), "messaging.consumer.group.name": this.opts.groupId } },
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          "messaging.system": "kafka",
+          "messaging.operation.type": "process",
+          "messaging.destination.name": topic,
+          "messaging.destination.partition.id": String(partition),
+          "messaging.kafka.offset": Number(message.offset),
+          "messaging.consumer.group.name": this.opts.groupId,
+        },
+      },
       parent,
     );
     return context.with(trace.setSpan(parent, span), async () => {
       try {
         const outcome = await fn();
         span.setAttribute("enrollment.outcome", outcome);
-        if (outcome === "retry" || outcome === "dead_lettered") span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
+        if (outcome === "retry" || outcome === "dead_lettered")
+          span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
         return outcome;
       } finally {
         span.end();
@@ -166,20 +204,37 @@ export class EnrollmentConsumer {
       return outcome;
     } catch (e) {
       const kind = kindOf(e);
-      if (kind === "not_found") return this.deadLetter(topic, partition, message, "unknown_course", `no course ${event.courseId}`);
-      if (kind === "invalid_argument") return this.deadLetter(topic, partition, message, "invalid_event", describeError(e));
+      if (kind === "not_found")
+        return this.deadLetter(topic, partition, message, "unknown_course", `no course ${event.courseId}`);
+      if (kind === "invalid_argument")
+        return this.deadLetter(topic, partition, message, "invalid_event", describeError(e));
       if (kind === "unavailable") return "retry";
       const key = `${topic}:${partition}`;
       if ((this.attempts.get(key) ?? 0) + 1 >= this.opts.maxAttemptsOnBug) {
-        log().error({ error: describeError(e), eventId: event.id }, "enrollment event failed repeatedly; dead-lettering it");
-        return this.deadLetter(topic, partition, message, "processing_failed", "processing failed repeatedly; see the service logs");
+        log().error(
+          { error: describeError(e), eventId: event.id },
+          "enrollment event failed repeatedly; dead-lettering it",
+        );
+        return this.deadLetter(
+          topic,
+          partition,
+          message,
+          "processing_failed",
+          "processing failed repeatedly; see the service logs",
+        );
       }
       log().error({ error: describeError(e), eventId: event.id }, "enrollment event failed unexpectedly; will retry");
       return "retry";
     }
   }
 
-  private async deadLetter(topic: string, partition: number, message: KafkaMessage, reason: string, detail: string): Promise<MessageOutcome> {
+  private async deadLetter(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    reason: string,
+    detail: string,
+  ): Promise<MessageOutcome> {
     try {
       await this.dlq.send({
         topic: this.opts.dlqTopic,

@@ -6,15 +6,31 @@ import { AppError } from "../../../lib/xerrors/index.ts";
 import { CLOUDEVENTS_CONTENT_TYPE, toCloudEvent } from "./cloudevents.ts";
 
 /** Broker errors about the records themselves: retrying the same event can never succeed. */
-const REJECTIONS = new Set(["MESSAGE_TOO_LARGE", "RECORD_LIST_TOO_LARGE", "INVALID_RECORD", "CORRUPT_MESSAGE", "INVALID_TIMESTAMP", "INVALID_REQUIRED_ACKS"]);
+const REJECTIONS = new Set([
+  "MESSAGE_TOO_LARGE",
+  "RECORD_LIST_TOO_LARGE",
+  "INVALID_RECORD",
+  "CORRUPT_MESSAGE",
+  "INVALID_TIMESTAMP",
+  "INVALID_REQUIRED_ACKS",
+]);
 
 /** Errors after which the idempotent producer's sequence numbers no longer match the broker's. */
-const SESSION_BROKEN = new Set(["OUT_OF_ORDER_SEQUENCE_NUMBER", "DUPLICATE_SEQUENCE_NUMBER", "UNKNOWN_PRODUCER_ID", "INVALID_PRODUCER_EPOCH"]);
+const SESSION_BROKEN = new Set([
+  "OUT_OF_ORDER_SEQUENCE_NUMBER",
+  "DUPLICATE_SEQUENCE_NUMBER",
+  "UNKNOWN_PRODUCER_ID",
+  "INVALID_PRODUCER_EPOCH",
+]);
 
 /** The broker's error types (e.g. MESSAGE_TOO_LARGE) along kafkajs's cause chain. */
 function errorTypes(e: unknown): string[] {
   const types: string[] = [];
-  for (let cur = e as { type?: unknown; cause?: unknown; originalError?: unknown } | undefined, depth = 0; cur && depth < 8; depth++) {
+  for (
+    let cur = e as { type?: unknown; cause?: unknown; originalError?: unknown } | undefined, depth = 0;
+    cur && depth < 8;
+    depth++
+  ) {
     if (typeof cur.type === "string") types.push(cur.type);
     cur = (cur.cause ?? cur.originalError) as typeof cur;
   }
@@ -39,7 +55,12 @@ export class KafkaEventPublisher implements EventPublisher {
    * back while Kafka is down, to back off and report the backlog; it is at-least-once anyway.
    */
   private newProducer(): Producer {
-    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: { retries: 3 } });
+    const producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      retry: { retries: 3 },
+    });
     producer.on(producer.events.DISCONNECT, () => {
       if (this.producer === producer) this.connected = undefined;
     });
@@ -59,7 +80,11 @@ export class KafkaEventPublisher implements EventPublisher {
           return {
             key: e.courseId,
             value: JSON.stringify(event),
-            headers: { "content-type": CLOUDEVENTS_CONTENT_TYPE, "ce-type": event.type, ...(e.traceparent ? { traceparent: e.traceparent } : {}) },
+            headers: {
+              "content-type": CLOUDEVENTS_CONTENT_TYPE,
+              "ce-type": event.type,
+              ...(e.traceparent ? { traceparent: e.traceparent } : {}),
+            },
           };
         }),
       });

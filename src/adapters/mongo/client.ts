@@ -25,7 +25,11 @@ export function createMongoClient(cfg: Config["mongo"], appName: string): MongoC
 }
 
 /** Ready when the server answers and, if given, the migrations have been applied. */
-export function mongoCheck(client: MongoClient, database: string, migrated: () => boolean = () => true): DependencyCheck {
+export function mongoCheck(
+  client: MongoClient,
+  database: string,
+  migrated: () => boolean = () => true,
+): DependencyCheck {
   return {
     name: "mongo",
     check: async () => {

@@ -9,7 +9,17 @@ const ids = { next: () => `0190-${++n}` };
 describe("course document converters", () => {
   it("round-trip a course with lessons, price and catalog source", () => {
     const course = Course.create(
-      { title: "Go for TS devs", summary: "s", description: "d", language: "en", level: "advanced", tags: ["go"], instructor: { id: "i", name: "Rob" }, price: { amount: 500, currency: "USD" }, source: { kind: "catalog", catalog: "cat", externalId: "7", url: "https://x.org/7" } },
+      {
+        title: "Go for TS devs",
+        summary: "s",
+        description: "d",
+        language: "en",
+        level: "advanced",
+        tags: ["go"],
+        instructor: { id: "i", name: "Rob" },
+        price: { amount: 500, currency: "USD" },
+        source: { kind: "catalog", catalog: "cat", externalId: "7", url: "https://x.org/7" },
+      },
       ids,
       clock,
     );
@@ -17,7 +27,13 @@ describe("course document converters", () => {
     course.addLesson({ title: "Channels", durationMinutes: 30 }, ids, clock);
     course.publish(clock);
     const doc = toCourseDocument(course);
-    expect(doc).toMatchObject({ _id: course.id, titleSort: "go for ts devs", totalDurationMinutes: 42, status: "published", version: 4 });
+    expect(doc).toMatchObject({
+      _id: course.id,
+      titleSort: "go for ts devs",
+      totalDurationMinutes: 42,
+      status: "published",
+      version: 4,
+    });
     expect(doc.searchTokens).toEqual(expect.arrayContaining(["go", "ts", "devs", "rob"]));
     const back = toCourse(doc);
     expect(back.snapshot).toEqual(course.snapshot);
@@ -25,7 +41,11 @@ describe("course document converters", () => {
   });
 
   it("orders lessons by position whatever order the store returns", () => {
-    const course = Course.create({ title: "Order", language: "en", level: "beginner", instructor: { id: "i", name: "n" } }, ids, clock);
+    const course = Course.create(
+      { title: "Order", language: "en", level: "beginner", instructor: { id: "i", name: "n" } },
+      ids,
+      clock,
+    );
     course.addLesson({ title: "First", durationMinutes: 1 }, ids, clock);
     course.addLesson({ title: "Second", durationMinutes: 1 }, ids, clock);
     const doc = toCourseDocument(course);

@@ -76,7 +76,14 @@ export function toOutboxEvent(courseId: string, e: OutboxEntryDocument): OutboxE
 }
 
 export function toOutboxEntry(e: OutboxEvent): OutboxEntryDocument {
-  return { id: e.id, type: e.type, courseVersion: e.courseVersion, occurredAt: e.occurredAt, data: e.data, ...(e.traceparent ? { traceparent: e.traceparent } : {}) };
+  return {
+    id: e.id,
+    type: e.type,
+    courseVersion: e.courseVersion,
+    occurredAt: e.occurredAt,
+    data: e.data,
+    ...(e.traceparent ? { traceparent: e.traceparent } : {}),
+  };
 }
 
 export function toCourseDocument(course: Course): CourseDocument {
@@ -94,7 +101,12 @@ export function toCourseDocument(course: Course): CourseDocument {
     instructor: { id: s.instructor.id, name: s.instructor.name },
     price: s.price ? { amount: s.price.amount, currency: s.price.currency } : null,
     status: s.status,
-    lessons: s.lessons.map((l) => ({ id: l.id, title: l.title, durationMinutes: l.durationMinutes, position: l.position })),
+    lessons: s.lessons.map((l) => ({
+      id: l.id,
+      title: l.title,
+      durationMinutes: l.durationMinutes,
+      position: l.position,
+    })),
     totalDurationMinutes: s.totalDurationMinutes,
     enrollmentCount: s.enrollmentCount,
     source: s.source,

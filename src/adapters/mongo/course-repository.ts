@@ -12,7 +12,15 @@ import type { CourseEvent } from "../../domain/course/events.ts";
 import { log } from "../../../lib/xlog/index.ts";
 import type { OutboxMarkers } from "./outbox-store.ts";
 import { storeError } from "./store-error.ts";
-import { COURSES, type CourseDocument, type OutboxEntryDocument, type StoredCourseDocument, toCourse, toCourseDocument, toCourseState } from "./course-document.ts";
+import {
+  COURSES,
+  type CourseDocument,
+  type OutboxEntryDocument,
+  type StoredCourseDocument,
+  toCourse,
+  toCourseDocument,
+  toCourseState,
+} from "./course-document.ts";
 
 /** Excludes tombstones (deleted courses whose deletion event is not published yet) from queries by other fields. */
 const LIVE = { deletedAt: null } as const;
@@ -75,12 +83,19 @@ function decodeCursor(raw: string, sort: CourseSort): Cursor {
   try {
     c = JSON.parse(Buffer.from(raw, "base64url").toString("utf8"));
   } catch {
-    throw AppError.invalidArgument("The cursor is not valid.", [{ field: "/cursor", message: "is not a cursor returned by this API" }]);
+    throw AppError.invalidArgument("The cursor is not valid.", [
+      { field: "/cursor", message: "is not a cursor returned by this API" },
+    ]);
   }
   if (typeof c?.v !== "string" || typeof c?.id !== "string" || typeof c?.s !== "string") {
-    throw AppError.invalidArgument("The cursor is not valid.", [{ field: "/cursor", message: "is not a cursor returned by this API" }]);
+    throw AppError.invalidArgument("The cursor is not valid.", [
+      { field: "/cursor", message: "is not a cursor returned by this API" },
+    ]);
   }
-  if (c.s !== sort) throw AppError.invalidArgument("The cursor belongs to another sort order.", [{ field: "/cursor", message: `was issued for sort=${c.s}` }]);
+  if (c.s !== sort)
+    throw AppError.invalidArgument("The cursor belongs to another sort order.", [
+      { field: "/cursor", message: `was issued for sort=${c.s}` },
+    ]);
   return c;
 }
 
@@ -148,7 +163,10 @@ export class MongoCourseRepository implements CourseRepository {
     try {
       res = await this.col.updateOne(
         { _id: course.id, version: course.loadedVersion },
-        { $set: { deletedAt: s.updatedAt, slug: `~deleted~${course.id}`, version: s.version, updatedAt: s.updatedAt }, ...outboxAppend(outbox) },
+        {
+          $set: { deletedAt: s.updatedAt, slug: `~deleted~${course.id}`, version: s.version, updatedAt: s.updatedAt },
+          ...outboxAppend(outbox),
+        },
       );
     } catch (e) {
       throw storeError(e, "delete course");
@@ -236,13 +254,19 @@ export class MongoCourseRepository implements CourseRepository {
       const c = decodeCursor(req.cursor, req.sort);
       const v = field === "titleSort" ? c.v : new Date(c.v);
       const op = desc ? "$lt" : "$gt";
-      and.push({ $or: [{ [field]: { [op]: v } }, { [field]: v, _id: { [op]: c.id } }] } as Filter<StoredCourseDocument>);
+      and.push({
+        $or: [{ [field]: { [op]: v } }, { [field]: v, _id: { [op]: c.id } }],
+      } as Filter<StoredCourseDocument>);
     }
     const filter: Filter<StoredCourseDocument> = and.length ? { $and: and } : {};
     const sort: Sort = { [field]: dir, _id: dir };
     let docs: StoredCourseDocument[];
     try {
-      docs = await this.col.find(filter).sort(sort).limit(req.limit + 1).toArray();
+      docs = await this.col
+        .find(filter)
+        .sort(sort)
+        .limit(req.limit + 1)
+        .toArray();
     } catch (e) {
       throw storeError(e, "list courses");
     }
@@ -251,17 +275,29 @@ export class MongoCourseRepository implements CourseRepository {
     const more = docs.length > req.limit && last !== undefined;
     return {
       items: page.map(toCourseState),
-      nextCursor: more ? encodeCursor({ s: req.sort, v: field === "titleSort" ? last.titleSort : new Date(last[field] as Date).toISOString(), id: last._id }) : null,
+      nextCursor: more
+        ? encodeCursor({
+            s: req.sort,
+            v: field === "titleSort" ? last.titleSort : new Date(last[field] as Date).toISOString(),
+            id: last._id,
+          })
+        : null,
     };
   }
 
   private duplicate(course: Course, cause: unknown): AppError {
-    return AppError.conflict(`The slug '${course.snapshot.slug}' is already taken by another course.`, { cause, fields: [{ field: "/slug", message: "is already taken", code: "taken" }] });
+    return AppError.conflict(`The slug '${course.snapshot.slug}' is already taken by another course.`, {
+      cause,
+      fields: [{ field: "/slug", message: "is already taken", code: "taken" }],
+    });
   }
 
   private async explainMiss(id: string): Promise<never> {
-    const doc = await this.col.findOne({ _id: id }, { projection: { deletedAt: 1 } }).catch((e) => Promise.reject(storeError(e, "check course")));
-    if (isLive(doc)) throw AppError.preconditionFailed("The course was changed by someone else; reload it and try again.");
+    const doc = await this.col
+      .findOne({ _id: id }, { projection: { deletedAt: 1 } })
+      .catch((e) => Promise.reject(storeError(e, "check course")));
+    if (isLive(doc))
+      throw AppError.preconditionFailed("The course was changed by someone else; reload it and try again.");
     throw AppError.notFound(`No course with id ${id}.`);
   }
 }

@@ -57,7 +57,10 @@ export class MongoEnrollmentLedger implements EnrollmentLedger {
 
   private async applyToCourse(key: string, courseId: string, delta: 1 | -1): Promise<ApplyOutcome> {
     for (;;) {
-      const course = await this.courses.findOne({ _id: courseId }, { projection: { deletedAt: 1, enrollmentCount: 1, enrollmentRev: 1, pendingEnrollmentEvents: 1 } });
+      const course = await this.courses.findOne(
+        { _id: courseId },
+        { projection: { deletedAt: 1, enrollmentCount: 1, enrollmentRev: 1, pendingEnrollmentEvents: 1 } },
+      );
       if (!course || course.deletedAt) {
         // Not applied anywhere: forget the claim so the event can be replayed once the course exists.
         await this.processed.deleteOne({ _id: key, state: "pending" });
@@ -68,11 +71,17 @@ export class MongoEnrollmentLedger implements EnrollmentLedger {
       if (delta < 0 && (course.enrollmentCount ?? 0) <= 0) return "clamped";
       if (course.enrollmentRev === undefined) {
         // A course stored before migration 0004 set the revision (rare: the migration sets it on all).
-        await this.courses.updateOne({ _id: courseId, enrollmentRev: { $exists: false } }, { $set: { enrollmentRev: 0 } });
+        await this.courses.updateOne(
+          { _id: courseId, enrollmentRev: { $exists: false } },
+          { $set: { enrollmentRev: 0 } },
+        );
         continue;
       }
       const rev = course.enrollmentRev;
-      const res = await this.courses.updateOne({ _id: courseId, enrollmentRev: rev }, { $inc: { enrollmentCount: delta, enrollmentRev: 1 }, $push: { pendingEnrollmentEvents: key } });
+      const res = await this.courses.updateOne(
+        { _id: courseId, enrollmentRev: rev },
+        { $inc: { enrollmentCount: delta, enrollmentRev: 1 }, $push: { pendingEnrollmentEvents: key } },
+      );
       if (res.matchedCount === 1) return "applied";
     }
   }

@@ -37,14 +37,23 @@ export class MongoIdempotencyStore implements IdempotencyStore {
     for (let attempt = 0; attempt < 3; attempt++) {
       const now = new Date();
       try {
-        await this.col.insertOne({ _id: key, fingerprint, state: "in_progress", createdAt: now, expiresAt: new Date(now.getTime() + this.opts.ttlMs) });
+        await this.col.insertOne({
+          _id: key,
+          fingerprint,
+          state: "in_progress",
+          createdAt: now,
+          expiresAt: new Date(now.getTime() + this.opts.ttlMs),
+        });
         return { state: "new" };
       } catch (e) {
         if ((e as MongoServerError)?.code !== 11000) throw storeError(e, "claim idempotency key");
       }
-      const existing = await this.col.findOne({ _id: key }).catch((e) => Promise.reject(storeError(e, "read idempotency key")));
+      const existing = await this.col
+        .findOne({ _id: key })
+        .catch((e) => Promise.reject(storeError(e, "read idempotency key")));
       if (!existing) continue;
-      const stale = existing.state === "in_progress" && now.getTime() - existing.createdAt.getTime() > this.opts.staleAfterMs;
+      const stale =
+        existing.state === "in_progress" && now.getTime() - existing.createdAt.getTime() > this.opts.staleAfterMs;
       if (existing.expiresAt <= now || stale) {
         await this.col.deleteOne({ _id: key, createdAt: existing.createdAt });
         continue;
@@ -57,7 +66,9 @@ export class MongoIdempotencyStore implements IdempotencyStore {
   }
 
   async complete(key: string, response: StoredResponse): Promise<void> {
-    await this.col.updateOne({ _id: key }, { $set: { state: "done", response } }).catch((e) => Promise.reject(storeError(e, "store idempotent response")));
+    await this.col
+      .updateOne({ _id: key }, { $set: { state: "done", response } })
+      .catch((e) => Promise.reject(storeError(e, "store idempotent response")));
   }
 
   async release(key: string): Promise<void> {

@@ -15,7 +15,12 @@ import { log } from "../../../lib/xlog/index.ts";
 
 export type MigrationStep =
   | { op: "createCollection"; collection: string }
-  | { op: "createIndex"; collection: string; keys: IndexSpecification; options: CreateIndexesOptions & { name: string } }
+  | {
+      op: "createIndex";
+      collection: string;
+      keys: IndexSpecification;
+      options: CreateIndexesOptions & { name: string };
+    }
   | { op: "dropIndex"; collection: string; name: string }
   | { op: "updateMany"; collection: string; filter: Document; update: Document; upsert?: boolean }
   | { op: "validator"; collection: string; validator: Document };
@@ -55,7 +60,9 @@ const LOCK = "_migration_lock";
 const LOCK_ID = "migrations";
 
 export function checksum(m: Migration): string {
-  return createHash("sha256").update(JSON.stringify({ id: m.id, steps: m.steps })).digest("hex");
+  return createHash("sha256")
+    .update(JSON.stringify({ id: m.id, steps: m.steps }))
+    .digest("hex");
 }
 
 export async function detectFeatures(db: Db): Promise<ServerFeatures> {
@@ -68,7 +75,11 @@ export async function detectFeatures(db: Db): Promise<ServerFeatures> {
     if ((e as MongoServerError)?.code !== 59) throw e;
     validators = false;
   }
-  return { server: typeof info.gitVersion === "string" ? "mongodb" : "mongodb-compatible", version: String(info.version), validators };
+  return {
+    server: typeof info.gitVersion === "string" ? "mongodb" : "mongodb-compatible",
+    version: String(info.version),
+    validators,
+  };
 }
 
 export class MigrationEditedError extends Error {}
@@ -125,8 +136,11 @@ class Lease {
   }
 
   async renew(): Promise<void> {
-    const res = await this.db.collection<{ _id: string }>(LOCK).updateOne({ _id: LOCK_ID, owner: this.owner }, { $set: { expiresAt: new Date(Date.now() + this.leaseMs) } });
-    if (res.matchedCount === 0) throw new Error("migration lease lost to another process (a step took longer than the lease)");
+    const res = await this.db
+      .collection<{ _id: string }>(LOCK)
+      .updateOne({ _id: LOCK_ID, owner: this.owner }, { $set: { expiresAt: new Date(Date.now() + this.leaseMs) } });
+    if (res.matchedCount === 0)
+      throw new Error("migration lease lost to another process (a step took longer than the lease)");
   }
 
   async release(): Promise<void> {
@@ -134,7 +148,13 @@ class Lease {
   }
 }
 
-async function applyStep(db: Db, step: MigrationStep, features: ServerFeatures, skipped: string[], migrationId: string): Promise<void> {
+async function applyStep(
+  db: Db,
+  step: MigrationStep,
+  features: ServerFeatures,
+  skipped: string[],
+  migrationId: string,
+): Promise<void> {
   switch (step.op) {
     case "createCollection":
       return ensureCollection(db, step.collection);
@@ -156,7 +176,10 @@ async function applyStep(db: Db, step: MigrationStep, features: ServerFeatures, 
       if (!features.validators) {
         const what = `${migrationId}: validator on ${step.collection} (${features.server} ${features.version} has no collMod, so no $jsonSchema validators)`;
         skipped.push(what);
-        log().info({ migration: migrationId, collection: step.collection, server: features.server }, "migration step skipped: validators unsupported");
+        log().info(
+          { migration: migrationId, collection: step.collection, server: features.server },
+          "migration step skipped: validators unsupported",
+        );
         return;
       }
       await db.command({ collMod: step.collection, validator: step.validator, validationLevel: "moderate" });
@@ -176,7 +199,8 @@ export async function migrate(db: Db, migrations: Migration[], opts: MigrateOpti
 
   const deadline = Date.now() + (opts.waitMs ?? 120_000);
   while (!(await lease.tryAcquire())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for the migration lock held by another process (lock collection ${LOCK})`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for the migration lock held by another process (lock collection ${LOCK})`);
     await Bun.sleep(250 + Math.random() * 250);
   }
   const result: MigrateResult = { applied: [], alreadyApplied: [], skippedSteps: [] };
@@ -188,11 +212,17 @@ export async function migrate(db: Db, migrations: Migration[], opts: MigrateOpti
     for (const m of ordered) {
       const r = done.get(m.id);
       if (r?.state === "applied" && r.checksum !== checksum(m)) {
-        throw new MigrationEditedError(`migration ${m.id} was edited after it was applied (stored checksum ${r.checksum.slice(0, 12)}…, code ${checksum(m).slice(0, 12)}…); add a new migration instead`);
+        throw new MigrationEditedError(
+          `migration ${m.id} was edited after it was applied (stored checksum ${r.checksum.slice(0, 12)}…, code ${checksum(m).slice(0, 12)}…); add a new migration instead`,
+        );
       }
     }
     const unknown = [...done.keys()].filter((id) => !ids.has(id));
-    if (unknown.length) log().warn({ migrations: unknown }, "the database has migrations this build does not know (a newer version ran here)");
+    if (unknown.length)
+      log().warn(
+        { migrations: unknown },
+        "the database has migrations this build does not know (a newer version ran here)",
+      );
 
     for (const m of ordered) {
       const r = done.get(m.id);
@@ -200,14 +230,28 @@ export async function migrate(db: Db, migrations: Migration[], opts: MigrateOpti
         result.alreadyApplied.push(m.id);
         continue;
       }
-      if (r?.state === "running") log().warn({ migration: m.id, previousOwner: r.owner }, "resuming a migration that did not finish (its steps are idempotent)");
+      if (r?.state === "running")
+        log().warn(
+          { migration: m.id, previousOwner: r.owner },
+          "resuming a migration that did not finish (its steps are idempotent)",
+        );
       const t0 = Date.now();
-      await records.updateOne({ _id: m.id }, { $set: { state: "running", owner: lease.owner, checksum: checksum(m), startedAt: new Date() }, $inc: { runs: 1 } }, { upsert: true });
+      await records.updateOne(
+        { _id: m.id },
+        {
+          $set: { state: "running", owner: lease.owner, checksum: checksum(m), startedAt: new Date() },
+          $inc: { runs: 1 },
+        },
+        { upsert: true },
+      );
       for (const step of m.steps) {
         await applyStep(db, step, features, result.skippedSteps, m.id);
         await lease.renew();
       }
-      await records.updateOne({ _id: m.id }, { $set: { state: "applied", appliedAt: new Date(), durationMs: Date.now() - t0 } });
+      await records.updateOne(
+        { _id: m.id },
+        { $set: { state: "applied", appliedAt: new Date(), durationMs: Date.now() - t0 } },
+      );
       result.applied.push(m.id);
       log().info({ migration: m.id, description: m.description, ms: Date.now() - t0 }, "migration applied");
     }

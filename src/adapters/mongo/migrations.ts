@@ -19,11 +19,21 @@ export const MIGRATIONS: Migration[] = [
       { op: "createIndex", collection: COURSES, keys: { updatedAt: -1, _id: -1 }, options: { name: "updated" } },
       { op: "createIndex", collection: COURSES, keys: { publishedAt: -1, _id: -1 }, options: { name: "published" } },
       { op: "createIndex", collection: COURSES, keys: { titleSort: 1, _id: 1 }, options: { name: "title" } },
-      { op: "createIndex", collection: COURSES, keys: { status: 1, createdAt: -1, _id: -1 }, options: { name: "status_created" } },
+      {
+        op: "createIndex",
+        collection: COURSES,
+        keys: { status: 1, createdAt: -1, _id: -1 },
+        options: { name: "status_created" },
+      },
       { op: "createIndex", collection: COURSES, keys: { tags: 1, createdAt: -1 }, options: { name: "tags" } },
       { op: "createIndex", collection: COURSES, keys: { level: 1, createdAt: -1 }, options: { name: "level" } },
       { op: "createIndex", collection: COURSES, keys: { language: 1, createdAt: -1 }, options: { name: "language" } },
-      { op: "createIndex", collection: COURSES, keys: { "instructor.id": 1, createdAt: -1 }, options: { name: "instructor" } },
+      {
+        op: "createIndex",
+        collection: COURSES,
+        keys: { "instructor.id": 1, createdAt: -1 },
+        options: { name: "instructor" },
+      },
       { op: "createIndex", collection: COURSES, keys: { searchTokens: 1 }, options: { name: "search_tokens" } },
       {
         op: "validator",
@@ -44,7 +54,8 @@ export const MIGRATIONS: Migration[] = [
   },
   {
     id: "0002_idempotency_keys",
-    description: "stored responses for Idempotency-Key replays, expired by a housekeeping job (the stack's store never applies TTL indexes)",
+    description:
+      "stored responses for Idempotency-Key replays, expired by a housekeeping job (the stack's store never applies TTL indexes)",
     steps: [
       { op: "createCollection", collection: IDEMPOTENCY_KEYS },
       { op: "createIndex", collection: IDEMPOTENCY_KEYS, keys: { expiresAt: 1 }, options: { name: "expires" } },
@@ -56,7 +67,12 @@ export const MIGRATIONS: Migration[] = [
     steps: [
       { op: "createIndex", collection: COURSES, keys: { pendingSince: 1 }, options: { name: "outbox_pending" } },
       { op: "createCollection", collection: PROCESSED_EVENTS },
-      { op: "createIndex", collection: PROCESSED_EVENTS, keys: { state: 1, processedAt: 1 }, options: { name: "processed" } },
+      {
+        op: "createIndex",
+        collection: PROCESSED_EVENTS,
+        keys: { state: 1, processedAt: 1 },
+        options: { name: "processed" },
+      },
     ],
   },
   {
@@ -66,20 +82,60 @@ export const MIGRATIONS: Migration[] = [
     steps: [
       // mongo-java-server uses an index only when a query names exactly its fields: a guarded
       // write {_id, version} scans every course without this one (real MongoDB uses _id either way).
-      { op: "createIndex", collection: COURSES, keys: { _id: 1, version: 1 }, options: { name: "id_version", unique: true } },
-      { op: "updateMany", collection: COURSES, filter: { enrollmentRev: { $exists: false } }, update: { $set: { enrollmentRev: 0 } } },
-      { op: "createIndex", collection: COURSES, keys: { _id: 1, enrollmentRev: 1 }, options: { name: "id_enrollment_rev", unique: true } },
+      {
+        op: "createIndex",
+        collection: COURSES,
+        keys: { _id: 1, version: 1 },
+        options: { name: "id_version", unique: true },
+      },
+      {
+        op: "updateMany",
+        collection: COURSES,
+        filter: { enrollmentRev: { $exists: false } },
+        update: { $set: { enrollmentRev: 0 } },
+      },
+      {
+        op: "createIndex",
+        collection: COURSES,
+        keys: { _id: 1, enrollmentRev: 1 },
+        options: { name: "id_enrollment_rev", unique: true },
+      },
       { op: "dropIndex", collection: COURSES, name: "outbox_pending" },
       { op: "createCollection", collection: OUTBOX_PENDING },
       { op: "createIndex", collection: OUTBOX_PENDING, keys: { since: 1, _id: 1 }, options: { name: "since" } },
       // The relay's fenced writes name exactly these fields.
-      { op: "createIndex", collection: OUTBOX_PENDING, keys: { _id: 1, lease: 1 }, options: { name: "id_lease", unique: true } },
-      { op: "createIndex", collection: OUTBOX_PENDING, keys: { _id: 1, lease: 1, writes: 1 }, options: { name: "id_lease_writes", unique: true } },
+      {
+        op: "createIndex",
+        collection: OUTBOX_PENDING,
+        keys: { _id: 1, lease: 1 },
+        options: { name: "id_lease", unique: true },
+      },
+      {
+        op: "createIndex",
+        collection: OUTBOX_PENDING,
+        keys: { _id: 1, lease: 1, writes: 1 },
+        options: { name: "id_lease_writes", unique: true },
+      },
       { op: "createCollection", collection: OUTBOX_PARKED },
       { op: "createIndex", collection: OUTBOX_PARKED, keys: { parkedAt: 1 }, options: { name: "parked_at" } },
-      { op: "createIndex", collection: IDEMPOTENCY_KEYS, keys: { _id: 1, createdAt: 1 }, options: { name: "id_created", unique: true } },
-      { op: "createIndex", collection: IDEMPOTENCY_KEYS, keys: { _id: 1, state: 1 }, options: { name: "id_state", unique: true } },
-      { op: "createIndex", collection: PROCESSED_EVENTS, keys: { _id: 1, state: 1 }, options: { name: "id_state", unique: true } },
+      {
+        op: "createIndex",
+        collection: IDEMPOTENCY_KEYS,
+        keys: { _id: 1, createdAt: 1 },
+        options: { name: "id_created", unique: true },
+      },
+      {
+        op: "createIndex",
+        collection: IDEMPOTENCY_KEYS,
+        keys: { _id: 1, state: 1 },
+        options: { name: "id_state", unique: true },
+      },
+      {
+        op: "createIndex",
+        collection: PROCESSED_EVENTS,
+        keys: { _id: 1, state: 1 },
+        options: { name: "id_state", unique: true },
+      },
     ],
   },
 ];

@@ -9,7 +9,13 @@
 // marker is deleted only if no event was appended since it was claimed.
 import type { Collection, Db } from "mongodb";
 import type { OutboxBacklog, OutboxClaim, OutboxCompletion, OutboxEvent, OutboxStore } from "../../app/outbox.ts";
-import { COURSES, type OutboxEntryDocument, type StoredCourseDocument, toOutboxEntry, toOutboxEvent } from "./course-document.ts";
+import {
+  COURSES,
+  type OutboxEntryDocument,
+  type StoredCourseDocument,
+  toOutboxEntry,
+  toOutboxEvent,
+} from "./course-document.ts";
 import { OUTBOX_PARKED, OUTBOX_PENDING } from "./migrations.ts";
 import { storeError } from "./store-error.ts";
 
@@ -54,7 +60,11 @@ export class OutboxMarkers {
   async recordPending(courseId: string, since: Date, count: number): Promise<void> {
     await this.col.updateOne(
       { _id: courseId },
-      { $min: { since }, $inc: { events: count, writes: 1 }, $setOnInsert: { owner: "", lease: "", leaseUntil: FREE, attempts: 0 } },
+      {
+        $min: { since },
+        $inc: { events: count, writes: 1 },
+        $setOnInsert: { owner: "", lease: "", leaseUntil: FREE, attempts: 0 },
+      },
       { upsert: true },
     );
   }
@@ -92,17 +102,32 @@ export class MongoOutboxStore implements OutboxStore {
   async claim(maxCourses: number, leaseMs: number): Promise<OutboxClaim[]> {
     const now = new Date();
     try {
-      const free = await this.markers.find({ leaseUntil: { $lte: now } }, { projection: { _id: 1, writes: 1, attempts: 1 } }).sort({ since: 1, _id: 1 }).limit(maxCourses).toArray();
+      const free = await this.markers
+        .find({ leaseUntil: { $lte: now } }, { projection: { _id: 1, writes: 1, attempts: 1 } })
+        .sort({ since: 1, _id: 1 })
+        .limit(maxCourses)
+        .toArray();
       if (free.length === 0) return [];
       const token = `${this.owner}/${++this.leases}`;
       const ids = free.map((m) => m._id);
       // Atomic per marker: of two relays racing for one, only the first still sees it free.
-      const res = await this.markers.updateMany({ _id: { $in: ids }, leaseUntil: { $lte: now } }, { $set: { owner: this.owner, lease: token, leaseUntil: new Date(now.getTime() + leaseMs) } });
+      const res = await this.markers.updateMany(
+        { _id: { $in: ids }, leaseUntil: { $lte: now } },
+        { $set: { owner: this.owner, lease: token, leaseUntil: new Date(now.getTime() + leaseMs) } },
+      );
       // Got them all (the usual case): no need to ask which. A `writes` read before the claim
       // can only be older than the marker's, which keeps the marker one round longer.
-      const owned = res.modifiedCount === ids.length ? free : await this.markers.find({ _id: { $in: ids }, lease: token }, { projection: { _id: 1, writes: 1, attempts: 1 } }).sort({ since: 1, _id: 1 }).toArray();
+      const owned =
+        res.modifiedCount === ids.length
+          ? free
+          : await this.markers
+              .find({ _id: { $in: ids }, lease: token }, { projection: { _id: 1, writes: 1, attempts: 1 } })
+              .sort({ since: 1, _id: 1 })
+              .toArray();
       if (owned.length === 0) return [];
-      const docs = await this.courses.find({ _id: { $in: owned.map((m) => m._id) } }, { projection: { outbox: 1 } }).toArray();
+      const docs = await this.courses
+        .find({ _id: { $in: owned.map((m) => m._id) } }, { projection: { outbox: 1 } })
+        .toArray();
       const outboxes = new Map(docs.map((d) => [d._id, d.outbox ?? []]));
       return owned.map((m) => ({
         courseId: m._id,
@@ -119,13 +144,24 @@ export class MongoOutboxStore implements OutboxStore {
     if (claims.length === 0) return [];
     const { token } = decodeLease(claims[0]!.lease);
     const ids = claims.map((c) => c.courseId);
-    const res = await this.markers.updateMany({ _id: { $in: ids }, lease: token }, { $set: { leaseUntil: new Date(Date.now() + leaseMs) } });
+    const res = await this.markers.updateMany(
+      { _id: { $in: ids }, lease: token },
+      { $set: { leaseUntil: new Date(Date.now() + leaseMs) } },
+    );
     if (res.matchedCount === ids.length) return [];
-    const held = new Set((await this.markers.find({ _id: { $in: ids }, lease: token }, { projection: { _id: 1 } }).toArray()).map((m) => m._id));
+    const held = new Set(
+      (await this.markers.find({ _id: { $in: ids }, lease: token }, { projection: { _id: 1 } }).toArray()).map(
+        (m) => m._id,
+      ),
+    );
     return ids.filter((id) => !held.has(id));
   }
 
-  async complete(claim: OutboxClaim, publishedIds: string[], failure?: { reason: string; retryAt: Date }): Promise<boolean> {
+  async complete(
+    claim: OutboxClaim,
+    publishedIds: string[],
+    failure?: { reason: string; retryAt: Date },
+  ): Promise<boolean> {
     return (await this.completeAll([{ claim, publishedIds, ...(failure ? { failure } : {}) }])).length === 0;
   }
 
@@ -140,35 +176,59 @@ export class MongoOutboxStore implements OutboxStore {
     const ids = completions.map((c) => c.claim.courseId);
     try {
       // Fenced: a relay whose lease was taken over leaves the events to the new holder.
-      const held = new Set((await this.markers.find({ _id: { $in: ids }, lease: token }, { projection: { _id: 1 } }).toArray()).map((m) => m._id));
+      const held = new Set(
+        (await this.markers.find({ _id: { $in: ids }, lease: token }, { projection: { _id: 1 } }).toArray()).map(
+          (m) => m._id,
+        ),
+      );
       const mine = completions.filter((c) => held.has(c.claim.courseId));
       const lost = ids.filter((id) => !held.has(id));
       if (mine.length === 0) return lost;
       const mineIds = mine.map((c) => c.claim.courseId);
       // Event ids are unique across courses: one update pulls every published event of the batch.
       const published = mine.flatMap((c) => c.publishedIds);
-      if (published.length) await this.courses.updateMany({ _id: { $in: mineIds } }, { $pull: { outbox: { id: { $in: published } } } });
+      if (published.length)
+        await this.courses.updateMany({ _id: { $in: mineIds } }, { $pull: { outbox: { id: { $in: published } } } });
       const docs = new Map(
-        (await this.courses.find({ _id: { $in: mineIds } }, { projection: { outbox: 1, deletedAt: 1, version: 1 } }).toArray()).map((d) => [d._id, d]),
+        (
+          await this.courses
+            .find({ _id: { $in: mineIds } }, { projection: { outbox: 1, deletedAt: 1, version: 1 } })
+            .toArray()
+        ).map((d) => [d._id, d]),
       );
       const emptied = mine.filter((c) => (docs.get(c.claim.courseId)?.outbox ?? []).length === 0);
       // A deleted course disappears once its last event (course.deleted) is out; the version
       // guard (an indexed {_id, version}) keeps it if anything touched it since.
       const tombstones = emptied.map((c) => docs.get(c.claim.courseId)).filter((d) => d?.deletedAt);
-      if (tombstones.length) await this.courses.bulkWrite(tombstones.map((d) => ({ deleteOne: { filter: { _id: d!._id, version: d!.version } } })), { ordered: false });
+      if (tombstones.length)
+        await this.courses.bulkWrite(
+          tombstones.map((d) => ({ deleteOne: { filter: { _id: d!._id, version: d!.version } } })),
+          { ordered: false },
+        );
       if (emptied.length) {
-        await this.markers.deleteMany({ lease: token, $or: emptied.map((c) => ({ _id: c.claim.courseId, writes: decodeLease(c.claim.lease).writes })) });
+        await this.markers.deleteMany({
+          lease: token,
+          $or: emptied.map((c) => ({ _id: c.claim.courseId, writes: decodeLease(c.claim.lease).writes })),
+        });
       }
       // What is left holds events (or got new ones since the claim): free it for the next round.
-      const left = new Set((await this.markers.find({ _id: { $in: mineIds }, lease: token }, { projection: { _id: 1 } }).toArray()).map((m) => m._id));
+      const left = new Set(
+        (await this.markers.find({ _id: { $in: mineIds }, lease: token }, { projection: { _id: 1 } }).toArray()).map(
+          (m) => m._id,
+        ),
+      );
       const frees = mine.filter((c) => left.has(c.claim.courseId));
       if (frees.length) {
         await this.markers.bulkWrite(
           frees.map(({ claim, failure }) => {
             const remaining = docs.get(claim.courseId)?.outbox ?? [];
             const freed = { owner: "", lease: "", leaseUntil: failure?.retryAt ?? FREE };
-            const progress = remaining.length ? { since: new Date(remaining[0]!.occurredAt), events: remaining.length } : {};
-            const update = failure ? { $set: { ...freed, ...progress, lastError: failure.reason }, $inc: { attempts: 1 } } : { $set: { ...freed, ...progress, attempts: 0 }, $unset: { lastError: "" as const } };
+            const progress = remaining.length
+              ? { since: new Date(remaining[0]!.occurredAt), events: remaining.length }
+              : {};
+            const update = failure
+              ? { $set: { ...freed, ...progress, lastError: failure.reason }, $inc: { attempts: 1 } }
+              : { $set: { ...freed, ...progress, attempts: 0 }, $unset: { lastError: "" as const } };
             return { updateOne: { filter: { _id: claim.courseId, lease: token }, update } };
           }),
           { ordered: false },
@@ -182,7 +242,10 @@ export class MongoOutboxStore implements OutboxStore {
 
   async release(claim: OutboxClaim): Promise<void> {
     const { token } = decodeLease(claim.lease);
-    await this.markers.updateOne({ _id: claim.courseId, lease: token }, { $set: { owner: "", lease: "", leaseUntil: FREE } });
+    await this.markers.updateOne(
+      { _id: claim.courseId, lease: token },
+      { $set: { owner: "", lease: "", leaseUntil: FREE } },
+    );
   }
 
   async park(claim: OutboxClaim, event: OutboxEvent, reason: string): Promise<void> {
@@ -190,11 +253,22 @@ export class MongoOutboxStore implements OutboxStore {
     try {
       await this.parked.updateOne(
         { _id: event.id },
-        { $setOnInsert: { courseId: claim.courseId, event: toOutboxEntry(event), reason, attempts: claim.attempts + 1, parkedAt: new Date() } },
+        {
+          $setOnInsert: {
+            courseId: claim.courseId,
+            event: toOutboxEntry(event),
+            reason,
+            attempts: claim.attempts + 1,
+            parkedAt: new Date(),
+          },
+        },
         { upsert: true },
       );
       await this.courses.updateOne({ _id: claim.courseId }, { $pull: { outbox: { id: event.id } } });
-      await this.markers.updateOne({ _id: claim.courseId, lease: token }, { $set: { attempts: 0 }, $unset: { lastError: "" } });
+      await this.markers.updateOne(
+        { _id: claim.courseId, lease: token },
+        { $set: { attempts: 0 }, $unset: { lastError: "" } },
+      );
     } catch (e) {
       throw storeError(e, "park outbox event");
     }
@@ -202,11 +276,18 @@ export class MongoOutboxStore implements OutboxStore {
 
   async backlog(now: Date): Promise<OutboxBacklog> {
     const [sum] = await this.markers
-      .aggregate<{ events: number; courses: number; oldest: Date | null }>([{ $group: { _id: null, events: { $sum: "$events" }, courses: { $sum: 1 }, oldest: { $min: "$since" } } }])
+      .aggregate<{ events: number; courses: number; oldest: Date | null }>([
+        { $group: { _id: null, events: { $sum: "$events" }, courses: { $sum: 1 }, oldest: { $min: "$since" } } },
+      ])
       .toArray();
     const parked = await this.parked.countDocuments();
     const oldest = sum?.oldest ? new Date(sum.oldest).getTime() : now.getTime();
-    return { events: sum?.events ?? 0, courses: sum?.courses ?? 0, oldestAgeMs: Math.max(0, now.getTime() - oldest), parked };
+    return {
+      events: sum?.events ?? 0,
+      courses: sum?.courses ?? 0,
+      oldestAgeMs: Math.max(0, now.getTime() - oldest),
+      parked,
+    };
   }
 
   async repairMarkers(): Promise<number> {
@@ -217,7 +298,10 @@ export class MongoOutboxStore implements OutboxStore {
       const outbox = doc.outbox!;
       const res = await this.markers.updateOne(
         { _id: doc._id },
-        { $min: { since: new Date(outbox[0]!.occurredAt) }, $setOnInsert: { events: outbox.length, writes: 0, owner: "", lease: "", leaseUntil: FREE, attempts: 0 } },
+        {
+          $min: { since: new Date(outbox[0]!.occurredAt) },
+          $setOnInsert: { events: outbox.length, writes: 0, owner: "", lease: "", leaseUntil: FREE, attempts: 0 },
+        },
         { upsert: true },
       );
       repaired += res.upsertedCount;
@@ -243,8 +327,19 @@ export class MongoOutboxStore implements OutboxStore {
       const course = await this.courses.findOne({ _id: p.courseId }, { projection: { deletedAt: 1, version: 1 } });
       if (!course) {
         // The course was deleted and its tombstone removed: a tombstone again, until the event is out.
-        const tombstone = { slug: `~deleted~${p.courseId}`, title: "", status: "archived", version: 1, lessons: [], searchTokens: [], deletedAt: new Date(), enrollmentRev: 0 };
-        await this.courses.updateOne({ _id: p.courseId }, { ...push, $setOnInsert: tombstone } as never, { upsert: true });
+        const tombstone = {
+          slug: `~deleted~${p.courseId}`,
+          title: "",
+          status: "archived",
+          version: 1,
+          lessons: [],
+          searchTokens: [],
+          deletedAt: new Date(),
+          enrollmentRev: 0,
+        };
+        await this.courses.updateOne({ _id: p.courseId }, { ...push, $setOnInsert: tombstone } as never, {
+          upsert: true,
+        });
         return;
       }
       if (!course.deletedAt) {
@@ -252,7 +347,10 @@ export class MongoOutboxStore implements OutboxStore {
         return;
       }
       // A tombstone may be removed by a relay at its version: move the version on.
-      const res = await this.courses.updateOne({ _id: p.courseId, version: course.version }, { ...push, $inc: { version: 1 } });
+      const res = await this.courses.updateOne(
+        { _id: p.courseId, version: course.version },
+        { ...push, $inc: { version: 1 } },
+      );
       if (res.matchedCount === 1) return;
     }
   }

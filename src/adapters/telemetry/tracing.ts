@@ -5,7 +5,12 @@ import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-ho
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { resourceFromAttributes } from "@opentelemetry/resources";
-import { BasicTracerProvider, BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler } from "@opentelemetry/sdk-trace-base";
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+} from "@opentelemetry/sdk-trace-base";
 
 export const TRACER_NAME = "courses";
 
@@ -39,11 +44,14 @@ export function initTracing(cfg: TracingConfig): Tracing {
     }),
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(cfg.sampleRatio) }),
     spanProcessors: [
-      new BatchSpanProcessor(new OTLPTraceExporter({ url: `${cfg.otlpEndpoint.replace(/\/$/, "")}/v1/traces`, timeoutMillis: 5000 }), {
-        scheduledDelayMillis: 500,
-        maxExportBatchSize: 512,
-        maxQueueSize: 4096,
-      }),
+      new BatchSpanProcessor(
+        new OTLPTraceExporter({ url: `${cfg.otlpEndpoint.replace(/\/$/, "")}/v1/traces`, timeoutMillis: 5000 }),
+        {
+          scheduledDelayMillis: 500,
+          maxExportBatchSize: 512,
+          maxQueueSize: 4096,
+        },
+      ),
     ],
   });
   trace.setGlobalTracerProvider(provider);

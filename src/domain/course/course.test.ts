@@ -57,7 +57,17 @@ describe("creating a course", () => {
   it("normalises its values and starts as a draft at version 1", () => {
     const { course } = draft();
     const s = course.snapshot;
-    expect(s).toMatchObject({ title: "Intro to Bun", slug: "intro-to-bun", language: "en-US", tags: ["bun", "typescript"], status: "draft", version: 1, enrollmentCount: 0, source: { kind: "manual" }, publishedAt: null });
+    expect(s).toMatchObject({
+      title: "Intro to Bun",
+      slug: "intro-to-bun",
+      language: "en-US",
+      tags: ["bun", "typescript"],
+      status: "draft",
+      version: 1,
+      enrollmentCount: 0,
+      source: { kind: "manual" },
+      publishedAt: null,
+    });
     expect(course.pullEvents().map((e) => e.type)).toEqual(["course.created"]);
   });
 
@@ -68,10 +78,26 @@ describe("creating a course", () => {
 
   it("reports every invalid field at once", () => {
     const err = errorOf(() =>
-      draft({ title: "x", language: "english!", level: "expert" as never, price: { amount: -5, currency: "euro" }, slug: "Bad Slug", instructor: { id: "", name: "" } }),
+      draft({
+        title: "x",
+        language: "english!",
+        level: "expert" as never,
+        price: { amount: -5, currency: "euro" },
+        slug: "Bad Slug",
+        instructor: { id: "", name: "" },
+      }),
     );
     expect(err.kind).toBe("invalid_argument");
-    expect(err.fields.map((f) => f.field).sort()).toEqual(["/instructor/id", "/instructor/name", "/language", "/level", "/price/amount", "/price/currency", "/slug", "/title"]);
+    expect(err.fields.map((f) => f.field).sort()).toEqual([
+      "/instructor/id",
+      "/instructor/name",
+      "/language",
+      "/level",
+      "/price/amount",
+      "/price/currency",
+      "/slug",
+      "/title",
+    ]);
   });
 
   it("treats a null price as free and refuses a zero price", () => {
@@ -80,8 +106,14 @@ describe("creating a course", () => {
   });
 
   it("keeps an external catalog source and validates its url", () => {
-    expect(draft({ source: { kind: "catalog", catalog: "openlearn", externalId: "42", url: "https://example.org/c/42" } }).course.snapshot.source).toEqual({ kind: "catalog", catalog: "openlearn", externalId: "42", url: "https://example.org/c/42" });
-    expect(errorOf(() => draft({ source: { kind: "catalog", catalog: "x", externalId: "1", url: "ftp://nope" } })).fields[0]!.field).toBe("/source/url");
+    expect(
+      draft({ source: { kind: "catalog", catalog: "openlearn", externalId: "42", url: "https://example.org/c/42" } })
+        .course.snapshot.source,
+    ).toEqual({ kind: "catalog", catalog: "openlearn", externalId: "42", url: "https://example.org/c/42" });
+    expect(
+      errorOf(() => draft({ source: { kind: "catalog", catalog: "x", externalId: "1", url: "ftp://nope" } })).fields[0]!
+        .field,
+    ).toBe("/source/url");
   });
 });
 
@@ -101,7 +133,11 @@ describe("lifecycle", () => {
     expect(course.status).toBe("published");
     expect(course.snapshot.publishedAt).toEqual(clock.now());
     expect(course.version).toBe(3);
-    expect(course.pullEvents().map((e) => e.type)).toEqual(["course.created", "course.lesson_added", "course.published"]);
+    expect(course.pullEvents().map((e) => e.type)).toEqual([
+      "course.created",
+      "course.lesson_added",
+      "course.published",
+    ]);
   });
 
   it("allows only the documented transitions", () => {
@@ -130,7 +166,12 @@ describe("lifecycle", () => {
     expect(d.course.pullEvents().at(-1)!.type).toBe("course.deleted");
     const p = publishable();
     p.course.publish(p.clock);
-    expect(hasKind(errorOf(() => p.course.delete(p.clock)), "conflict")).toBe(true);
+    expect(
+      hasKind(
+        errorOf(() => p.course.delete(p.clock)),
+        "conflict",
+      ),
+    ).toBe(true);
     p.course.archive(p.clock);
     p.course.delete(p.clock);
   });
@@ -141,7 +182,13 @@ describe("editing", () => {
     const { course, clock } = draft();
     course.pullEvents();
     course.update({ title: "Bun in Depth", tags: ["bun"], price: null }, clock);
-    expect(course.snapshot).toMatchObject({ title: "Bun in Depth", tags: ["bun"], price: null, slug: "intro-to-bun", version: 2 });
+    expect(course.snapshot).toMatchObject({
+      title: "Bun in Depth",
+      tags: ["bun"],
+      price: null,
+      slug: "intro-to-bun",
+      version: 2,
+    });
     const [event] = course.pullEvents();
     expect(event!.data.changed).toEqual(["title", "tags", "price"]);
   });
@@ -173,7 +220,11 @@ describe("lessons", () => {
     const a = course.addLesson({ title: "A lesson", durationMinutes: 10 }, ids, clock);
     const c = course.addLesson({ title: "C lesson", durationMinutes: 30 }, ids, clock);
     const b = course.addLesson({ title: "B lesson", durationMinutes: 20 }, ids, clock, 1);
-    expect(course.snapshot.lessons.map((l) => [l.id, l.position])).toEqual([[a.id, 0], [b.id, 1], [c.id, 2]]);
+    expect(course.snapshot.lessons.map((l) => [l.id, l.position])).toEqual([
+      [a.id, 0],
+      [b.id, 1],
+      [c.id, 2],
+    ]);
     expect(course.totalDurationMinutes).toBe(60);
   });
 
@@ -215,7 +266,9 @@ describe("lessons", () => {
 describe("search tokens", () => {
   it("are lowercase words without diacritics from title, summary, tags and instructor", () => {
     const { course } = draft({ title: "Économie für Anfänger", summary: "C++ and C# basics", tags: ["finance"] });
-    expect(course.searchTokens).toEqual(expect.arrayContaining(["economie", "fur", "anfanger", "c++", "c#", "basics", "finance", "ada"]));
+    expect(course.searchTokens).toEqual(
+      expect.arrayContaining(["economie", "fur", "anfanger", "c++", "c#", "basics", "finance", "ada"]),
+    );
     expect(searchTokens("a b  cd")).toEqual(["cd"]);
   });
 });

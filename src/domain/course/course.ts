@@ -108,8 +108,13 @@ function fail(p: Problems, message = "The course is invalid; see errors for each
 
 function parseLesson(input: LessonInput, p: Problems, field: string): LessonInput {
   const title = input.title.trim().replace(/\s+/g, " ");
-  if (title.length < 1 || title.length > LIMITS.lessonTitleMax) p.add(`${field}/title`, `must be 1 to ${LIMITS.lessonTitleMax} characters`);
-  if (!Number.isInteger(input.durationMinutes) || input.durationMinutes < 1 || input.durationMinutes > LIMITS.lessonDurationMax) {
+  if (title.length < 1 || title.length > LIMITS.lessonTitleMax)
+    p.add(`${field}/title`, `must be 1 to ${LIMITS.lessonTitleMax} characters`);
+  if (
+    !Number.isInteger(input.durationMinutes) ||
+    input.durationMinutes < 1 ||
+    input.durationMinutes > LIMITS.lessonDurationMax
+  ) {
     p.add(`${field}/durationMinutes`, `must be a whole number of minutes from 1 to ${LIMITS.lessonDurationMax}`);
   }
   return { title, durationMinutes: input.durationMinutes };
@@ -222,7 +227,8 @@ export class Course {
       next.slug = parseSlug(changes.slug, p);
     }
     if (changes.summary !== undefined) next.summary = parseText(changes.summary, LIMITS.summaryMax, p, "/summary");
-    if (changes.description !== undefined) next.description = parseText(changes.description, LIMITS.descriptionMax, p, "/description");
+    if (changes.description !== undefined)
+      next.description = parseText(changes.description, LIMITS.descriptionMax, p, "/description");
     if (changes.language !== undefined) next.language = parseLanguage(changes.language, p);
     if (changes.level !== undefined) next.level = parseLevel(changes.level, p);
     if (changes.tags !== undefined) next.tags = parseTags(changes.tags, p);
@@ -233,7 +239,9 @@ export class Course {
       const missing = this.publishProblems({ ...s, ...next });
       if (!missing.empty) fail(missing, "A published course must keep a summary and a description.");
     }
-    const changed = (Object.keys(next) as (keyof CourseState)[]).filter((k) => JSON.stringify(next[k]) !== JSON.stringify(s[k]));
+    const changed = (Object.keys(next) as (keyof CourseState)[]).filter(
+      (k) => JSON.stringify(next[k]) !== JSON.stringify(s[k]),
+    );
     if (changed.length === 0) return;
     Object.assign(s, next);
     this.touch(clock, "course.updated", { changed, course: this.snapshot });
@@ -276,12 +284,16 @@ export class Course {
     const parsed = parseLesson(input, p, "");
     const lessons = this.state.lessons;
     if (lessons.length >= LIMITS.lessonsMax) p.add("/", `a course holds at most ${LIMITS.lessonsMax} lessons`);
-    if (position !== undefined && (!Number.isInteger(position) || position < 0 || position > lessons.length)) p.add("/position", `must be from 0 to ${lessons.length}`);
+    if (position !== undefined && (!Number.isInteger(position) || position < 0 || position > lessons.length))
+      p.add("/position", `must be from 0 to ${lessons.length}`);
     if (!p.empty) fail(p, "The lesson is invalid; see errors for each field.");
     const lesson: Lesson = { id: ids.next(), ...parsed, position: 0 };
     lessons.splice(position ?? lessons.length, 0, lesson);
     this.renumber();
-    this.touch(clock, "course.lesson_added", { lesson: structuredClone(lesson), totalDurationMinutes: this.totalDurationMinutes });
+    this.touch(clock, "course.lesson_added", {
+      lesson: structuredClone(lesson),
+      totalDurationMinutes: this.totalDurationMinutes,
+    });
     return structuredClone(this.lesson(lesson.id));
   }
 
@@ -289,11 +301,19 @@ export class Course {
     this.assertEditable();
     const lesson = this.lesson(lessonId);
     const p = new Problems();
-    const parsed = parseLesson({ title: changes.title ?? lesson.title, durationMinutes: changes.durationMinutes ?? lesson.durationMinutes }, p, "");
+    const parsed = parseLesson(
+      { title: changes.title ?? lesson.title, durationMinutes: changes.durationMinutes ?? lesson.durationMinutes },
+      p,
+      "",
+    );
     if (!p.empty) fail(p, "The lesson is invalid; see errors for each field.");
-    if (parsed.title === lesson.title && parsed.durationMinutes === lesson.durationMinutes) return structuredClone(lesson);
+    if (parsed.title === lesson.title && parsed.durationMinutes === lesson.durationMinutes)
+      return structuredClone(lesson);
     Object.assign(lesson, parsed);
-    this.touch(clock, "course.lesson_updated", { lesson: structuredClone(lesson), totalDurationMinutes: this.totalDurationMinutes });
+    this.touch(clock, "course.lesson_updated", {
+      lesson: structuredClone(lesson),
+      totalDurationMinutes: this.totalDurationMinutes,
+    });
     return structuredClone(lesson);
   }
 
@@ -312,7 +332,10 @@ export class Course {
   reorderLessons(lessonIds: string[], clock: Clock): void {
     this.assertEditable();
     const current = this.state.lessons.map((l) => l.id);
-    const same = lessonIds.length === current.length && new Set(lessonIds).size === lessonIds.length && lessonIds.every((id) => current.includes(id));
+    const same =
+      lessonIds.length === current.length &&
+      new Set(lessonIds).size === lessonIds.length &&
+      lessonIds.every((id) => current.includes(id));
     if (!same) {
       const p = new Problems();
       p.add("/lessonIds", "must list every lesson of the course exactly once");
@@ -344,12 +367,15 @@ export class Course {
   }
 
   private assertEditable(): void {
-    if (this.state.status === "archived") throw AppError.conflict("An archived course is read-only; unarchive it first.");
+    if (this.state.status === "archived")
+      throw AppError.conflict("An archived course is read-only; unarchive it first.");
   }
 
   private transition(to: CourseStatus, from: CourseStatus[], action: string): void {
     if (!from.includes(this.state.status)) {
-      throw AppError.conflict(`Cannot ${action} a course that is ${this.state.status}.`, { context: { from: this.state.status, to } });
+      throw AppError.conflict(`Cannot ${action} a course that is ${this.state.status}.`, {
+        context: { from: this.state.status, to },
+      });
     }
   }
 
@@ -360,6 +386,12 @@ export class Course {
   }
 
   private record(type: CourseEventType, data: Record<string, unknown>): void {
-    this.events.push({ type, courseId: this.state.id, courseVersion: this.state.version, occurredAt: this.state.updatedAt, data });
+    this.events.push({
+      type,
+      courseId: this.state.id,
+      courseVersion: this.state.version,
+      occurredAt: this.state.updatedAt,
+      data,
+    });
   }
 }

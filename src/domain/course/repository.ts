@@ -2,8 +2,25 @@
 import type { Course, CourseState } from "./course.ts";
 import type { CourseStatus, Level } from "./values.ts";
 
-export type CourseSort = "createdAt" | "-createdAt" | "title" | "-title" | "publishedAt" | "-publishedAt" | "updatedAt" | "-updatedAt";
-export const COURSE_SORTS: CourseSort[] = ["-createdAt", "createdAt", "title", "-title", "-publishedAt", "publishedAt", "-updatedAt", "updatedAt"];
+export type CourseSort =
+  | "createdAt"
+  | "-createdAt"
+  | "title"
+  | "-title"
+  | "publishedAt"
+  | "-publishedAt"
+  | "updatedAt"
+  | "-updatedAt";
+export const COURSE_SORTS: CourseSort[] = [
+  "-createdAt",
+  "createdAt",
+  "title",
+  "-title",
+  "-publishedAt",
+  "publishedAt",
+  "-updatedAt",
+  "updatedAt",
+];
 
 export interface CourseFilter {
   status?: CourseStatus;

@@ -61,13 +61,18 @@ export function slugify(text: string): string {
 export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 export function parseSlug(raw: string, p: Problems, field = "/slug"): string {
-  if (!SLUG_PATTERN.test(raw) || raw.length > LIMITS.slugMax) p.add(field, `must be lowercase letters and digits separated by single hyphens, at most ${LIMITS.slugMax} characters`);
+  if (!SLUG_PATTERN.test(raw) || raw.length > LIMITS.slugMax)
+    p.add(
+      field,
+      `must be lowercase letters and digits separated by single hyphens, at most ${LIMITS.slugMax} characters`,
+    );
   return raw;
 }
 
 export function parseTitle(raw: string, p: Problems, field = "/title"): string {
   const v = raw.trim().replace(/\s+/g, " ");
-  if (v.length < LIMITS.titleMin || v.length > LIMITS.titleMax) p.add(field, `must be ${LIMITS.titleMin} to ${LIMITS.titleMax} characters`);
+  if (v.length < LIMITS.titleMin || v.length > LIMITS.titleMax)
+    p.add(field, `must be ${LIMITS.titleMin} to ${LIMITS.titleMax} characters`);
   return v;
 }
 
@@ -88,7 +93,15 @@ export function parseLanguage(raw: string, p: Problems, field = "/language"): st
   }
   return raw
     .split("-")
-    .map((part, i) => (i === 0 ? part.toLowerCase() : part.length === 4 && /^[a-zA-Z]+$/.test(part) ? part[0]!.toUpperCase() + part.slice(1).toLowerCase() : part.length === 2 ? part.toUpperCase() : part.toLowerCase()))
+    .map((part, i) =>
+      i === 0
+        ? part.toLowerCase()
+        : part.length === 4 && /^[a-zA-Z]+$/.test(part)
+          ? part[0]!.toUpperCase() + part.slice(1).toLowerCase()
+          : part.length === 2
+            ? part.toUpperCase()
+            : part.toLowerCase(),
+    )
     .join("-");
 }
 
@@ -102,7 +115,8 @@ export function parseTags(raw: string[], p: Problems, field = "/tags"): string[]
   const tags = [...new Set(raw.map((t) => t.trim().toLowerCase()).filter(Boolean))];
   if (tags.length > LIMITS.tagsMax) p.add(field, `must hold at most ${LIMITS.tagsMax} tags`);
   tags.forEach((t, i) => {
-    if (t.length > LIMITS.tagMax || !/^[\p{L}\p{N}][\p{L}\p{N} +#.-]*$/u.test(t)) p.add(`${field}/${i}`, `must be a word of at most ${LIMITS.tagMax} letters, digits, spaces or + # . -`);
+    if (t.length > LIMITS.tagMax || !/^[\p{L}\p{N}][\p{L}\p{N} +#.-]*$/u.test(t))
+      p.add(`${field}/${i}`, `must be a word of at most ${LIMITS.tagMax} letters, digits, spaces or + # . -`);
   });
   return tags;
 }
@@ -117,7 +131,11 @@ export function parseInstructor(raw: Instructor, p: Problems, field = "/instruct
 
 export function parsePrice(raw: Price | null, p: Problems, field = "/price"): Price | null {
   if (raw === null) return null;
-  if (!Number.isInteger(raw.amount) || raw.amount <= 0 || raw.amount > LIMITS.priceMax) p.add(`${field}/amount`, `must be a positive integer number of minor units, at most ${LIMITS.priceMax}; use null for a free course`);
+  if (!Number.isInteger(raw.amount) || raw.amount <= 0 || raw.amount > LIMITS.priceMax)
+    p.add(
+      `${field}/amount`,
+      `must be a positive integer number of minor units, at most ${LIMITS.priceMax}; use null for a free course`,
+    );
   if (!/^[A-Z]{3}$/.test(raw.currency)) p.add(`${field}/currency`, "must be an ISO 4217 code such as EUR or USD");
   return { amount: raw.amount, currency: raw.currency };
 }

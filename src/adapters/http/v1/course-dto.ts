@@ -16,10 +16,18 @@ export function toCourseDto(s: CourseState & { totalDurationMinutes?: number }):
     instructor: { id: s.instructor.id, name: s.instructor.name },
     price: s.price ? { amount: s.price.amount, currency: s.price.currency } : null,
     status: s.status,
-    lessons: s.lessons.map((l) => ({ id: l.id, title: l.title, durationMinutes: l.durationMinutes, position: l.position })),
+    lessons: s.lessons.map((l) => ({
+      id: l.id,
+      title: l.title,
+      durationMinutes: l.durationMinutes,
+      position: l.position,
+    })),
     totalDurationMinutes: s.totalDurationMinutes ?? s.lessons.reduce((sum, l) => sum + l.durationMinutes, 0),
     enrollmentCount: s.enrollmentCount,
-    source: s.source.kind === "manual" ? { kind: "manual" } : { kind: "catalog", catalog: s.source.catalog, externalId: s.source.externalId, url: s.source.url },
+    source:
+      s.source.kind === "manual"
+        ? { kind: "manual" }
+        : { kind: "catalog", catalog: s.source.catalog, externalId: s.source.externalId, url: s.source.url },
     createdAt: s.createdAt.toISOString(),
     updatedAt: s.updatedAt.toISOString(),
     publishedAt: s.publishedAt?.toISOString() ?? null,
@@ -47,7 +55,8 @@ export function toNewCourse(dto: CourseCreateDto): NewCourse {
 export function toCourseChanges(patch: CoursePatchDto): CourseChanges {
   const required: FieldError[] = [];
   for (const k of ["title", "slug", "language", "level", "instructor"] as const) {
-    if ((patch as Record<string, unknown>)[k] === null) required.push({ field: `/${k}`, message: "cannot be removed", code: "required" });
+    if ((patch as Record<string, unknown>)[k] === null)
+      required.push({ field: `/${k}`, message: "cannot be removed", code: "required" });
   }
   if (required.length) throw AppError.invalidArgument("The patch removes required fields.", required);
   return {

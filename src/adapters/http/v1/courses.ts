@@ -21,7 +21,10 @@ export interface CourseRoutesDeps {
 
 const JSON_TYPES = new Set(["application/json", "application/merge-patch+json"]);
 const IdParams = T.Object({ id: T.String({ description: "Course id" }) });
-const LessonParams = T.Object({ id: T.String({ description: "Course id" }), lessonId: T.String({ description: "Lesson id" }) });
+const LessonParams = T.Object({
+  id: T.String({ description: "Course id" }),
+  lessonId: T.String({ description: "Lesson id" }),
+});
 const SlugParams = T.Object({ slug: T.String({ description: "Course slug" }) });
 
 /** A course as JSON with its ETag. */
@@ -56,7 +59,8 @@ async function readBodyWithin(request: Request, limit: number): Promise<string> 
 
 /** 304 when the client's If-None-Match names the current ETag, else the course. */
 function conditionalCourseResponse(course: Course, request: Request): Response {
-  if (notModified(request.headers.get("if-none-match"), course.version)) return new Response(null, { status: 304, headers: { etag: etagOf(course.version) } });
+  if (notModified(request.headers.get("if-none-match"), course.version))
+    return new Response(null, { status: 304, headers: { etag: etagOf(course.version) } });
   return courseResponse(course);
 }
 
@@ -70,7 +74,11 @@ export function courseRoutes(deps: CourseRoutesDeps) {
         // Actions such as publish and delete carry no body.
         if (request.body === null || request.headers.get("content-length") === "0") return {};
         const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
-        if (!JSON_TYPES.has(type)) throw new AppError("unsupported_media_type", "Send the body as application/json (or application/merge-patch+json for PATCH).");
+        if (!JSON_TYPES.has(type))
+          throw new AppError(
+            "unsupported_media_type",
+            "Send the body as application/json (or application/merge-patch+json for PATCH).",
+          );
         const text = await readBodyWithin(request, deps.bodyLimit);
         try {
           return JSON.parse(text);
@@ -80,54 +88,102 @@ export function courseRoutes(deps: CourseRoutesDeps) {
       })
       // Query strings are text: turn numbers into numbers before validation.
       .onTransform({ as: "local" }, ({ query }) => {
-        if (query && typeof query.limit === "string" && /^\d+$/.test(query.limit)) (query as Record<string, unknown>).limit = Number(query.limit);
+        if (query && typeof query.limit === "string" && /^\d+$/.test(query.limit))
+          (query as Record<string, unknown>).limit = Number(query.limit);
       })
       .post(
         "",
         ({ body, request }) =>
-          idempotent(deps.idempotency, request.headers.get(IDEMPOTENCY_HEADER), { method: "POST", path: "/v1/courses", body }, async () => {
-            const course = await uc.createCourse(d, toNewCourse(body));
-            return courseResponse(course, 201, { location: `/v1/courses/${course.id}` });
-          }),
+          idempotent(
+            deps.idempotency,
+            request.headers.get(IDEMPOTENCY_HEADER),
+            { method: "POST", path: "/v1/courses", body },
+            async () => {
+              const course = await uc.createCourse(d, toNewCourse(body));
+              return courseResponse(course, 201, { location: `/v1/courses/${course.id}` });
+            },
+          ),
         {
           body: "CourseCreate",
-          detail: operation("createCourse", "Create a draft course", { 201: "Course", errors: [400, 409, 413, 415] }, { idempotent: true, location: true, body: "CourseCreate" }),
+          detail: operation(
+            "createCourse",
+            "Create a draft course",
+            { 201: "Course", errors: [400, 409, 413, 415] },
+            { idempotent: true, location: true, body: "CourseCreate" },
+          ),
         },
       )
       .get(
         "",
         async ({ query }) => {
           const page = await uc.listCourses(d, {
-            filter: { status: query.status, tag: query.tag, level: query.level, language: query.language, instructorId: query.instructorId, q: query.q },
+            filter: {
+              status: query.status,
+              tag: query.tag,
+              level: query.level,
+              language: query.language,
+              instructorId: query.instructorId,
+              q: query.q,
+            },
             sort: (query.sort ?? "-createdAt") as CourseSort,
             limit: query.limit ?? 20,
             cursor: query.cursor,
           });
-          return new Response(JSON.stringify({ items: page.items.map((s) => toCourseDto(s)), nextCursor: page.nextCursor }), { headers: { "content-type": "application/json" } });
+          return new Response(
+            JSON.stringify({ items: page.items.map((s) => toCourseDto(s)), nextCursor: page.nextCursor }),
+            { headers: { "content-type": "application/json" } },
+          );
         },
-        { query: CourseListQuery, detail: operation("listCourses", "List courses: filters, search, sort and cursor pagination", { 200: "CourseList", errors: [400] }) },
+        {
+          query: CourseListQuery,
+          detail: operation("listCourses", "List courses: filters, search, sort and cursor pagination", {
+            200: "CourseList",
+            errors: [400],
+          }),
+        },
       )
       .get(
         "/by-slug/:slug",
         async ({ params, request }) => conditionalCourseResponse(await uc.getCourseBySlug(d, params.slug), request),
-        { params: SlugParams, detail: operation("getCourseBySlug", "Get a course by its slug", { 200: "Course", errors: [404] }, { conditionalGet: true }) },
+        {
+          params: SlugParams,
+          detail: operation(
+            "getCourseBySlug",
+            "Get a course by its slug",
+            { 200: "Course", errors: [404] },
+            { conditionalGet: true },
+          ),
+        },
       )
       .get(
         "/:id",
         async ({ params, request }) => conditionalCourseResponse(await uc.getCourse(d, params.id), request),
-        { params: IdParams, detail: operation("getCourse", "Get a course", { 200: "Course", errors: [404] }, { conditionalGet: true }) },
+        {
+          params: IdParams,
+          detail: operation("getCourse", "Get a course", { 200: "Course", errors: [404] }, { conditionalGet: true }),
+        },
       )
       .patch(
         "/:id",
         ({ params, body, request }) =>
           withLogFields({ courseId: params.id }, async () => {
-            const course = await uc.updateCourse(d, params.id, toCourseChanges(body as CoursePatchDto), expectedVersion(request.headers.get("if-match")));
+            const course = await uc.updateCourse(
+              d,
+              params.id,
+              toCourseChanges(body as CoursePatchDto),
+              expectedVersion(request.headers.get("if-match")),
+            );
             return courseResponse(course);
           }),
         {
           params: IdParams,
           body: "CoursePatch",
-          detail: operation("updateCourse", "Change a course (JSON merge patch)", { 200: "Course", errors: [400, 404, 409, 412, 413, 415] }, { ifMatch: true, mergePatch: true, body: "CoursePatch" }),
+          detail: operation(
+            "updateCourse",
+            "Change a course (JSON merge patch)",
+            { 200: "Course", errors: [400, 404, 409, 412, 413, 415] },
+            { ifMatch: true, mergePatch: true, body: "CoursePatch" },
+          ),
         },
       )
       .delete(
@@ -137,52 +193,155 @@ export function courseRoutes(deps: CourseRoutesDeps) {
             await uc.deleteCourse(d, params.id, expectedVersion(request.headers.get("if-match")));
             return new Response(null, { status: 204 });
           }),
-        { params: IdParams, detail: operation("deleteCourse", "Delete a draft or archived course", { 204: null, errors: [404, 409, 412] }, { ifMatch: true }) },
+        {
+          params: IdParams,
+          detail: operation(
+            "deleteCourse",
+            "Delete a draft or archived course",
+            { 204: null, errors: [404, 409, 412] },
+            { ifMatch: true },
+          ),
+        },
       )
       .post(
         "/:id/publish",
-        ({ params, request }) => withLogFields({ courseId: params.id }, async () => courseResponse(await uc.publishCourse(d, params.id, expectedVersion(request.headers.get("if-match"))))),
-        { params: IdParams, detail: operation("publishCourse", "Publish a draft (needs a summary, a description and a lesson)", { 200: "Course", errors: [400, 404, 409, 412] }, { ifMatch: true, noBody: true }) },
+        ({ params, request }) =>
+          withLogFields({ courseId: params.id }, async () =>
+            courseResponse(await uc.publishCourse(d, params.id, expectedVersion(request.headers.get("if-match")))),
+          ),
+        {
+          params: IdParams,
+          detail: operation(
+            "publishCourse",
+            "Publish a draft (needs a summary, a description and a lesson)",
+            { 200: "Course", errors: [400, 404, 409, 412] },
+            { ifMatch: true, noBody: true },
+          ),
+        },
       )
       .post(
         "/:id/archive",
-        ({ params, request }) => withLogFields({ courseId: params.id }, async () => courseResponse(await uc.archiveCourse(d, params.id, expectedVersion(request.headers.get("if-match"))))),
-        { params: IdParams, detail: operation("archiveCourse", "Archive a draft or published course", { 200: "Course", errors: [404, 409, 412] }, { ifMatch: true, noBody: true }) },
+        ({ params, request }) =>
+          withLogFields({ courseId: params.id }, async () =>
+            courseResponse(await uc.archiveCourse(d, params.id, expectedVersion(request.headers.get("if-match")))),
+          ),
+        {
+          params: IdParams,
+          detail: operation(
+            "archiveCourse",
+            "Archive a draft or published course",
+            { 200: "Course", errors: [404, 409, 412] },
+            { ifMatch: true, noBody: true },
+          ),
+        },
       )
       .post(
         "/:id/unarchive",
-        ({ params, request }) => withLogFields({ courseId: params.id }, async () => courseResponse(await uc.unarchiveCourse(d, params.id, expectedVersion(request.headers.get("if-match"))))),
-        { params: IdParams, detail: operation("unarchiveCourse", "Bring an archived course back as a draft", { 200: "Course", errors: [404, 409, 412] }, { ifMatch: true, noBody: true }) },
+        ({ params, request }) =>
+          withLogFields({ courseId: params.id }, async () =>
+            courseResponse(await uc.unarchiveCourse(d, params.id, expectedVersion(request.headers.get("if-match")))),
+          ),
+        {
+          params: IdParams,
+          detail: operation(
+            "unarchiveCourse",
+            "Bring an archived course back as a draft",
+            { 200: "Course", errors: [404, 409, 412] },
+            { ifMatch: true, noBody: true },
+          ),
+        },
       )
       .post(
         "/:id/lessons",
         ({ params, body, request }) =>
           withLogFields({ courseId: params.id }, async () => {
             const input = body as LessonCreateDto;
-            const { course, result } = await uc.addLesson(d, params.id, { title: input.title, durationMinutes: input.durationMinutes }, input.position, expectedVersion(request.headers.get("if-match")));
+            const { course, result } = await uc.addLesson(
+              d,
+              params.id,
+              { title: input.title, durationMinutes: input.durationMinutes },
+              input.position,
+              expectedVersion(request.headers.get("if-match")),
+            );
             return courseResponse(course, 201, { location: `/v1/courses/${course.id}/lessons/${result.id}` });
           }),
-        { params: IdParams, body: "LessonCreate", detail: operation("addLesson", "Add a lesson (at the end, or at `position`)", { 201: "Course", errors: [400, 404, 409, 412, 413, 415] }, { ifMatch: true, location: true, body: "LessonCreate" }) },
+        {
+          params: IdParams,
+          body: "LessonCreate",
+          detail: operation(
+            "addLesson",
+            "Add a lesson (at the end, or at `position`)",
+            { 201: "Course", errors: [400, 404, 409, 412, 413, 415] },
+            { ifMatch: true, location: true, body: "LessonCreate" },
+          ),
+        },
       )
       .patch(
         "/:id/lessons/:lessonId",
         ({ params, body, request }) =>
           withLogFields({ courseId: params.id }, async () => {
             const input = body as LessonPatchDto;
-            const { course } = await uc.updateLesson(d, params.id, params.lessonId, { title: input.title, durationMinutes: input.durationMinutes }, expectedVersion(request.headers.get("if-match")));
+            const { course } = await uc.updateLesson(
+              d,
+              params.id,
+              params.lessonId,
+              { title: input.title, durationMinutes: input.durationMinutes },
+              expectedVersion(request.headers.get("if-match")),
+            );
             return courseResponse(course);
           }),
-        { params: LessonParams, body: "LessonPatch", detail: operation("updateLesson", "Change a lesson's title or duration", { 200: "Course", errors: [400, 404, 409, 412, 413, 415] }, { ifMatch: true, mergePatch: true, body: "LessonPatch" }) },
+        {
+          params: LessonParams,
+          body: "LessonPatch",
+          detail: operation(
+            "updateLesson",
+            "Change a lesson's title or duration",
+            { 200: "Course", errors: [400, 404, 409, 412, 413, 415] },
+            { ifMatch: true, mergePatch: true, body: "LessonPatch" },
+          ),
+        },
       )
       .delete(
         "/:id/lessons/:lessonId",
-        ({ params, request }) => withLogFields({ courseId: params.id }, async () => courseResponse(await uc.removeLesson(d, params.id, params.lessonId, expectedVersion(request.headers.get("if-match"))))),
-        { params: LessonParams, detail: operation("removeLesson", "Remove a lesson", { 200: "Course", errors: [404, 409, 412] }, { ifMatch: true }) },
+        ({ params, request }) =>
+          withLogFields({ courseId: params.id }, async () =>
+            courseResponse(
+              await uc.removeLesson(d, params.id, params.lessonId, expectedVersion(request.headers.get("if-match"))),
+            ),
+          ),
+        {
+          params: LessonParams,
+          detail: operation(
+            "removeLesson",
+            "Remove a lesson",
+            { 200: "Course", errors: [404, 409, 412] },
+            { ifMatch: true },
+          ),
+        },
       )
       .put(
         "/:id/lessons/order",
-        ({ params, body, request }) => withLogFields({ courseId: params.id }, async () => courseResponse(await uc.reorderLessons(d, params.id, (body as { lessonIds: string[] }).lessonIds, expectedVersion(request.headers.get("if-match"))))),
-        { params: IdParams, body: "LessonOrder", detail: operation("reorderLessons", "Put the lessons in a new order", { 200: "Course", errors: [400, 404, 409, 412, 413, 415] }, { ifMatch: true, body: "LessonOrder" }) },
+        ({ params, body, request }) =>
+          withLogFields({ courseId: params.id }, async () =>
+            courseResponse(
+              await uc.reorderLessons(
+                d,
+                params.id,
+                (body as { lessonIds: string[] }).lessonIds,
+                expectedVersion(request.headers.get("if-match")),
+              ),
+            ),
+          ),
+        {
+          params: IdParams,
+          body: "LessonOrder",
+          detail: operation(
+            "reorderLessons",
+            "Put the lessons in a new order",
+            { 200: "Course", errors: [400, 404, 409, 412, 413, 415] },
+            { ifMatch: true, body: "LessonOrder" },
+          ),
+        },
       )
   );
 }

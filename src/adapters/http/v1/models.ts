@@ -6,17 +6,29 @@ import { LEVELS, LIMITS, STATUSES } from "../../../domain/course/values.ts";
 import { COURSE_SORTS } from "../../../domain/course/repository.ts";
 
 /** A reference to a named component, the form the OpenAPI generator resolves. */
-export const ref = <S extends TSchema>(name: string, _schema?: S) => T.Unsafe<Static<S>>(T.Ref(`#/components/schemas/${name}`));
+export const ref = <S extends TSchema>(name: string, _schema?: S) =>
+  T.Unsafe<Static<S>>(T.Ref(`#/components/schemas/${name}`));
 
 const DateTime = (description: string) => T.String({ format: "date-time", description });
 const Id = (description: string) => T.String({ format: "uuid", description });
 
-export const Level = T.Union(LEVELS.map((l) => T.Literal(l)), { description: "Who the course is for" });
-export const Status = T.Union(STATUSES.map((s) => T.Literal(s)), { description: "Lifecycle state: draft → published → archived → draft" });
+export const Level = T.Union(
+  LEVELS.map((l) => T.Literal(l)),
+  { description: "Who the course is for" },
+);
+export const Status = T.Union(
+  STATUSES.map((s) => T.Literal(s)),
+  { description: "Lifecycle state: draft → published → archived → draft" },
+);
 
 export const Price = T.Object(
   {
-    amount: T.Integer({ minimum: 1, maximum: LIMITS.priceMax, description: "Integer minor units (cents)", examples: [4900] }),
+    amount: T.Integer({
+      minimum: 1,
+      maximum: LIMITS.priceMax,
+      description: "Integer minor units (cents)",
+      examples: [4900],
+    }),
     currency: T.String({ pattern: "^[A-Z]{3}$", description: "ISO 4217 code", examples: ["EUR"] }),
   },
   { additionalProperties: false, description: "Price in minor units; null means free" },
@@ -40,7 +52,10 @@ export const Lesson = T.Object(
   { additionalProperties: false },
 );
 
-export const ManualSource = T.Object({ kind: T.Literal("manual") }, { additionalProperties: false, description: "Written by hand" });
+export const ManualSource = T.Object(
+  { kind: T.Literal("manual") },
+  { additionalProperties: false, description: "Written by hand" },
+);
 export const CatalogSource = T.Object(
   {
     kind: T.Literal("catalog"),
@@ -54,7 +69,11 @@ export const CatalogSource = T.Object(
 export const Course = T.Object(
   {
     id: Id("Course id (UUIDv7)"),
-    slug: T.String({ pattern: "^[a-z0-9]+(?:-[a-z0-9]+)*$", maxLength: LIMITS.slugMax, description: "Unique, URL-safe; fixed once published" }),
+    slug: T.String({
+      pattern: "^[a-z0-9]+(?:-[a-z0-9]+)*$",
+      maxLength: LIMITS.slugMax,
+      description: "Unique, URL-safe; fixed once published",
+    }),
     title: T.String({ minLength: LIMITS.titleMin, maxLength: LIMITS.titleMax }),
     summary: T.String({ maxLength: LIMITS.summaryMax }),
     description: T.String({ maxLength: LIMITS.descriptionMax, description: "Markdown" }),
@@ -105,13 +124,18 @@ export const CoursePatch = T.Object(
     instructor: T.Optional(ref("Instructor", Instructor)),
     price: T.Optional(T.Union([ref("Price", Price), T.Null()])),
   },
-  { additionalProperties: false, description: "JSON merge patch (RFC 7396): absent leaves a field, null clears summary, description, tags or price" },
+  {
+    additionalProperties: false,
+    description: "JSON merge patch (RFC 7396): absent leaves a field, null clears summary, description, tags or price",
+  },
 );
 
 export const CourseList = T.Object(
   {
     items: T.Array(ref("Course", Course)),
-    nextCursor: T.Union([T.String(), T.Null()], { description: "Pass as `cursor` for the next page; null on the last page" }),
+    nextCursor: T.Union([T.String(), T.Null()], {
+      description: "Pass as `cursor` for the next page; null on the last page",
+    }),
   },
   { additionalProperties: false },
 );
@@ -155,7 +179,12 @@ export const Problem = T.Object(
     detail: T.Optional(T.String()),
     instance: T.Optional(T.String({ description: "The request path" })),
     traceId: T.Optional(T.String({ description: "Quote it when reporting a problem" })),
-    code: T.Optional(T.String({ description: "A stable reason within the type, for clients that branch on it", examples: ["outbox_full"] })),
+    code: T.Optional(
+      T.String({
+        description: "A stable reason within the type, for clients that branch on it",
+        examples: ["outbox_full"],
+      }),
+    ),
     errors: T.Optional(T.Array(ref("FieldError", FieldError))),
   },
   { description: "RFC 9457 problem details" },
@@ -167,13 +196,43 @@ export const CourseListQuery = T.Object({
   level: T.Optional(ref("Level", Level)),
   language: T.Optional(T.String()),
   instructorId: T.Optional(T.String()),
-  q: T.Optional(T.String({ maxLength: 200, description: "Words that must all appear in the title, summary, tags or instructor name" })),
-  sort: T.Optional(T.Union(COURSE_SORTS.map((s) => T.Literal(s)), { default: "-createdAt", description: "Field to sort by; '-' for descending. publishedAt lists published courses only" })),
+  q: T.Optional(
+    T.String({
+      maxLength: 200,
+      description: "Words that must all appear in the title, summary, tags or instructor name",
+    }),
+  ),
+  sort: T.Optional(
+    T.Union(
+      COURSE_SORTS.map((s) => T.Literal(s)),
+      {
+        default: "-createdAt",
+        description: "Field to sort by; '-' for descending. publishedAt lists published courses only",
+      },
+    ),
+  ),
   limit: T.Optional(T.Integer({ minimum: 1, maximum: 100, default: 20 })),
   cursor: T.Optional(T.String({ description: "nextCursor of the previous page" })),
 });
 
-export const MODELS = { Course, CourseCreate, CoursePatch, CourseList, Lesson, LessonCreate, LessonPatch, LessonOrder, Price, Instructor, Level, Status, ManualSource, CatalogSource, Problem, FieldError };
+export const MODELS = {
+  Course,
+  CourseCreate,
+  CoursePatch,
+  CourseList,
+  Lesson,
+  LessonCreate,
+  LessonPatch,
+  LessonOrder,
+  Price,
+  Instructor,
+  Level,
+  Status,
+  ManualSource,
+  CatalogSource,
+  Problem,
+  FieldError,
+};
 
 export type CourseDto = Static<typeof Course>;
 export type CourseCreateDto = Static<typeof CourseCreate>;

@@ -36,7 +36,9 @@ function problemExample(status: number) {
     detail: ERROR_DESCRIPTIONS[status],
     instance: "/v1/courses/0193b8a4-6f1e-7c2a-9d3e-3f1b2c4d5e6f",
     traceId: "4bf92f3577b34da6a3ce929d0e0e4736",
-    ...(status === 400 ? { errors: [{ field: "/title", message: "must be 3 to 200 characters", code: "invalid" }] } : {}),
+    ...(status === 400
+      ? { errors: [{ field: "/title", message: "must be 3 to 200 characters", code: "invalid" }] }
+      : {}),
   };
 }
 
@@ -68,10 +70,19 @@ const COURSE_EXAMPLE = {
 
 const SUCCESS_EXAMPLES: Record<string, unknown> = {
   Course: COURSE_EXAMPLE,
-  CourseList: { items: [COURSE_EXAMPLE], nextCursor: "eyJzIjoiLWNyZWF0ZWRBdCIsInYiOiIyMDI2LTExLTAyVDA5OjE1OjAwLjAwMFoiLCJpZCI6IjAxOTNiOGE0In0" },
+  CourseList: {
+    items: [COURSE_EXAMPLE],
+    nextCursor: "eyJzIjoiLWNyZWF0ZWRBdCIsInYiOiIyMDI2LTExLTAyVDA5OjE1OjAwLjAwMFoiLCJpZCI6IjAxOTNiOGE0In0",
+  },
 };
 
-const ETAG_HEADER = { ETag: { description: "The course's version, quoted; send it back in If-Match", schema: { type: "string" }, example: '"3"' } };
+const ETAG_HEADER = {
+  ETag: {
+    description: "The course's version, quoted; send it back in If-Match",
+    schema: { type: "string" },
+    example: '"3"',
+  },
+};
 const LOCATION_HEADER = { Location: { description: "Path of the created resource", schema: { type: "string" } } };
 
 export interface OperationOptions {
@@ -94,27 +105,87 @@ export const REQUEST_BODY_KEY = "x-request-body";
 type SuccessSpec = { 200?: string; 201?: string; 204?: null; errors: number[] };
 
 export function operation(operationId: string, summary: string, spec: SuccessSpec, opts: OperationOptions = {}) {
-  const responses: Record<string, { description: string; headers?: Record<string, object>; content?: Record<string, object> }> = {};
+  const responses: Record<
+    string,
+    { description: string; headers?: Record<string, object>; content?: Record<string, object> }
+  > = {};
   for (const status of [200, 201] as const) {
     const model = spec[status];
     if (!model) continue;
     responses[status] = {
       description: status === 201 ? "Created" : "OK",
-      headers: { ...(model === "Course" ? ETAG_HEADER : {}), ...(status === 201 && opts.location ? LOCATION_HEADER : {}), ...(opts.idempotent ? { "Idempotent-Replayed": { description: "true when this is the stored response of an earlier request with the same Idempotency-Key", schema: { type: "string" } } } : {}) },
+      headers: {
+        ...(model === "Course" ? ETAG_HEADER : {}),
+        ...(status === 201 && opts.location ? LOCATION_HEADER : {}),
+        ...(opts.idempotent
+          ? {
+              "Idempotent-Replayed": {
+                description:
+                  "true when this is the stored response of an earlier request with the same Idempotency-Key",
+                schema: { type: "string" },
+              },
+            }
+          : {}),
+      },
       content: { "application/json": { schema: ref(model), example: SUCCESS_EXAMPLES[model] } },
     };
   }
   if (spec[204] === null) responses[204] = { description: "Deleted" };
-  if (opts.conditionalGet) responses[304] = { description: "Not modified: If-None-Match names the current ETag", headers: ETAG_HEADER };
+  if (opts.conditionalGet)
+    responses[304] = { description: "Not modified: If-None-Match names the current ETag", headers: ETAG_HEADER };
   for (const status of [...new Set([...spec.errors, 500, 503])].sort()) {
-    responses[status] = { description: ERROR_DESCRIPTIONS[status] ?? "Error", content: { "application/problem+json": { schema: problemRef, example: problemExample(status) } } };
+    responses[status] = {
+      description: ERROR_DESCRIPTIONS[status] ?? "Error",
+      content: { "application/problem+json": { schema: problemRef, example: problemExample(status) } },
+    };
   }
-  const parameters: { name: string; in: string; required: boolean; description: string; schema: Record<string, unknown> }[] = [];
-  if (opts.idempotent) parameters.push({ name: "Idempotency-Key", in: "header", required: false, description: "Makes retries safe: the same key and body replay the first response; the same key with another body is a 409. Kept 24 h.", schema: { type: "string", minLength: 8, maxLength: 200 } });
-  if (opts.ifMatch) parameters.push({ name: "If-Match", in: "header", required: false, description: "The ETag you last read; the change is refused with 412 if the course changed since", schema: { type: "string" } });
-  if (opts.conditionalGet) parameters.push({ name: "If-None-Match", in: "header", required: false, description: "An ETag you hold; 304 when it is still current", schema: { type: "string" } });
+  const parameters: {
+    name: string;
+    in: string;
+    required: boolean;
+    description: string;
+    schema: Record<string, unknown>;
+  }[] = [];
+  if (opts.idempotent)
+    parameters.push({
+      name: "Idempotency-Key",
+      in: "header",
+      required: false,
+      description:
+        "Makes retries safe: the same key and body replay the first response; the same key with another body is a 409. Kept 24 h.",
+      schema: { type: "string", minLength: 8, maxLength: 200 },
+    });
+  if (opts.ifMatch)
+    parameters.push({
+      name: "If-Match",
+      in: "header",
+      required: false,
+      description: "The ETag you last read; the change is refused with 412 if the course changed since",
+      schema: { type: "string" },
+    });
+  if (opts.conditionalGet)
+    parameters.push({
+      name: "If-None-Match",
+      in: "header",
+      required: false,
+      description: "An ETag you hold; 304 when it is still current",
+      schema: { type: "string" },
+    });
   const requestBody = opts.body
-    ? { required: true, content: { ...(opts.mergePatch ? { "application/merge-patch+json": { schema: ref(opts.body) } } : {}), "application/json": { schema: ref(opts.body) } } }
+    ? {
+        required: true,
+        content: {
+          ...(opts.mergePatch ? { "application/merge-patch+json": { schema: ref(opts.body) } } : {}),
+          "application/json": { schema: ref(opts.body) },
+        },
+      }
     : undefined;
-  return { operationId, summary, tags: [operationId.includes("Lesson") ? "lessons" : "courses"], responses, ...(parameters.length ? { parameters } : {}), ...(requestBody ? { [REQUEST_BODY_KEY]: requestBody } : {}) };
+  return {
+    operationId,
+    summary,
+    tags: [operationId.includes("Lesson") ? "lessons" : "courses"],
+    responses,
+    ...(parameters.length ? { parameters } : {}),
+    ...(requestBody ? { [REQUEST_BODY_KEY]: requestBody } : {}),
+  };
 }
