@@ -36,7 +36,7 @@ export async function configReference(): Promise<string> {
 Generated from \`src/config.ts\` by \`bun run gen\`; do not edit. Values come from the schema's
 defaults, then \`config/courses.yaml\` (or the files in \`COURSES_CONFIG_FILES\`), then these
 variables. Durations take \`250ms\`, \`5s\`, \`1m\`, \`2h\`; lists take \`a,b\` or a JSON array.
-\`bun src/main.ts config\` shows the current value of each and where it came from.
+\`courses config\` (or \`bun src/main.ts config\` from source) shows the current value of each and where it came from.
 
 ${table}`;
 }
