@@ -18,7 +18,15 @@ const bytecode = await build({ outfile: join(OUT, "courses") });
 const plain = await build({ outfile: join(OUT, "courses-no-bytecode"), bytecode: false });
 // The runtime's share: the smallest program compiled the same way.
 writeFileSync(join(OUT, "empty.ts"), "export {};\n");
-const empty = Bun.spawnSync([process.execPath, "build", join(OUT, "empty.ts"), "--compile", "--minify", "--outfile", join(OUT, "empty")]);
+const empty = Bun.spawnSync([
+  process.execPath,
+  "build",
+  join(OUT, "empty.ts"),
+  "--compile",
+  "--minify",
+  "--outfile",
+  join(OUT, "empty"),
+]);
 if (empty.exitCode !== 0) throw new Error(empty.stderr.toString());
 
 const mib = (path: string) => Bun.file(path).size / 2 ** 20;
