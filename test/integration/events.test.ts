@@ -7,7 +7,7 @@ import { MongoClient } from "mongodb";
 import { contractErrors } from "../support/contract.ts";
 import { produce, readTopic, testKafka, waitForTopic, type Received } from "../support/kafka.ts";
 import { serviceEnv, startService, type RunningService } from "../support/service.ts";
-import { eventually, required, stack, uniqueName, type StackEndpoints } from "../support/stack.ts";
+import { dropDatabases, eventually, required, stack, uniqueName, type StackEndpoints } from "../support/stack.ts";
 
 let s: StackEndpoints;
 let kafka: Kafka;
@@ -17,15 +17,7 @@ beforeAll(async () => {
   s = await stack();
   kafka = testKafka(s.kafkaBrokers);
 });
-afterAll(async () => {
-  const client = new MongoClient(s.mongoUrl);
-  for (const d of databases)
-    await client
-      .db(d)
-      .dropDatabase()
-      .catch(() => {});
-  await client.close();
-});
+afterAll(() => dropDatabases(s.mongoUrl, databases));
 
 interface Names {
   env: Record<string, string>;

@@ -138,3 +138,21 @@ export async function eventually<T>(
     `timed out after ${timeoutMs}ms waiting for ${what}${last ? `: ${last instanceof Error ? last.message : String(last)}` : ""}`,
   );
 }
+
+/** Drops the databases a test file created (best effort: a failed drop never fails a test). */
+export async function dropDatabases(mongoUrl: string, names: string[]): Promise<void> {
+  const { MongoClient } = await import("mongodb");
+  const client = new MongoClient(mongoUrl);
+  try {
+    await Promise.all(
+      names.map((d) =>
+        client
+          .db(d)
+          .dropDatabase()
+          .catch(() => {}),
+      ),
+    );
+  } finally {
+    await client.close();
+  }
+}
