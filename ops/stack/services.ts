@@ -207,7 +207,10 @@ export const kafka: Service = {
     writeFileSync(kafkaConfig(), template.replaceAll("@DATA_DIR@", data));
     if (existsSync(join(data, "meta.properties"))) return;
     // KRaft storage must be formatted once with a cluster id before the first start.
-    const clusterId = randomBytes(16).toString("base64url");
+    // Like Kafka's own Uuid.randomUuid: never starting with "-", which StorageTool's argument
+    // parser takes for a flag ("argument --cluster-id/-t: expected one argument", 1 start in 64).
+    let clusterId = randomBytes(16).toString("base64url");
+    while (clusterId.startsWith("-")) clusterId = randomBytes(16).toString("base64url");
     log("kafka", `formatting storage (cluster ${clusterId})`);
     await run(kafkaJava()[0]!, [
       ...kafkaJava().slice(1),
