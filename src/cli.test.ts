@@ -10,6 +10,13 @@ describe("command line", () => {
     expect(parse("-m", "consumer")).toEqual({ name: "serve", modules: ["consumer"] });
   });
 
+  it("scrape runs the scraper alone, --once makes it a one-shot", () => {
+    expect(parse("scrape")).toEqual({ name: "scrape", once: false });
+    expect(parse("scrape", "--once")).toEqual({ name: "scrape", once: true });
+    expect(parse("serve", "--modules=scraper,api")).toEqual({ name: "serve", modules: ["api", "scraper"] });
+    expect(() => parseCommandLine(["serve", "--once"])).toThrow(UsageError);
+  });
+
   it("orders modules canonically and drops duplicates", () => {
     expect(parse("serve", "--modules", "consumer, api,consumer")).toEqual({
       name: "serve",
@@ -52,10 +59,12 @@ describe("command line", () => {
       "openapi",
       "healthcheck",
       "outbox retry-parked",
-      ...DEFAULT_MODULES,
+      "scrape",
+      "--once",
+      ...Object.keys(MODULES),
     ])
       expect(help).toContain(word);
-    expect(Object.keys(MODULES)).toEqual(DEFAULT_MODULES);
+    expect(DEFAULT_MODULES).toEqual(["api", "relay", "consumer"]);
     for (const code of ["0", "1", "2", "3"]) expect(help).toMatch(new RegExp(`^  ${code}   `, "m"));
     expect(help).toContain("1.2.3 (abc)");
   });

@@ -17,13 +17,16 @@ export const MODULES = {
   api: "HTTP API for courses (and its idempotency-key housekeeping)",
   relay: "outbox relay: publishes course events to Kafka",
   consumer: "enrollment consumer: keeps enrollment counts from Kafka (and its dedup housekeeping)",
+  scraper: "scraper: imports courses from the feeds and catalogs of scraper.sources (opt-in)",
 } as const;
 export type ModuleName = keyof typeof MODULES;
-export const DEFAULT_MODULES = Object.keys(MODULES) as ModuleName[];
+/** What `serve` hosts unless told otherwise; the scraper is opted into (or run by `scrape`). */
+export const DEFAULT_MODULES: ModuleName[] = ["api", "relay", "consumer"];
 
 export type Command =
   /** modules: from --modules; undefined means service.modules from config. */
   | { name: "serve"; modules?: ModuleName[] }
+  | { name: "scrape"; once: boolean }
   | { name: "migrate" }
   | { name: "config"; markdown: boolean }
   | { name: "openapi" }
@@ -49,8 +52,9 @@ const GLOBAL: Options = {
 const COMMAND_OPTIONS: Record<string, Options> = {
   serve: { modules: { type: "string", short: "m" } },
   config: { markdown: { type: "boolean" } },
+  scrape: { once: { type: "boolean" } },
 };
-const COMMANDS = ["serve", "migrate", "config", "openapi", "healthcheck", "outbox", "help", "version"];
+const COMMANDS = ["serve", "scrape", "migrate", "config", "openapi", "healthcheck", "outbox", "help", "version"];
 
 /** Parses argv (without the executable and script). Throws UsageError on anything it does not know. */
 export function parseCommandLine(argv: string[]): Invocation {
@@ -92,6 +96,9 @@ export function parseCommandLine(argv: string[]): Invocation {
     case "config":
       noArguments();
       return { command: { name: "config", markdown: Boolean(values.markdown) }, configFiles };
+    case "scrape":
+      noArguments();
+      return { command: { name: "scrape", once: Boolean(values.once) }, configFiles };
     case "outbox":
       if (rest.length !== 1 || rest[0] !== "retry-parked")
         throw new UsageError("'outbox' needs one subcommand: retry-parked");
@@ -108,11 +115,11 @@ export function parseModules(list: string | string[]): ModuleName[] {
   const unknown = names.filter((m) => !(m in MODULES));
   if (unknown.length)
     throw new UsageError(
-      `unknown module${unknown.length > 1 ? "s" : ""} '${unknown.join("', '")}' (modules: ${DEFAULT_MODULES.join(", ")})`,
+      `unknown module${unknown.length > 1 ? "s" : ""} '${unknown.join("', '")}' (modules: ${Object.keys(MODULES).join(", ")})`,
     );
   if (names.length === 0) throw new UsageError("--modules needs at least one module");
   // Canonical order, duplicates dropped: the modules start in the order of MODULES.
-  return DEFAULT_MODULES.filter((m) => names.includes(m));
+  return (Object.keys(MODULES) as ModuleName[]).filter((m) => names.includes(m));
 }
 
 export function helpText(build: { version: string; revision: string }): string {
@@ -123,6 +130,8 @@ Usage: courses [COMMAND] [FLAGS]
 
 Commands:
   serve                 run the service (default); hosts the modules of --modules
+  scrape                run the scraper alone until SIGTERM (serve --modules=scraper);
+                        --once: every enabled source once, a summary line per source on stderr
   migrate               apply pending MongoDB migrations and exit
   config                list every COURSES_* variable: type, default, current value and source
   openapi               print the OpenAPI document (JSON)
@@ -136,6 +145,7 @@ Flags:
 ${modules.join("\n")}
                         Every serve process answers /healthz, /readyz and /metrics on COURSES_HTTP_PORT,
                         whatever its modules; /v1 and /docs only with the api module.
+      --once            scrape: run every enabled source once and exit (0: all succeeded, 1: any failed)
       --markdown        config: print the reference table of docs/CONFIG.md
   -c, --config=FILE     YAML config file, repeatable, later files win (default: config/courses.yaml
                         when present, or the list in COURSES_CONFIG_FILES); COURSES_* variables win over files
@@ -144,7 +154,8 @@ ${modules.join("\n")}
 
 Exit codes:
   0   success; serve: a clean graceful shutdown after SIGTERM or SIGINT
-  1   failure: start-up or runtime error, invalid configuration, unhealthy (healthcheck), a shutdown step failed
+  1   failure: start-up or runtime error, invalid configuration, unhealthy (healthcheck), a shutdown step
+      failed; scrape --once: a source failed
   2   usage error: unknown command or flag, bad argument
   3   serve: graceful shutdown overran its deadline (COURSES_SHUTDOWN_DEADLINE) or a second signal forced it
 `;

@@ -12,7 +12,7 @@ export const ConfigSchema = t.Object({
     modules: t.Array(t.String(), {
       default: ["api", "relay", "consumer"],
       minItems: 1,
-      description: "modules `serve` hosts: api, relay, consumer (comma-separated); `serve --modules` wins",
+      description: "modules `serve` hosts: api, relay, consumer, scraper (comma-separated); `serve --modules` wins",
     }),
   }),
   http: t.Object({
@@ -138,6 +138,55 @@ export const ConfigSchema = t.Object({
       default: "168h",
       description: "how long processed event ids are kept for deduplication",
     }),
+  }),
+  scraper: t.Object({
+    sources: t.Array(
+      t.Object(
+        {
+          name: t.String({ pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", description: "unique; a metric label" }),
+          url: t.String({ description: "http(s) URL of the feed or catalog (its first page)" }),
+          kind: t.Union(
+            ["auto", "rss", "atom", "rdf", "jsonfeed", "catalog"].map((k) => t.Literal(k)),
+            { default: "auto" },
+          ),
+          enabled: t.Boolean({ default: true }),
+          interval: Duration({ default: "15m", description: "time between runs" }),
+          timeout: Duration({ default: "30s", description: "longest a fetch may take" }),
+          language: t.String({ default: "en", description: "for items whose feed names none" }),
+          level: t.Union(
+            ["beginner", "intermediate", "advanced"].map((k) => t.Literal(k)),
+            { default: "beginner" },
+          ),
+          instructor: t.Optional(t.Object({ id: t.String(), name: t.String() }, { additionalProperties: false })),
+          tags: t.Array(t.String(), { default: [], description: "added to every item's tags" }),
+        },
+        { additionalProperties: false },
+      ),
+      {
+        default: [],
+        description:
+          "the catalogs and feeds to import (YAML list, or a JSON array in the variable); see docs/SCRAPER.md",
+      },
+    ),
+    allowPrivateNetworks: t.Boolean({
+      default: false,
+      description: "true: sources may resolve to loopback, private or link-local addresses (tests, intranets)",
+    }),
+    userAgent: t.String({ default: "", description: "User-Agent of fetches; empty: courses-scraper/VERSION" }),
+    maxBodyBytes: t.Integer({
+      default: 10_485_760,
+      minimum: 1024,
+      description: "largest document read, after decompression",
+    }),
+    maxRedirects: t.Integer({ default: 5, minimum: 0 }),
+    concurrency: t.Integer({ default: 4, minimum: 1, description: "sources read at the same time" }),
+    hostDelay: Duration({ default: "1s", description: "politeness: least time between two requests to one host" }),
+    leaseDuration: Duration({
+      default: "2m",
+      description: "how long a process holds a source; renewed while it works",
+    }),
+    backoffInitial: Duration({ default: "30s", description: "first wait after a failed run; doubles per failure" }),
+    backoffMax: Duration({ default: "1h", description: "longest wait after failed runs" }),
   }),
   telemetry: t.Object({
     tracingEnabled: t.Boolean({ default: true }),

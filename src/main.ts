@@ -24,7 +24,8 @@ import { retryUntilDone } from "./app/retry.ts";
 import { BUILD } from "./build-info.ts";
 import { EXIT, helpText, parseCommandLine, parseModules, UsageError, type Invocation, type ModuleName } from "./cli.ts";
 import { type Config, ConfigSchema, ENV_PREFIX, loadConfig } from "./config.ts";
-import { clock, ids, kafkaReadiness, MODULE_IMPLEMENTATIONS, type ServeContext } from "./modules.ts";
+import { formatSummary } from "./app/scraper.ts";
+import { buildScraper, clock, ids, kafkaReadiness, MODULE_IMPLEMENTATIONS, type ServeContext } from "./modules.ts";
 
 async function serve(cfg: Config, names: ModuleName[]): Promise<void> {
   const logger = rootLogger(cfg);
@@ -146,6 +147,40 @@ async function migrateOnly(cfg: Config): Promise<void> {
   }
 }
 
+/** `scrape --once`: every enabled source once; a summary line each on stderr; 1 when any failed. */
+async function scrapeOnce(cfg: Config): Promise<number | undefined> {
+  const logger = rootLogger(cfg);
+  const shutdown = configureShutdown({
+    deadlineMs: cfg.shutdown.deadline,
+    defaultTimeoutMs: cfg.shutdown.callbackTimeout,
+    logger,
+  }).listen();
+  const tracing = initTracing({
+    enabled: cfg.telemetry.tracingEnabled,
+    serviceName: cfg.service.name,
+    serviceVersion: BUILD.version,
+    environment: cfg.service.environment,
+    otlpEndpoint: cfg.telemetry.otlpEndpoint,
+    sampleRatio: cfg.telemetry.sampleRatio,
+  });
+  shutdown.register("tracing", () => tracing.shutdown(), { phase: "telemetry" });
+  const mongo = createMongoClient(cfg.mongo, cfg.service.name);
+  shutdown.register("mongo", () => mongo.close(), { phase: "clients" });
+  const db = mongo.db(cfg.mongo.database);
+  if (cfg.mongo.migrateOnStart) logger.info(await migrate(db, MIGRATIONS), "migrations checked");
+  const metrics = createMetrics({ service: cfg.service.name, environment: cfg.service.environment });
+  const scraper = buildScraper({ cfg, db, metrics, tracing, wakeup: new OutboxWakeup() });
+  const worker = shutdown.worker("scraper");
+  const summaries = await scraper.runOnce(worker.signal);
+  worker.drained();
+  for (const s of summaries) console.error(formatSummary(s));
+  // A signal arrived: the coordinator finishes the shutdown and exits with its own code.
+  if (shutdown.isShuttingDown) return undefined;
+  const failed = summaries.some((s) => s.outcome === "failed");
+  await shutdown.shutdown("scrape --once done");
+  return failed ? EXIT.failure : EXIT.ok;
+}
+
 async function retryParked(cfg: Config): Promise<number> {
   rootLogger(cfg);
   const mongo = createMongoClient(cfg.mongo, cfg.service.name);
@@ -213,6 +248,12 @@ async function run({ command, configFiles }: Invocation): Promise<number | undef
       const cfg = config();
       // The process keeps running; xshutdown exits with its code after a signal.
       await serve(cfg, command.modules ?? parseModules(cfg.service.modules));
+      return undefined;
+    }
+    case "scrape": {
+      const cfg = config();
+      if (command.once) return scrapeOnce(cfg);
+      await serve(cfg, ["scraper"]);
       return undefined;
     }
     case "migrate":

@@ -166,7 +166,10 @@ type Course struct {
 	// Lessons In position order
 	Lessons []Lesson `json:"lessons"`
 	Level   Level    `json:"level"`
-	Price   *Price   `json:"price"`
+
+	// Origin null for courses written by hand; the scraper's source, external id and link for imported ones
+	Origin *Origin `json:"origin"`
+	Price  *Price  `json:"price"`
 
 	// PublishedAt When the course was first published
 	PublishedAt *time.Time `json:"publishedAt"`
@@ -304,6 +307,18 @@ type ManualSource struct {
 // ManualSourceKind defines model for ManualSource.Kind.
 type ManualSourceKind string
 
+// Origin Where an imported course came from; filter with ?source=
+type Origin struct {
+	// ExternalId The item's id there: guid, id or link
+	ExternalId string `json:"externalId"`
+
+	// Link The item's page there
+	Link string `json:"link"`
+
+	// Source Name of the scraper source (or catalog) it came from
+	Source string `json:"source"`
+}
+
 // Price Price in minor units; null means free
 type Price struct {
 	// Amount Integer minor units (cents)
@@ -350,6 +365,7 @@ type ListCoursesParams struct {
 	Level        *Level                 `form:"level,omitempty" json:"level,omitempty"`
 	Language     *string                `form:"language,omitempty" json:"language,omitempty"`
 	InstructorId *string                `form:"instructorId,omitempty" json:"instructorId,omitempty"`
+	Source       *string                `form:"source,omitempty" json:"source,omitempty"`
 	Q            *string                `form:"q,omitempty" json:"q,omitempty"`
 	Sort         *ListCoursesParamsSort `form:"sort,omitempty" json:"sort,omitempty"`
 	Limit        *int                   `form:"limit,omitempty" json:"limit,omitempty"`
@@ -1112,6 +1128,18 @@ func NewListCoursesRequest(server string, params *ListCoursesParams) (*http.Requ
 		if params.InstructorId != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "instructorId", *params.InstructorId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Source != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "source", *params.Source, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {

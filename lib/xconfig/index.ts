@@ -125,6 +125,22 @@ function coerce(s: TSchema, raw: unknown): Coerced {
     const ms = typeof raw === "string" ? parseDuration(raw) : undefined;
     return ms === undefined ? { ok: false } : { ok: true, value: ms };
   }
+  // Lists of objects (YAML, or a JSON array in one variable): each object's fields are coerced
+  // like leaves, and missing fields take their defaults.
+  if (Array.isArray(raw) && s.type === "array") return coerceItems(s.items as TSchema, raw);
+  if (isObjectSchema(s) && raw !== null && typeof raw === "object" && !Array.isArray(raw)) {
+    const out: Record<string, unknown> = { ...(raw as Record<string, unknown>) };
+    for (const [k, sub] of Object.entries(s.properties as Record<string, TSchema>)) {
+      if (out[k] === undefined) {
+        if (sub.default !== undefined) out[k] = structuredClone(sub.default);
+        continue;
+      }
+      const c = coerce(sub, out[k]);
+      if (!c.ok) return { ok: false };
+      out[k] = c.value;
+    }
+    return { ok: true, value: out };
+  }
   if (typeof raw !== "string") return { ok: true, value: raw };
   const text = raw.trim();
   switch (s.type) {
@@ -150,17 +166,21 @@ function coerce(s: TSchema, raw: unknown): Coerced {
       } else {
         items = text === "" ? [] : text.split(",").map((x) => x.trim());
       }
-      const out: unknown[] = [];
-      for (const it of items) {
-        const c = coerce(s.items as TSchema, it);
-        if (!c.ok) return { ok: false };
-        out.push(c.value);
-      }
-      return { ok: true, value: out };
+      return Array.isArray(items) ? coerceItems(s.items as TSchema, items) : { ok: false };
     }
     default:
       return { ok: true, value: raw };
   }
+}
+
+function coerceItems(item: TSchema, items: unknown[]): Coerced {
+  const out: unknown[] = [];
+  for (const it of items) {
+    const c = coerce(item, it);
+    if (!c.ok) return { ok: false };
+    out.push(c.value);
+  }
+  return { ok: true, value: out };
 }
 
 function getAt(obj: unknown, path: string[]): unknown {

@@ -102,6 +102,27 @@ describe("load", () => {
     expect(config.kafka.brokers).toEqual(["x:1", "y:2"]);
   });
 
+  it("coerces lists of objects field by field, with defaults, from YAML and from a JSON variable", () => {
+    const Jobs = t.Object({
+      jobs: t.Array(
+        t.Object(
+          { name: t.String(), every: Duration({ default: "1m" }), on: t.Boolean({ default: true }) },
+          { additionalProperties: false },
+        ),
+        { default: [] },
+      ),
+    });
+    const f = yaml("jobs.yaml", "jobs:\n  - name: a\n    every: 5s\n  - name: b\n    on: 'no'\n");
+    expect(load(Jobs, { prefix: "J_", files: [f], env: {} }).config.jobs).toEqual([
+      { name: "a", every: 5000, on: true },
+      { name: "b", every: 60_000, on: false },
+    ]);
+    const env = { J_JOBS: '[{"name":"c","every":"250ms"}]' };
+    expect(load(Jobs, { prefix: "J_", env }).config.jobs).toEqual([{ name: "c", every: 250, on: true }]);
+    expect(() => load(Jobs, { prefix: "J_", env: { J_JOBS: '[{"name":"d","every":"soon"}]' } })).toThrow(/J_JOBS/);
+    expect(() => load(Jobs, { prefix: "J_", env: { J_JOBS: '[{"name":"e","extra":1}]' } })).toThrow(/jobs/);
+  });
+
   it("reports every problem at once with path, expectation, value and source", () => {
     const f = yaml("bad.yaml", "http:\n  prot: 80\n  port: eighty\nlog:\n  level: loud\n");
     const err = errorOf(() =>

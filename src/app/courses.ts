@@ -32,7 +32,7 @@ async function load(d: CourseDeps, id: string): Promise<Course> {
  * Loads, checks the expected version, applies `change` and saves. Without an expected version a
  * concurrent save is retried on fresh data; with one, it is the client's precondition that failed.
  */
-async function mutate<T>(
+export async function mutate<T>(
   d: CourseDeps,
   id: string,
   expected: Expect,

@@ -203,6 +203,8 @@ export interface components {
             /** @description In position order */
             lessons: components["schemas"]["Lesson"][];
             level: components["schemas"]["Level"];
+            /** @description null for courses written by hand; the scraper's source, external id and link for imported ones */
+            origin: components["schemas"]["Origin"] | null;
             price: components["schemas"]["Price"] | null;
             /**
              * Format: date-time
@@ -305,6 +307,18 @@ export interface components {
             /** @constant */
             kind: "manual";
         };
+        /** @description Where an imported course came from; filter with ?source= */
+        Origin: {
+            /** @description The item's id there: guid, id or link */
+            externalId: string;
+            /**
+             * Format: uri
+             * @description The item's page there
+             */
+            link: string;
+            /** @description Name of the scraper source (or catalog) it came from */
+            source: string;
+        };
         /** @description Price in minor units; null means free */
         Price: {
             /**
@@ -358,6 +372,7 @@ export interface operations {
                 level?: components["schemas"]["Level"];
                 language?: string;
                 instructorId?: string;
+                source?: string;
                 q?: string;
                 sort?: "-createdAt" | "createdAt" | "title" | "-title" | "-publishedAt" | "publishedAt" | "-updatedAt" | "updatedAt";
                 limit?: number;
@@ -404,6 +419,7 @@ export interface operations {
                      *             }
                      *           ],
                      *           "level": "beginner",
+                     *           "origin": null,
                      *           "price": {
                      *             "amount": 4900,
                      *             "currency": "EUR"
@@ -555,6 +571,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "level": "beginner",
+                     *       "origin": null,
                      *       "price": {
                      *         "amount": 4900,
                      *         "currency": "EUR"
@@ -751,6 +768,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "level": "beginner",
+                     *       "origin": null,
                      *       "price": {
                      *         "amount": 4900,
                      *         "currency": "EUR"
@@ -895,6 +913,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "level": "beginner",
+                     *       "origin": null,
                      *       "price": {
                      *         "amount": 4900,
                      *         "currency": "EUR"
@@ -1159,6 +1178,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "level": "beginner",
+                     *       "origin": null,
                      *       "price": {
                      *         "amount": 4900,
                      *         "currency": "EUR"
@@ -1393,6 +1413,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "level": "beginner",
+                     *       "origin": null,
                      *       "price": {
                      *         "amount": 4900,
                      *         "currency": "EUR"
@@ -1569,6 +1590,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "level": "beginner",
+                     *       "origin": null,
                      *       "price": {
                      *         "amount": 4900,
                      *         "currency": "EUR"
@@ -1807,6 +1829,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "level": "beginner",
+                     *       "origin": null,
                      *       "price": {
                      *         "amount": 4900,
                      *         "currency": "EUR"
@@ -2042,6 +2065,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "level": "beginner",
+                     *       "origin": null,
                      *       "price": {
                      *         "amount": 4900,
                      *         "currency": "EUR"
@@ -2218,6 +2242,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "level": "beginner",
+                     *       "origin": null,
                      *       "price": {
                      *         "amount": 4900,
                      *         "currency": "EUR"
@@ -2452,6 +2477,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "level": "beginner",
+                     *       "origin": null,
                      *       "price": {
                      *         "amount": 4900,
                      *         "currency": "EUR"
@@ -2648,6 +2674,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "level": "beginner",
+                     *       "origin": null,
                      *       "price": {
                      *         "amount": 4900,
                      *         "currency": "EUR"

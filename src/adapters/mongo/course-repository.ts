@@ -242,6 +242,7 @@ export class MongoCourseRepository implements CourseRepository {
     if (f.level) and.push({ level: f.level });
     if (f.language) and.push({ language: f.language });
     if (f.instructorId) and.push({ "instructor.id": f.instructorId });
+    if (f.source) and.push({ "source.catalog": f.source });
     if (f.q !== undefined) {
       const tokens = searchTokens(f.q);
       // No word long enough to index: nothing can match it.

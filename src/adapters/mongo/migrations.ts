@@ -2,6 +2,7 @@
 // check refuses to start. Add a new one instead.
 import { COURSES } from "./course-document.ts";
 import type { Migration } from "./migrate.ts";
+import { SCRAPER_ITEMS, SCRAPER_LEASES, SCRAPER_SOURCES } from "./scraper-store.ts";
 
 export const IDEMPOTENCY_KEYS = "idempotency_keys";
 export const PROCESSED_EVENTS = "processed_events";
@@ -135,6 +136,22 @@ export const MIGRATIONS: Migration[] = [
         collection: PROCESSED_EVENTS,
         keys: { _id: 1, state: 1 },
         options: { name: "id_state", unique: true },
+      },
+    ],
+  },
+  {
+    id: "0005_scraper",
+    description:
+      "the scraper's import ledger, source state and leases; courses filterable by the source they were imported from",
+    steps: [
+      { op: "createCollection", collection: SCRAPER_ITEMS },
+      { op: "createCollection", collection: SCRAPER_SOURCES },
+      { op: "createCollection", collection: SCRAPER_LEASES },
+      {
+        op: "createIndex",
+        collection: COURSES,
+        keys: { "source.catalog": 1, createdAt: -1, _id: -1 },
+        options: { name: "source_created" },
       },
     ],
   },

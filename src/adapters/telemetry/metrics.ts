@@ -80,6 +80,37 @@ export function createMetrics(labels: { service: string; environment: string }) 
       labelNames: ["outcome"] as const,
       registers: [registry],
     }),
+    scraperRuns: new Counter({
+      name: "scraper_runs_total",
+      help: "Scraper source runs, by source and outcome (imported, not_modified, failed, skipped)",
+      labelNames: ["source", "outcome"] as const,
+      registers: [registry],
+    }),
+    scraperItems: new Counter({
+      name: "scraper_items_total",
+      help: "Scraped items, by source and outcome (created, updated, unchanged, failed)",
+      labelNames: ["source", "outcome"] as const,
+      registers: [registry],
+    }),
+    scraperRunDuration: new Histogram({
+      name: "scraper_run_duration_seconds",
+      help: "Duration of a source's run (fetch, parse, import), by source",
+      labelNames: ["source"] as const,
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+      registers: [registry],
+    }),
+    scraperFetchedBytes: new Counter({
+      name: "scraper_fetched_bytes_total",
+      help: "Bytes of documents read (after decompression), by source",
+      labelNames: ["source"] as const,
+      registers: [registry],
+    }),
+    scraperLastSuccess: new Gauge({
+      name: "scraper_last_success_timestamp_seconds",
+      help: "Unix time of the last successful run of a source (imported or not modified)",
+      labelNames: ["source"] as const,
+      registers: [registry],
+    }),
   };
 }
 

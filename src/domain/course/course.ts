@@ -63,6 +63,8 @@ export interface CourseState {
 }
 
 export interface NewCourse {
+  /** An id reserved by the caller (an import records it before it creates); generated when absent. */
+  id?: string;
   title: string;
   slug?: string;
   summary?: string;
@@ -139,7 +141,7 @@ export class Course {
     if (input.slug === undefined && !slug) p.add("/title", "must contain at least one letter or digit");
     const now = clock.now();
     const state: CourseState = {
-      id: ids.next(),
+      id: input.id ?? ids.next(),
       slug,
       title,
       summary: parseText(input.summary ?? "", LIMITS.summaryMax, p, "/summary"),

@@ -28,6 +28,8 @@ export interface CourseFilter {
   level?: Level;
   language?: string;
   instructorId?: string;
+  /** Imported from this source (the catalog of a catalog source). */
+  source?: string;
   /** Every word must match (see searchTokens). */
   q?: string;
 }

@@ -28,6 +28,10 @@ export function toCourseDto(s: CourseState & { totalDurationMinutes?: number }):
       s.source.kind === "manual"
         ? { kind: "manual" }
         : { kind: "catalog", catalog: s.source.catalog, externalId: s.source.externalId, url: s.source.url },
+    origin:
+      s.source.kind === "manual"
+        ? null
+        : { source: s.source.catalog, externalId: s.source.externalId, link: s.source.url },
     createdAt: s.createdAt.toISOString(),
     updatedAt: s.updatedAt.toISOString(),
     publishedAt: s.publishedAt?.toISOString() ?? null,

@@ -123,6 +123,7 @@ export function courseRoutes(deps: CourseRoutesDeps) {
               level: query.level,
               language: query.language,
               instructorId: query.instructorId,
+              source: query.source,
               q: query.q,
             },
             sort: (query.sort ?? "-createdAt") as CourseSort,

@@ -66,6 +66,15 @@ export const CatalogSource = T.Object(
   { additionalProperties: false, description: "Imported from an external catalog" },
 );
 
+export const Origin = T.Object(
+  {
+    source: T.String({ minLength: 1, description: "Name of the scraper source (or catalog) it came from" }),
+    externalId: T.String({ minLength: 1, description: "The item's id there: guid, id or link" }),
+    link: T.String({ format: "uri", description: "The item's page there" }),
+  },
+  { additionalProperties: false, description: "Where an imported course came from; filter with ?source=" },
+);
+
 export const Course = T.Object(
   {
     id: Id("Course id (UUIDv7)"),
@@ -87,6 +96,9 @@ export const Course = T.Object(
     totalDurationMinutes: T.Integer({ minimum: 0, description: "Sum of lesson durations" }),
     enrollmentCount: T.Integer({ minimum: 0 }),
     source: T.Union([ref("ManualSource", ManualSource), ref("CatalogSource", CatalogSource)]),
+    origin: T.Union([ref("Origin", Origin), T.Null()], {
+      description: "null for courses written by hand; the scraper's source, external id and link for imported ones",
+    }),
     createdAt: DateTime("When the course was created"),
     updatedAt: DateTime("When the course last changed"),
     publishedAt: T.Union([DateTime("When the course was first published"), T.Null()]),
@@ -196,6 +208,9 @@ export const CourseListQuery = T.Object({
   level: T.Optional(ref("Level", Level)),
   language: T.Optional(T.String()),
   instructorId: T.Optional(T.String()),
+  source: T.Optional(
+    T.String({ minLength: 1, description: "Only courses imported from this scraper source (origin.source)" }),
+  ),
   q: T.Optional(
     T.String({
       maxLength: 200,
@@ -230,6 +245,7 @@ export const MODELS = {
   Status,
   ManualSource,
   CatalogSource,
+  Origin,
   Problem,
   FieldError,
 };

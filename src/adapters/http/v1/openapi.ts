@@ -61,6 +61,7 @@ const COURSE_EXAMPLE = {
   totalDurationMinutes: 37,
   enrollmentCount: 128,
   source: { kind: "manual" },
+  origin: null,
   createdAt: "2026-11-02T09:15:00.000Z",
   updatedAt: "2026-11-20T16:40:12.000Z",
   publishedAt: "2026-11-03T08:00:00.000Z",
