@@ -75,9 +75,12 @@ export async function importItem(
 }
 
 async function create(d: CourseDeps, id: string, source: string, item: ImportItem, hash: string): Promise<"created"> {
+  // A title without Latin letters or digits (Cyrillic, Chinese…) has no slug of its own.
+  const own = slugify(item.course.title);
   const input: NewCourse = {
     ...item.course,
     id,
+    ...(own ? {} : { slug: `course-${hash.slice(0, 12)}` }),
     source: { kind: "catalog", catalog: source, externalId: item.externalId, url: item.link },
   };
   let course = Course.create(input, d.ids, d.clock);
@@ -86,7 +89,7 @@ async function create(d: CourseDeps, id: string, source: string, item: ImportIte
   } catch (e) {
     if (!(e instanceof AppError && e.kind === "conflict")) throw e;
     // Another course has this title's slug: the item's own, made unique by its id's hash.
-    const slug = `${slugify(item.course.title).slice(0, 100).replace(/-+$/, "")}-${hash.slice(0, 8)}`;
+    const slug = `${(own || "course").slice(0, 100).replace(/-+$/, "")}-${hash.slice(0, 8)}`;
     course = Course.create({ ...input, slug }, d.ids, d.clock);
     await d.courses.insert(course);
   }

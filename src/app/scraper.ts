@@ -8,6 +8,9 @@ import { sleepUnlessAborted, type Worker } from "../../lib/xshutdown/index.ts";
 import type { CourseDeps } from "./courses.ts";
 import { type ImportItem, type ImportLedger, importItem } from "./imports.ts";
 
+/** Items of one source imported at the same time. */
+const ITEM_CONCURRENCY = 8;
+
 export interface SourceConfig {
   name: string;
   url: string;
@@ -193,22 +196,28 @@ export class Scraper {
     if (result.notModified) {
       summary.outcome = "not_modified";
     } else {
-      for (const r of result.items) {
-        if (signal.aborted) throw new Error("stopped by shutdown");
-        if (!r.ok) {
-          summary.failed++;
-          log().warn({ source: source.name, externalId: r.externalId, reason: r.reason }, "scraped item rejected");
-          continue;
+      // Items are independent (one course each): a few at a time, so a large feed is not a
+      // queue of store round trips.
+      const queue = [...result.items];
+      const worker = async () => {
+        for (let r = queue.shift(); r; r = queue.shift()) {
+          if (signal.aborted) throw new Error("stopped by shutdown");
+          if (!r.ok) {
+            summary.failed++;
+            log().warn({ source: source.name, externalId: r.externalId, reason: r.reason }, "scraped item rejected");
+            continue;
+          }
+          const out = await importItem(this.deps.courses, this.deps.ledger, source.name, r.item);
+          if (out.outcome === "failed") {
+            summary.failed++;
+            log().warn(
+              { source: source.name, externalId: r.item.externalId, reason: out.reason },
+              "scraped item rejected",
+            );
+          } else summary[out.outcome]++;
         }
-        const out = await importItem(this.deps.courses, this.deps.ledger, source.name, r.item);
-        if (out.outcome === "failed") {
-          summary.failed++;
-          log().warn(
-            { source: source.name, externalId: r.item.externalId, reason: out.reason },
-            "scraped item rejected",
-          );
-        } else summary[out.outcome]++;
-      }
+      };
+      await Promise.all(Array.from({ length: ITEM_CONCURRENCY }, worker));
       summary.outcome = "imported";
       // Saved only after every item was applied: a run cut short is read in full next time.
       validators = result.validators;

@@ -23,6 +23,11 @@ export interface SafeFetchOptions {
   signal?: AbortSignal;
   /** Resolver; tests map names to loopback. Default: the system's (getaddrinfo). */
   lookup?: (host: string) => Promise<{ address: string; family: number }[]>;
+  /**
+   * Which resolved addresses may be connected to when private networks are not allowed; default:
+   * public unicast only. Tests widen it to their loopback fixture to exercise the other rules.
+   */
+  addressAllowed?: (address: string) => boolean;
   /** Extra trusted CA certificates (PEM), for tests with a private CA. */
   ca?: string;
   /** Called before each hop, for spans and traceparent. */
@@ -139,7 +144,7 @@ export async function safeFetch(url: string, opts: SafeFetchOptions): Promise<Fe
     const declared = Number(res.headers.get("content-length") ?? 0);
     if (declared > opts.maxBytes && !res.headers.has("content-encoding")) {
       await res.body?.cancel();
-      throw new FetchRefusedError(`body of ${declared} bytes exceeds the limit of ${opts.maxBytes}`);
+      throw new FetchRefusedError(`body exceeds the limit of ${opts.maxBytes} bytes (Content-Length ${declared})`);
     }
     return {
       status: res.status,
@@ -167,7 +172,8 @@ async function checkedAddress(hostname: string, opts: SafeFetchOptions): Promise
   const addresses = isIP(host) ? [host] : (await (opts.lookup ?? systemLookup)(host)).map((a) => a.address);
   if (addresses.length === 0) throw new FetchRefusedError(`${host} does not resolve`);
   if (!opts.allowPrivateNetworks) {
-    const bad = addresses.find((a) => !isPublicAddress(a));
+    const allowed = opts.addressAllowed ?? isPublicAddress;
+    const bad = addresses.find((a) => !allowed(a));
     if (bad) throw new FetchRefusedError(`${host} resolves to ${bad}, which is not a public address`);
   }
   return addresses[0]!;
