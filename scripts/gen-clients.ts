@@ -2,6 +2,7 @@
 // types used by the end-to-end tests, the Go client, and the configuration reference
 // docs/CONFIG.md. `bun run gen`; the contract tests fail when any of them is stale.
 import { join } from "node:path";
+import { catalogJsonSchema } from "../src/adapters/scraper/catalog.ts";
 
 export const ROOT = join(import.meta.dir, "..");
 export const SPEC = join(ROOT, "docs/openapi.json");
@@ -9,6 +10,12 @@ export const TS_SCHEMA = join(ROOT, "test/client/schema.ts");
 export const GO_DIR = join(ROOT, "clients/go");
 export const GO_CLIENT = join(GO_DIR, "courses.gen.go");
 export const CONFIG_DOC = join(ROOT, "docs/CONFIG.md");
+export const CATALOG_SCHEMA = join(ROOT, "docs/catalog.schema.json");
+
+/** docs/catalog.schema.json: the catalog format's JSON Schema, from src/adapters/scraper/catalog.ts. */
+export function catalogSchema(): string {
+  return `${JSON.stringify(catalogJsonSchema(), null, 2)}\n`;
+}
 
 /** The document the service serves, as `courses openapi` prints it. */
 export async function currentSpec(): Promise<string> {
@@ -70,5 +77,8 @@ if (import.meta.main) {
   await Bun.write(TS_SCHEMA, await tsSchema(SPEC));
   await goClient(SPEC, GO_CLIENT);
   await Bun.write(CONFIG_DOC, await configReference());
-  console.log("regenerated docs/openapi.json, test/client/schema.ts, clients/go/courses.gen.go, docs/CONFIG.md");
+  await Bun.write(CATALOG_SCHEMA, catalogSchema());
+  console.log(
+    "regenerated docs/openapi.json, test/client/schema.ts, clients/go/courses.gen.go, docs/CONFIG.md, docs/catalog.schema.json",
+  );
 }

@@ -111,7 +111,8 @@ export class Scraper {
     let failures = 0;
     while (!signal.aborted) {
       const summary = await this.limited(() => this.runSource(source, signal, true));
-      failures = summary.outcome === "failed" ? failures + 1 : 0;
+      if (summary.outcome === "failed") failures++;
+      else if (summary.outcome !== "skipped") failures = 0;
       await sleepUnlessAborted(failures ? this.backoff(failures) : source.intervalMs, signal);
     }
   }
@@ -164,7 +165,8 @@ export class Scraper {
     let state: SourceState = { failures: 0 };
     try {
       state = await store.state(source.name);
-      if (respectRecent && state.lastRunAt && now().getTime() - state.lastRunAt.getTime() < source.intervalMs) {
+      // A success elsewhere within the interval: nothing to do yet. Failures are retried on backoff.
+      if (respectRecent && state.lastSuccessAt && now().getTime() - state.lastSuccessAt.getTime() < source.intervalMs) {
         summary.reason = "ran within its interval (by another process)";
         return this.finish(summary, t0);
       }

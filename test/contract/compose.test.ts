@@ -93,6 +93,11 @@ describe("compose files", () => {
       expect(Object.keys(svc.depends_on ?? {}).sort()).toEqual(["kafka", "mongo-init"]);
     }
     expect(services["courses-worker"]!.environment?.COURSES_READINESS_REQUIRE_KAFKA).toBe("true");
+    // The scraper runs on its own: it needs the store, not Kafka (its events go through the outbox).
+    const scraper = services["courses-scraper"]!;
+    expect(scraper.command).toEqual(["scrape"]);
+    expect(Object.keys(scraper.depends_on ?? {})).toEqual(["mongo-init"]);
+    expect(goDuration(scraper.stop_grace_period ?? "0s")).toBeGreaterThan(deadline);
   });
 
   it("runs MongoDB as a three-member replica set, formed by an init step, and the service names every member", () => {
@@ -126,6 +131,6 @@ describe("compose files", () => {
     const discovered = cfg.scrape_configs
       .flatMap((j) => j.dns_sd_configs ?? [])
       .flatMap((d) => d.names.map((n) => `${n}:${d.port}`));
-    expect(discovered.sort()).toEqual(["courses-worker:8080", "courses:8080"]);
+    expect(discovered.sort()).toEqual(["courses-scraper:8080", "courses-worker:8080", "courses:8080"]);
   });
 });

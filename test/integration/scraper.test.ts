@@ -377,6 +377,56 @@ describe("courses scrape --once", () => {
 });
 
 describe("courses scrape (the daemon)", () => {
+  it("runs each source on its interval, backs off a failing one without delaying the other, and reports both in /metrics", async () => {
+    const database = freshDb();
+    feeds.set("/j/good.xml", { body: rss([{ id: "j1", title: "Interval course" }]), etag: '"j"' });
+    const svc = await startService(
+      env(
+        database,
+        [
+          { name: "good", url: url("/j/good.xml"), interval: "500ms" },
+          { name: "bad", url: url("/j/missing.xml"), interval: "500ms" },
+        ],
+        {
+          COURSES_LOG_LEVEL: "info",
+          COURSES_SCRAPER_BACKOFF_INITIAL: "200ms",
+          COURSES_SCRAPER_BACKOFF_MAX: "400ms",
+        },
+      ),
+      { args: ["scrape"] },
+    );
+    try {
+      const metric = async (re: RegExp) => Number(re.exec(await (await fetch(`${svc.url}/metrics`)).text())?.[1] ?? 0);
+      await eventually(
+        "a second good run, answered 304",
+        async () =>
+          (await metric(/^scraper_runs_total\{source="good",outcome="not_modified"[^}]*\} (\d+)/m)) >= 1
+            ? true
+            : undefined,
+        15_000,
+      );
+      expect(await metric(/^scraper_runs_total\{source="good",outcome="imported"[^}]*\} (\d+)/m)).toBe(1);
+      expect(await metric(/^scraper_items_total\{source="good",outcome="created"[^}]*\} (\d+)/m)).toBe(1);
+      expect(await metric(/^scraper_last_success_timestamp_seconds\{source="good"[^}]*\} (\S+)/m)).toBeGreaterThan(
+        Date.now() / 1000 - 60,
+      );
+      await eventually(
+        "failed runs of the bad source",
+        async () =>
+          (await metric(/^scraper_runs_total\{source="bad",outcome="failed"[^}]*\} (\d+)/m)) >= 2 ? true : undefined,
+        15_000,
+      );
+      const state = await mongo
+        .db(database)
+        .collection("scraper_sources")
+        .findOne({ _id: "bad" as never });
+      expect(state).toMatchObject({ lastError: expect.stringContaining("HTTP 404") });
+      expect(state!.failures).toBeGreaterThanOrEqual(2);
+    } finally {
+      await svc.stop();
+    }
+  }, 60_000);
+
   it("SIGTERM during a slow fetch: exits 0 promptly and releases the source's lease", async () => {
     const database = freshDb();
     feeds.set("/h/hang.xml", { body: rss([{ id: "x1", title: "Never arrives" }]), delayMs: 30_000 });

@@ -2,12 +2,14 @@
 // a BOM), parsing (feedsmith for RSS 2.0, RSS 1.0/RDF, Atom 1.0 and JSON Feed; JSON.parse for our
 // catalog), and the mapping documented in docs/SCRAPER.md. Values over the domain's limits are
 // trimmed where that is safe; an item that still cannot be a course is rejected with a reason.
+import { Value } from "@sinclair/typebox/value";
 import { XMLValidator } from "fast-xml-parser";
 import { parseFeed } from "feedsmith";
 import { convert } from "html-to-text";
 import type { ImportItem } from "../../app/imports.ts";
 import type { Level } from "../../domain/course/values.ts";
-import { LIMITS, LEVELS, slugify } from "../../domain/course/values.ts";
+import { LIMITS, slugify } from "../../domain/course/values.ts";
+import { CatalogCourse, type CatalogCourseData, CatalogPage } from "./catalog.ts";
 
 export const SOURCE_KINDS = ["auto", "rss", "atom", "rdf", "jsonfeed", "catalog"] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
@@ -165,41 +167,44 @@ function mapEntry(format: string, e: Any, docBase: string, defaults: ItemDefault
   };
 }
 
-/** Our catalog format (docs/catalog.schema.json): complete courses, paged with `next`. */
+/** Our catalog format (src/adapters/scraper/catalog.ts, docs/catalog.schema.json), paged with `next`. */
 function parseCatalog(json: unknown, baseUrl: string): ParsedDocument {
-  const doc = json as Any;
-  if (!Array.isArray(doc.courses)) throw new DocumentError("a catalog needs a 'courses' array");
-  const items: ParsedItem[] = doc.courses.map((c: Any): ParsedItem => {
-    const externalId = typeof c?.id === "string" || typeof c?.id === "number" ? String(c.id).slice(0, 500) : "";
-    if (!externalId) return { ok: false, reason: "a catalog course needs an id" };
-    if (typeof c.title !== "string" || typeof c.language !== "string" || !LEVELS.includes(c.level))
-      return { ok: false, externalId, reason: "a catalog course needs title, language and level" };
-    if (typeof c.instructor?.id !== "string" || typeof c.instructor?.name !== "string")
-      return { ok: false, externalId, reason: "a catalog course needs an instructor with id and name" };
+  if (!Value.Check(CatalogPage, json))
+    throw new DocumentError("a catalog page needs a 'courses' array (docs/catalog.schema.json)");
+  const items = json.courses.map((raw): ParsedItem => {
+    const rawId = (raw as { id?: unknown })?.id;
+    const externalId = typeof rawId === "string" || typeof rawId === "number" ? String(rawId) : undefined;
+    if (!Value.Check(CatalogCourse, raw)) {
+      const e = Value.Errors(CatalogCourse, raw).First();
+      return {
+        ok: false,
+        ...(externalId ? { externalId } : {}),
+        reason: `not a catalog course: ${e?.path || "/"} ${e?.message}`,
+      };
+    }
+    const c = raw as CatalogCourseData;
     return {
       ok: true,
       item: {
-        externalId,
-        link: absolute(c.url, baseUrl) ?? "",
+        externalId: String(c.id),
+        link: absolute(c.url, baseUrl) ?? baseUrl,
         course: {
           title: c.title,
-          summary: typeof c.summary === "string" ? c.summary : "",
-          description: typeof c.description === "string" ? c.description : "",
+          summary: c.summary ?? "",
+          description: c.description ?? "",
           language: c.language,
           level: c.level,
-          tags: Array.isArray(c.tags) ? c.tags.filter((t: unknown) => typeof t === "string") : [],
-          instructor: { id: c.instructor.id, name: c.instructor.name },
+          tags: c.tags ?? [],
+          instructor: c.instructor,
           price: c.price ?? null,
         },
-        lessons: Array.isArray(c.lessons)
-          ? c.lessons.map((l: Any) => ({ title: String(l?.title ?? ""), durationMinutes: Number(l?.durationMinutes) }))
-          : [],
-        status: c.status === "published" || c.status === "archived" ? c.status : "draft",
+        lessons: c.lessons ?? [],
+        status: c.status ?? "draft",
         withdrawn: c.withdrawn === true,
       },
     };
   });
-  const next = typeof doc.next === "string" ? absolute(doc.next, baseUrl) : undefined;
+  const next = absolute(json.next, baseUrl);
   return { kind: "catalog", items, ...(next ? { next } : {}) };
 }
 

@@ -162,3 +162,34 @@ describe("safeFetch", () => {
     expect(redactUrl("https://user:secret@example.org/feed?x=1")).toBe("https://example.org/feed?x=1");
   });
 });
+
+describe("safeFetch over TLS", () => {
+  const openssl = Bun.which("openssl");
+  if (!openssl) console.warn("[skip] TLS pinning test: openssl is not installed (it makes the test certificate)");
+
+  it.skipIf(!openssl)(
+    "connects to the checked address and verifies the certificate against the name, not the address",
+    async () => {
+      const dir = `${import.meta.dir}/../../../.stack/tls-test`;
+      await Bun.$`mkdir -p ${dir} && ${openssl!} req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ${dir}/key.pem -out ${dir}/cert.pem -days 1 -subj /CN=feeds.test -addext subjectAltName=DNS:feeds.test`.quiet();
+      const cert = await Bun.file(`${dir}/cert.pem`).text();
+      const tls = Bun.serve({
+        port: 0,
+        hostname: "127.0.0.1",
+        tls: { cert, key: await Bun.file(`${dir}/key.pem`).text() },
+        fetch: (r) => new Response(`host=${r.headers.get("host")}`),
+      });
+      try {
+        const o = opts({ ca: cert, lookup: async () => [{ address: "127.0.0.1", family: 4 }] });
+        const res = await safeFetch(`https://feeds.test:${tls.port}/`, o);
+        expect(new TextDecoder().decode(res.body)).toBe(`host=feeds.test:${tls.port}`);
+        // Same address, a name the certificate does not carry: refused by the TLS check.
+        await expect(safeFetch(`https://other.test:${tls.port}/`, o)).rejects.toThrow(
+          /does not match certificate's altnames/,
+        );
+      } finally {
+        tls.stop(true);
+      }
+    },
+  );
+});
