@@ -167,7 +167,7 @@ describe("parseDocument", () => {
     expect(doc.items[1]).toEqual({
       ok: false,
       externalId: "c-2",
-      reason: "a catalog course needs title, language and level",
+      reason: "not a catalog course: /language Expected required property",
     });
   });
 
