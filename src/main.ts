@@ -38,16 +38,7 @@ async function serve(cfg: Config, names: ModuleName[]): Promise<void> {
   const modules = names.map((n) => MODULE_IMPLEMENTATIONS[n]);
 
   // Telemetry first, so everything after it is traced and measured.
-  const tracing = initTracing({
-    enabled: cfg.telemetry.tracingEnabled,
-    serviceName: cfg.service.name,
-    serviceVersion: BUILD.version,
-    environment: cfg.service.environment,
-    otlpEndpoint: cfg.telemetry.otlpEndpoint,
-    sampleRatio: cfg.telemetry.sampleRatio,
-  });
-  shutdown.register("tracing", () => tracing.shutdown(), { phase: "telemetry" });
-  const metrics = createMetrics({ service: cfg.service.name, environment: cfg.service.environment });
+  const { tracing, metrics } = startTelemetry(cfg, shutdown);
 
   // MongoDB: one client, migrations (waiting for the store if it is down). Every module uses it.
   const mongo = createMongoClient(cfg.mongo, cfg.service.name);
@@ -99,6 +90,20 @@ async function serve(cfg: Config, names: ModuleName[]): Promise<void> {
   // Stop accepting, let in-flight requests finish (Bun waits for them with stop(false)).
   shutdown.register("http-server", () => server.stop(false), { phase: "intake" });
   logger.info({ url: `http://${cfg.http.host}:${server.port}`, modules: names }, "listening");
+}
+
+/** Tracing (flushed last at shutdown) and the metrics registry. */
+function startTelemetry(cfg: Config, shutdown: ShutdownCoordinator) {
+  const tracing = initTracing({
+    enabled: cfg.telemetry.tracingEnabled,
+    serviceName: cfg.service.name,
+    serviceVersion: BUILD.version,
+    environment: cfg.service.environment,
+    otlpEndpoint: cfg.telemetry.otlpEndpoint,
+    sampleRatio: cfg.telemetry.sampleRatio,
+  });
+  shutdown.register("tracing", () => tracing.shutdown(), { phase: "telemetry" });
+  return { tracing, metrics: createMetrics({ service: cfg.service.name, environment: cfg.service.environment }) };
 }
 
 /**
@@ -155,20 +160,11 @@ async function scrapeOnce(cfg: Config): Promise<number | undefined> {
     defaultTimeoutMs: cfg.shutdown.callbackTimeout,
     logger,
   }).listen();
-  const tracing = initTracing({
-    enabled: cfg.telemetry.tracingEnabled,
-    serviceName: cfg.service.name,
-    serviceVersion: BUILD.version,
-    environment: cfg.service.environment,
-    otlpEndpoint: cfg.telemetry.otlpEndpoint,
-    sampleRatio: cfg.telemetry.sampleRatio,
-  });
-  shutdown.register("tracing", () => tracing.shutdown(), { phase: "telemetry" });
+  const { tracing, metrics } = startTelemetry(cfg, shutdown);
   const mongo = createMongoClient(cfg.mongo, cfg.service.name);
   shutdown.register("mongo", () => mongo.close(), { phase: "clients" });
   const db = mongo.db(cfg.mongo.database);
   if (cfg.mongo.migrateOnStart) logger.info(await migrate(db, MIGRATIONS), "migrations checked");
-  const metrics = createMetrics({ service: cfg.service.name, environment: cfg.service.environment });
   const scraper = buildScraper({ cfg, db, metrics, tracing, wakeup: new OutboxWakeup() });
   const worker = shutdown.worker("scraper");
   const summaries = await scraper.runOnce(worker.signal);
