@@ -16,6 +16,7 @@ import { createMongoClient, mongoCheck } from "./adapters/mongo/client.ts";
 import { MigrationEditedError, migrate } from "./adapters/mongo/migrate.ts";
 import { MIGRATIONS } from "./adapters/mongo/migrations.ts";
 import { MongoOutboxStore } from "./adapters/mongo/outbox-store.ts";
+import { instrumentMongo } from "./adapters/mongo/telemetry.ts";
 import { createMetrics } from "./adapters/telemetry/metrics.ts";
 import { initTracing } from "./adapters/telemetry/tracing.ts";
 import { OutboxWakeup } from "./app/outbox.ts";
@@ -43,6 +44,7 @@ async function serve(cfg: Config, names: ModuleName[]): Promise<void> {
   // MongoDB: one client, migrations (waiting for the store if it is down). Every module uses it.
   const mongo = createMongoClient(cfg.mongo, cfg.service.name);
   shutdown.register("mongo", () => mongo.close(), { phase: "clients" });
+  instrumentMongo(mongo, tracing.tracer, metrics, cfg.mongo.maxPoolSize);
   const db = mongo.db(cfg.mongo.database);
   const migrated = cfg.mongo.migrateOnStart
     ? startMigrations(db, shutdown, cfg.mongo.serverSelectionTimeout)
@@ -103,7 +105,11 @@ function startTelemetry(cfg: Config, shutdown: ShutdownCoordinator) {
     sampleRatio: cfg.telemetry.sampleRatio,
   });
   shutdown.register("tracing", () => tracing.shutdown(), { phase: "telemetry" });
-  return { tracing, metrics: createMetrics({ service: cfg.service.name, environment: cfg.service.environment }) };
+  const metrics = createMetrics(
+    { service: cfg.service.name, environment: cfg.service.environment },
+    { version: BUILD.version, revision: BUILD.revision, runtime: `bun ${Bun.version}` },
+  );
+  return { tracing, metrics };
 }
 
 /**
@@ -163,6 +169,7 @@ async function scrapeOnce(cfg: Config): Promise<number | undefined> {
   const { tracing, metrics } = startTelemetry(cfg, shutdown);
   const mongo = createMongoClient(cfg.mongo, cfg.service.name);
   shutdown.register("mongo", () => mongo.close(), { phase: "clients" });
+  instrumentMongo(mongo, tracing.tracer, metrics, cfg.mongo.maxPoolSize);
   const db = mongo.db(cfg.mongo.database);
   if (cfg.mongo.migrateOnStart) logger.info(await migrate(db, MIGRATIONS), "migrations checked");
   const scraper = buildScraper({ cfg, db, metrics, tracing, wakeup: new OutboxWakeup() });

@@ -208,9 +208,9 @@ export function kafkaReadiness(modules: Module[], requireKafka: boolean): "none"
   return modules.some((m) => m.kafka === "optional") ? "optional" : "required";
 }
 
-function startOutboxRelay({ cfg, db, kafka, metrics, wakeup, shutdown }: ServeContext): void {
+function startOutboxRelay({ cfg, db, kafka, metrics, tracing, wakeup, shutdown }: ServeContext): void {
   const e = cfg.events;
-  const publisher = new KafkaEventPublisher(kafka, e.topic, e.source);
+  const publisher = new KafkaEventPublisher(kafka, e.topic, e.source, tracing.tracer);
   shutdown.register("kafka-producer", () => publisher.close(), { phase: "clients" });
   const store = new MongoOutboxStore(db, `${hostname()}:${process.pid}:${ids.next().slice(-8)}`);
   const relay = new OutboxRelay(
@@ -226,7 +226,10 @@ function startOutboxRelay({ cfg, db, kafka, metrics, wakeup, shutdown }: ServeCo
       maxAttempts: e.maxAttempts,
     },
     {
-      published: (n) => metrics.outboxPublished.inc(n),
+      published: (n) => {
+        metrics.outboxPublished.inc(n);
+        metrics.kafkaProduced.inc({ topic: e.topic }, n);
+      },
       failed: () => metrics.outboxFailures.inc(),
       parked: (reason) => metrics.outboxParkedTotal.inc({ reason }),
       leaseLost: (n) => metrics.outboxLeasesLost.inc(n),
@@ -272,9 +275,14 @@ function startEnrollmentConsumer({ cfg, db, kafka, metrics, tracing, shutdown }:
       retryBackoffInitialMs: e.retryBackoffInitial,
       retryBackoffMaxMs: e.retryBackoffMax,
       maxAttemptsOnBug: e.maxAttemptsOnBug,
+      onLag: (topic, partition, lag) => metrics.kafkaConsumerLag.set({ topic, partition: String(partition) }, lag),
     },
     (event) => applyEnrollmentEvent(ledger, event),
-    (outcome) => metrics.enrollmentEvents.inc({ outcome }),
+    (outcome) => {
+      metrics.enrollmentEvents.inc({ outcome });
+      if (outcome !== "retry") metrics.kafkaConsumed.inc({ topic: e.topic });
+      if (outcome === "dead_lettered") metrics.kafkaDeadLettered.inc({ topic: e.topic });
+    },
     tracing.tracer,
   );
   const worker = shutdown.worker("enrollment-consumer");

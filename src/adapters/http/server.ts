@@ -59,6 +59,7 @@ export function createRequestHandler(app: AnyElysia, deps: HandlerDeps): (reques
     );
     const traceId = span.spanContext().traceFlags & 1 ? span.spanContext().traceId : undefined;
     const t0 = performance.now();
+    deps.metrics.httpInFlight.inc();
     const response = await context.with(trace.setSpan(parent, span), () =>
       withLogFields({ requestId, method, path: url.pathname }, async () => {
         try {
@@ -78,6 +79,7 @@ export function createRequestHandler(app: AnyElysia, deps: HandlerDeps): (reques
         }
       }),
     );
+    deps.metrics.httpInFlight.dec();
     const seconds = (performance.now() - t0) / 1000;
     const route = routeOf.get(request);
     const status = String(response.status);

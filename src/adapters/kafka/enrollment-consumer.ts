@@ -68,6 +68,8 @@ export interface EnrollmentConsumerOptions {
   maxAttemptsOnBug: number;
   /** Longest wait for a clean disconnect at shutdown (default 5 s). */
   disconnectTimeoutMs?: number;
+  /** Messages behind the high watermark after each message handled, per partition. */
+  onLag?: (topic: string, partition: number, lag: number) => void;
 }
 
 export type MessageOutcome = ApplyOutcome | "dead_lettered" | "retry";
@@ -146,6 +148,11 @@ export class EnrollmentConsumer {
           }
           this.attempts.delete(`${batch.topic}:${batch.partition}`);
           resolveOffset(message.offset);
+          this.opts.onLag?.(
+            batch.topic,
+            batch.partition,
+            Math.max(0, Number(batch.highWatermark) - Number(message.offset) - 1),
+          );
           await commitOffsetsIfNecessary();
           await heartbeat();
         }

@@ -1,5 +1,14 @@
 // Publishes outbox events to Kafka: key = course id (one partition, so one order per course),
 // W3C traceparent in the headers, idempotent producer, acks from all in-sync replicas.
+import {
+  propagation,
+  ROOT_CONTEXT,
+  type SpanContext,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from "@opentelemetry/api";
 import type { Kafka, Producer } from "kafkajs";
 import { EventRejectedError, type EventPublisher, type OutboxEvent } from "../../app/outbox.ts";
 import { AppError } from "../../../lib/xerrors/index.ts";
@@ -45,8 +54,34 @@ export class KafkaEventPublisher implements EventPublisher {
     private readonly kafka: Kafka,
     private readonly topic: string,
     private readonly source: string,
+    private readonly tracer: Tracer = trace.getTracer("courses"),
   ) {
     this.producer = this.newProducer();
+  }
+
+  /** The message's create span (ended at once) and the headers that carry its context. */
+  private createSpan(e: OutboxEvent): { context: SpanContext; headers: Record<string, string> } {
+    const parent = e.traceparent ? propagation.extract(ROOT_CONTEXT, { traceparent: e.traceparent }) : ROOT_CONTEXT;
+    const span = this.tracer.startSpan(
+      `create ${this.topic}`,
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          "messaging.system": "kafka",
+          "messaging.operation.type": "create",
+          "messaging.destination.name": this.topic,
+          "messaging.message.id": e.id,
+          "messaging.kafka.message.key": e.courseId,
+        },
+      },
+      parent,
+    );
+    span.end();
+    const headers: Record<string, string> = {};
+    propagation.inject(trace.setSpan(parent, span), headers);
+    // Unsampled: keep the recorded traceparent, so a sampled consumer can still join the trace.
+    if (!headers.traceparent && e.traceparent) headers.traceparent = e.traceparent;
+    return { context: span.spanContext(), headers };
   }
 
   /**
@@ -72,22 +107,44 @@ export class KafkaEventPublisher implements EventPublisher {
     try {
       this.connected ??= this.producer.connect();
       await this.connected;
-      await this.producer.send({
-        topic: this.topic,
-        acks: -1,
-        messages: events.map((e) => {
-          const event = toCloudEvent(e, this.source);
-          return {
-            key: e.courseId,
-            value: JSON.stringify(event),
-            headers: {
-              "content-type": CLOUDEVENTS_CONTENT_TYPE,
-              "ce-type": event.type,
-              ...(e.traceparent ? { traceparent: e.traceparent } : {}),
-            },
-          };
-        }),
+      // OpenTelemetry messaging: a "create" span per message, child of the span that recorded the
+      // event (so the request's trace goes on into Kafka), whose context travels as traceparent;
+      // one "send" span for the batch, linked to every message's.
+      const created = events.map((e) => this.createSpan(e));
+      const send = this.tracer.startSpan(`send ${this.topic}`, {
+        kind: SpanKind.PRODUCER,
+        root: true,
+        links: created.map((c) => ({ context: c.context })),
+        attributes: {
+          "messaging.system": "kafka",
+          "messaging.operation.type": "send",
+          "messaging.destination.name": this.topic,
+          "messaging.batch.message_count": events.length,
+        },
       });
+      try {
+        await this.producer.send({
+          topic: this.topic,
+          acks: -1,
+          messages: events.map((e, i) => {
+            const event = toCloudEvent(e, this.source);
+            return {
+              key: e.courseId,
+              value: JSON.stringify(event),
+              headers: {
+                "content-type": CLOUDEVENTS_CONTENT_TYPE,
+                "ce-type": event.type,
+                ...created[i]!.headers,
+              },
+            };
+          }),
+        });
+      } catch (e) {
+        send.setStatus({ code: SpanStatusCode.ERROR, message: errorTypes(e)[0] ?? "send failed" });
+        throw e;
+      } finally {
+        send.end();
+      }
     } catch (e) {
       const types = errorTypes(e);
       const rejected = types.find((t) => REJECTIONS.has(t));

@@ -17,6 +17,8 @@ export function mongoClientOptions(cfg: Config["mongo"], appName: string): Mongo
     connectTimeoutMS: cfg.connectTimeout,
     serverSelectionTimeoutMS: cfg.serverSelectionTimeout,
     socketTimeoutMS: cfg.socketTimeout,
+    // Command events feed spans and latency metrics (adapters/mongo/telemetry.ts).
+    monitorCommands: true,
   };
 }
 

@@ -1,12 +1,73 @@
 // Prometheus metrics of the service. Every metric is named once, here.
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { registerRuntimeMetrics } from "./runtime-metrics.ts";
 
-export function createMetrics(labels: { service: string; environment: string }) {
+export interface BuildLabels {
+  version: string;
+  revision: string;
+  runtime: string;
+}
+
+export function createMetrics(labels: { service: string; environment: string }, build?: BuildLabels) {
   const registry = new Registry();
   registry.setDefaultLabels(labels);
-  collectDefaultMetrics({ register: registry });
+  registerRuntimeMetrics(registry);
+  if (build)
+    new Gauge({
+      name: "build_info",
+      help: "Always 1; the labels say which build runs (version, git revision, Bun version)",
+      labelNames: ["version", "revision", "runtime"] as const,
+      registers: [registry],
+    }).set(build, 1);
   return {
     registry,
+    httpInFlight: new Gauge({
+      name: "http_requests_in_flight",
+      help: "HTTP requests being handled right now",
+      registers: [registry],
+    }),
+    mongoCommandDuration: new Histogram({
+      name: "mongodb_command_duration_seconds",
+      help: "MongoDB command latency seen by the driver, by command name and outcome (ok, error)",
+      labelNames: ["operation", "outcome"] as const,
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    mongoPoolConnections: new Gauge({
+      name: "mongodb_pool_connections",
+      help: "Connections of the driver's pools, by state (in_use, idle)",
+      labelNames: ["state"] as const,
+      registers: [registry],
+    }),
+    mongoPoolMax: new Gauge({
+      name: "mongodb_pool_max_connections",
+      help: "Configured maximum size of each of the driver's connection pools",
+      registers: [registry],
+    }),
+    kafkaProduced: new Counter({
+      name: "kafka_messages_produced_total",
+      help: "Messages the broker acknowledged, by topic",
+      labelNames: ["topic"] as const,
+      registers: [registry],
+    }),
+    kafkaConsumed: new Counter({
+      name: "kafka_messages_consumed_total",
+      help: "Messages consumed and committed, by topic",
+      labelNames: ["topic"] as const,
+      registers: [registry],
+    }),
+    kafkaDeadLettered: new Counter({
+      name: "kafka_messages_dead_lettered_total",
+      help: "Messages sent to a dead-letter topic, by the topic they came from",
+      labelNames: ["topic"] as const,
+      registers: [registry],
+    }),
+    kafkaConsumerLag: new Gauge({
+      name: "kafka_consumer_lag_messages",
+      help: "Messages behind the partition's high watermark after the last batch, by topic and partition",
+      labelNames: ["topic", "partition"] as const,
+      registers: [registry],
+    }),
     httpRequests: new Counter({
       name: "http_requests_total",
       help: "HTTP requests handled, by method, route template and status code",

@@ -1,0 +1,223 @@
+// Traces and metrics of the compiled binary, checked with the real tools: Jaeger (one trace from
+// the HTTP request through MongoDB and the relay's publish into a consumer), promtool (the
+// exposition), and no secret in spans, logs or metrics.
+import { afterAll, beforeAll, describe, expect, it } from "bun:test";
+import { dropDatabases, eventually, required, stack, uniqueName, type StackEndpoints } from "../support/stack.ts";
+import { produce, readTopic, testKafka } from "../support/kafka.ts";
+import { serviceEnv, startService, type RunningService } from "../support/service.ts";
+
+interface JaegerSpan {
+  spanID: string;
+  operationName: string;
+  references: { refType: string; spanID: string; traceID: string }[];
+  tags: { key: string; value: unknown }[];
+  processID: string;
+}
+interface JaegerTrace {
+  spans: JaegerSpan[];
+  processes: Record<string, { serviceName: string; tags: { key: string; value: unknown }[] }>;
+}
+
+const SECRET_TOKEN = "sup3r-secret-bearer-t0ken";
+let s: StackEndpoints;
+let svc: RunningService;
+const id = uniqueName("obs").replaceAll("-", "_");
+const database = `db_${id}`;
+const eventsTopic = `it.courses.${id}`;
+const enrollTopic = `it.enrollments.${id}`;
+const serviceName = `courses-${id}`;
+
+beforeAll(async () => {
+  s = await stack();
+  svc = await startService(
+    serviceEnv(s, {
+      COURSES_SERVICE_NAME: serviceName,
+      COURSES_MONGO_DATABASE: database,
+      COURSES_EVENTS_TOPIC: eventsTopic,
+      COURSES_ENROLLMENTS_TOPIC: enrollTopic,
+      COURSES_ENROLLMENTS_DLQ_TOPIC: `${enrollTopic}.dlq`,
+      COURSES_TELEMETRY_TRACING_ENABLED: "true",
+      COURSES_TELEMETRY_OTLP_ENDPOINT: required(s, "otlpEndpoint"),
+    }),
+  );
+});
+afterAll(async () => {
+  await svc?.stop();
+  await dropDatabases(s.mongoUrl, [database]);
+});
+
+async function jaegerTrace(traceId: string, until: (t: JaegerTrace) => boolean): Promise<JaegerTrace> {
+  const jaeger = required(s, "jaegerQueryUrl");
+  return eventually(
+    `trace ${traceId} complete in Jaeger`,
+    async () => {
+      const r = await fetch(`${jaeger}/api/traces/${traceId}`);
+      if (!r.ok) return undefined;
+      const t = ((await r.json()) as { data: JaegerTrace[] }).data[0];
+      return t && until(t) ? t : undefined;
+    },
+    45_000,
+    500,
+  );
+}
+const tag = (span: JaegerSpan, key: string) => span.tags.find((t) => t.key === key)?.value;
+
+describe("traces", () => {
+  it("one trace holds the HTTP request, its MongoDB commands, the relay's publish and the consumer that reacted", async () => {
+    const traceId = crypto.randomUUID().replaceAll("-", "");
+    const res = await fetch(`${svc.url}/v1/courses`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
+        authorization: `Bearer ${SECRET_TOKEN}`,
+      },
+      body: JSON.stringify({
+        title: "Traced course",
+        language: "en",
+        level: "beginner",
+        instructor: { id: "i", name: "I" },
+      }),
+    });
+    expect(res.status).toBe(201);
+    const course = (await res.json()) as { id: string };
+
+    // The event carries the relay's create span as traceparent; a downstream service that reacts
+    // with an enrollment passes it on, as W3C trace context asks.
+    const kafka = testKafka(s.kafkaBrokers);
+    const [published] = await readTopic(kafka, eventsTopic, (m) => m.some((x) => x.key === course.id), 30_000);
+    const traceparent = published!.headers.traceparent!;
+    expect(traceparent).toStartWith(`00-${traceId}-`);
+    await produce(kafka, enrollTopic, [
+      {
+        key: course.id,
+        headers: { traceparent },
+        value: JSON.stringify({
+          specversion: "1.0",
+          id: crypto.randomUUID(),
+          source: "/enrollments",
+          type: "enrollment.created",
+          subject: course.id,
+          time: new Date().toISOString(),
+          datacontenttype: "application/json",
+          data: { courseId: course.id, studentId: "s-1" },
+        }),
+      },
+    ]);
+
+    const t = await jaegerTrace(traceId, (x) => x.spans.some((sp) => sp.operationName === `${enrollTopic} process`));
+    const byName = (name: string) => t.spans.filter((sp) => sp.operationName === name);
+    const server = byName("POST /v1/courses")[0]!;
+    expect(server).toBeDefined();
+    // MongoDB client spans under the request: the course insert, with names, never values.
+    const mongo = t.spans.filter((sp) => tag(sp, "db.system") === "mongodb");
+    const insert = mongo.find((sp) => sp.operationName === "insert courses")!;
+    expect(insert).toBeDefined();
+    expect(insert.references[0]?.spanID).toBe(server.spanID);
+    expect({
+      op: tag(insert, "db.operation.name"),
+      coll: tag(insert, "db.collection.name"),
+      db: tag(insert, "db.namespace"),
+    }).toEqual({
+      op: "insert",
+      coll: "courses",
+      db: database,
+    });
+    // The relay's create span is a child of the request's span; the consumer's is its child.
+    const create = byName(`create ${eventsTopic}`).find((sp) => tag(sp, "messaging.kafka.message.key") === course.id)!;
+    expect(create).toBeDefined();
+    const process = byName(`${enrollTopic} process`)[0]!;
+    expect(process.references[0]?.spanID).toBe(create.spanID);
+    // The consumer's own MongoDB work continues the same trace.
+    expect(mongo.some((sp) => sp.references[0]?.spanID === process.spanID)).toBe(true);
+    expect(t.processes[server.processID]!.serviceName).toBe(serviceName);
+    // No secret and no document value in any span.
+    const all = JSON.stringify(t);
+    expect(all).not.toContain(SECRET_TOKEN);
+    expect(all).not.toContain("Traced course");
+  }, 120_000);
+});
+
+describe("metrics", () => {
+  it("/metrics passes promtool check metrics with no finding, and holds the runtime, build, MongoDB and Kafka families", async () => {
+    const text = await (await fetch(`${svc.url}/metrics`)).text();
+    const proc = Bun.spawn(["promtool", "check", "metrics"], {
+      stdin: new TextEncoder().encode(text),
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const [out, err, code] = await Promise.all([
+      new Response(proc.stdout).text(),
+      new Response(proc.stderr).text(),
+      proc.exited,
+    ]);
+    expect(`${out}${err}`.trim()).toBe("");
+    expect(code).toBe(0);
+    for (const family of [
+      "build_info",
+      "process_cpu_user_seconds_total",
+      "process_resident_memory_bytes",
+      "process_open_fds",
+      "bun_heap_size_bytes",
+      "runtime_event_loop_lag_seconds",
+      "http_requests_in_flight",
+      "mongodb_command_duration_seconds_bucket",
+      "mongodb_pool_connections",
+      "kafka_messages_produced_total",
+    ])
+      expect(text).toMatch(new RegExp(`^${family}\\{`, "m"));
+    expect(text).not.toMatch(/^nodejs_/m);
+    expect(text).toMatch(/^build_info\{version="[^"]+",revision="[0-9a-f]{12}(-dirty)?",runtime="bun [\d.]+"/m);
+    expect(text).not.toContain(SECRET_TOKEN);
+  });
+
+  it("an unknown route collapses to one label; ids never become labels", async () => {
+    await fetch(`${svc.url}/no/such/${crypto.randomUUID()}`);
+    await fetch(`${svc.url}/v1/courses/${crypto.randomUUID()}`);
+    const text = await (await fetch(`${svc.url}/metrics`)).text();
+    const routes = new Set([...text.matchAll(/^http_requests_total\{[^}]*route="([^"]*)"/gm)].map((m) => m[1]));
+    expect(routes).toContain("unmatched");
+    expect(routes).toContain("/v1/courses/:id");
+    expect([...routes].some((r) => /[0-9a-f]{8}-[0-9a-f]{4}/.test(r!))).toBe(false);
+  });
+});
+
+describe("secrets", () => {
+  it("a password in the MongoDB URL reaches no log line, readiness answer, metric or span", async () => {
+    const password = "p4ss-w0rd-that-must-not-leak";
+    const other = await startService(
+      serviceEnv(s, {
+        COURSES_MONGO_URL: `mongodb://courses:${password}@127.0.0.1:27017/?authSource=admin`,
+        COURSES_MONGO_SERVER_SELECTION_TIMEOUT: "500ms",
+        COURSES_MONGO_DATABASE: `${database}_auth`,
+        COURSES_SERVICE_NAME: `${serviceName}-auth`,
+        COURSES_TELEMETRY_TRACING_ENABLED: "true",
+        COURSES_TELEMETRY_OTLP_ENDPOINT: required(s, "otlpEndpoint"),
+      }),
+    );
+    try {
+      // The stack's store does not do authentication: the instance is up but not ready, and says why.
+      const ready = await fetch(`${other.url}/readyz`, { headers: { authorization: `Bearer ${SECRET_TOKEN}` } });
+      expect(ready.status).toBe(503);
+      const answers = [await ready.text(), await (await fetch(`${other.url}/metrics`)).text()];
+      // The spans of that request (its headers included, were they recorded) reach Jaeger.
+      const jaeger = required(s, "jaegerQueryUrl");
+      const traces = await eventually(
+        "the readiness request's trace in Jaeger",
+        async () => {
+          const text = await (await fetch(`${jaeger}/api/traces?service=${serviceName}-auth&limit=50`)).text();
+          return text.includes("GET /readyz") ? text : undefined;
+        },
+        20_000,
+        500,
+      );
+      for (const text of [...answers, other.lines.join("\n"), traces]) {
+        expect(text).not.toContain(password);
+        expect(text).not.toContain(SECRET_TOKEN);
+      }
+      expect(other.lines.join("\n")).toContain("[REDACTED]");
+    } finally {
+      await other.stop();
+    }
+  }, 60_000);
+});
