@@ -159,8 +159,11 @@ export function buildScraper({
             if (r[o]) metrics.scraperItems.inc({ source: r.source, outcome: o }, r[o]);
           if (r.outcome !== "skipped") metrics.scraperRunDuration.observe({ source: r.source }, r.ms / 1000);
           if (r.bytes) metrics.scraperFetchedBytes.inc({ source: r.source }, r.bytes);
-          if (r.outcome === "imported" || r.outcome === "not_modified")
+          if (r.outcome === "imported" || r.outcome === "not_modified") {
             metrics.scraperLastSuccess.set({ source: r.source }, Date.now() / 1000);
+            metrics.scraperConsecutiveFailures.set({ source: r.source }, 0);
+          }
+          if (r.outcome === "failed") metrics.scraperConsecutiveFailures.inc({ source: r.source });
         },
       },
     },

@@ -269,7 +269,12 @@ export const prometheus: Service = {
     const dir = join(STACK_DIR, "prometheus");
     mkdirSync(PROMETHEUS_TARGETS_DIR, { recursive: true });
     const template = readFileSync(join(OPS_DIR, "prometheus/prometheus.yml"), "utf8");
-    writeFileSync(join(dir, "prometheus.yml"), template.replaceAll("@TARGETS_DIR@", PROMETHEUS_TARGETS_DIR));
+    writeFileSync(
+      join(dir, "prometheus.yml"),
+      template
+        .replaceAll("@TARGETS_DIR@", PROMETHEUS_TARGETS_DIR)
+        .replaceAll("@RULES_DIR@", join(OPS_DIR, "prometheus/rules")),
+    );
     const devTargets = join(PROMETHEUS_TARGETS_DIR, "dev.json");
     if (!existsSync(devTargets)) {
       writeFileSync(devTargets, JSON.stringify([{ targets: ["127.0.0.1:8080"], labels: { env: "dev" } }], null, 2));

@@ -166,6 +166,12 @@ export function createMetrics(labels: { service: string; environment: string }, 
       labelNames: ["source"] as const,
       registers: [registry],
     }),
+    scraperConsecutiveFailures: new Gauge({
+      name: "scraper_consecutive_failures",
+      help: "Failed runs of a source since its last successful one, by source",
+      labelNames: ["source"] as const,
+      registers: [registry],
+    }),
     scraperLastSuccess: new Gauge({
       name: "scraper_last_success_timestamp_seconds",
       help: "Unix time of the last successful run of a source (imported or not modified)",
