@@ -2,6 +2,7 @@
 // types used by the end-to-end tests, the Go client, and the configuration reference
 // docs/CONFIG.md. `bun run gen`; the contract tests fail when any of them is stale.
 import { join } from "node:path";
+import { DASHBOARDS, toGrafana } from "../ops/grafana/dashboards.ts";
 import { catalogJsonSchema } from "../src/adapters/scraper/catalog.ts";
 
 export const ROOT = join(import.meta.dir, "..");
@@ -11,6 +12,15 @@ export const GO_DIR = join(ROOT, "clients/go");
 export const GO_CLIENT = join(GO_DIR, "courses.gen.go");
 export const CONFIG_DOC = join(ROOT, "docs/CONFIG.md");
 export const CATALOG_SCHEMA = join(ROOT, "docs/catalog.schema.json");
+export const DASHBOARD_DIR = join(ROOT, "ops/grafana/dashboards");
+
+/** ops/grafana/dashboards/<uid>.json, from ops/grafana/dashboards.ts. */
+export function dashboardFiles(): { path: string; text: string }[] {
+  return DASHBOARDS.map((d) => ({
+    path: join(DASHBOARD_DIR, `${d.uid}.json`),
+    text: `${JSON.stringify(toGrafana(d), null, 2)}\n`,
+  }));
+}
 
 /** docs/catalog.schema.json: the catalog format's JSON Schema, from src/adapters/scraper/catalog.ts. */
 export function catalogSchema(): string {
@@ -78,7 +88,8 @@ if (import.meta.main) {
   await goClient(SPEC, GO_CLIENT);
   await Bun.write(CONFIG_DOC, await configReference());
   await Bun.write(CATALOG_SCHEMA, catalogSchema());
+  for (const f of dashboardFiles()) await Bun.write(f.path, f.text);
   console.log(
-    "regenerated docs/openapi.json, test/client/schema.ts, clients/go/courses.gen.go, docs/CONFIG.md, docs/catalog.schema.json",
+    "regenerated docs/openapi.json, test/client/schema.ts, clients/go/courses.gen.go, docs/CONFIG.md, docs/catalog.schema.json, ops/grafana/dashboards/*.json",
   );
 }

@@ -117,7 +117,7 @@ describe("compose files", () => {
   it("keeps observability in its own project on the services' named network", () => {
     const obs = projects["compose.observability.yml"]!;
     expect(obs.name).not.toBe(projects["compose.yml"]!.name);
-    expect(Object.keys(obs.services).sort()).toEqual(["jaeger", "prometheus"]);
+    expect(Object.keys(obs.services).sort()).toEqual(["grafana", "jaeger", "prometheus"]);
     expect(obs.networks.default!.name).toBe(projects["compose.yml"]!.networks.default!.name);
   });
 
