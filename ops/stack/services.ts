@@ -287,6 +287,8 @@ export const prometheus: Service = {
     "--storage.tsdb.retention.time=2d",
     "--web.listen-address=127.0.0.1:9090",
     "--web.enable-lifecycle",
+    // Exemplars (trace_id on histogram buckets) from the OpenMetrics scrape.
+    "--enable-feature=exemplar-storage",
   ],
   healthy: () => httpOk("http://127.0.0.1:9090/-/ready"),
 };

@@ -35,7 +35,8 @@ beforeAll(async () => {
       COURSES_EVENTS_TOPIC: eventsTopic,
       COURSES_ENROLLMENTS_TOPIC: enrollTopic,
       COURSES_ENROLLMENTS_DLQ_TOPIC: `${enrollTopic}.dlq`,
-      COURSES_TELEMETRY_TRACING_ENABLED: "false",
+      COURSES_TELEMETRY_TRACING_ENABLED: "true",
+      COURSES_TELEMETRY_OTLP_ENDPOINT: required(s, "otlpEndpoint"),
       COURSES_LOG_LEVEL: "info",
       COURSES_SCRAPER_SOURCES: JSON.stringify([
         { name: "dash-feed", url: `http://127.0.0.1:${feed.port}/feed.xml`, interval: "2s" },
@@ -137,4 +138,17 @@ it("every panel of every dashboard returns data from Prometheus for this instanc
         }
   expect(failures).toEqual([]);
   expect(checked).toBeGreaterThanOrEqual(30);
+
+  // Exemplars: Prometheus scraped OpenMetrics and keeps trace ids on latency buckets (Grafana's
+  // Prometheus datasource links them to Jaeger).
+  const prometheus = required(s, "prometheusUrl");
+  const now = Date.now() / 1000;
+  const ex = (await (
+    await fetch(
+      `${prometheus}/api/v1/query_exemplars?query=${encodeURIComponent(`http_request_duration_seconds_bucket{instance="${instance}"}`)}&start=${now - 300}&end=${now}`,
+    )
+  ).json()) as { data: { exemplars: { labels: Record<string, string> }[] }[] };
+  const traceIds = ex.data.flatMap((series) => series.exemplars.map((e) => e.labels.trace_id));
+  expect(traceIds.length).toBeGreaterThan(0);
+  expect(traceIds.every((tid) => /^[0-9a-f]{32}$/.test(tid ?? ""))).toBe(true);
 }, 180_000);

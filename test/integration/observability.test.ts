@@ -171,6 +171,25 @@ describe("metrics", () => {
     expect(text).not.toContain(SECRET_TOKEN);
   });
 
+  it("serves OpenMetrics with trace exemplars on the latency histogram to a scraper that asks for it", async () => {
+    const traceId = crypto.randomUUID().replaceAll("-", "");
+    await fetch(`${svc.url}/v1/courses?limit=1`, { headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } });
+    const res = await fetch(`${svc.url}/metrics`, {
+      headers: { accept: "application/openmetrics-text; version=1.0.0" },
+    });
+    expect(res.headers.get("content-type")).toStartWith("application/openmetrics-text");
+    const text = await res.text();
+    expect(text).toMatch(
+      new RegExp(
+        `^http_request_duration_seconds_bucket\\{[^}]*route="/v1/courses"[^}]*\\} \\d+ # \\{trace_id="${traceId}"\\}`,
+        "m",
+      ),
+    );
+    expect(text.trimEnd()).toEndWith("# EOF");
+    // The classic format has no exemplars (promtool checks it above).
+    expect(await (await fetch(`${svc.url}/metrics`)).text()).not.toContain(traceId);
+  });
+
   it("an unknown route collapses to one label; ids never become labels", async () => {
     await fetch(`${svc.url}/no/such/${crypto.randomUUID()}`);
     await fetch(`${svc.url}/v1/courses/${crypto.randomUUID()}`);

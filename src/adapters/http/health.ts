@@ -3,7 +3,7 @@ import { Elysia } from "elysia";
 import { AppError, describe as describeError, problemResponse, toProblem } from "../../../lib/xerrors/index.ts";
 import { log } from "../../../lib/xlog/index.ts";
 import type { CheckResult } from "../../app/readiness.ts";
-import type { Metrics } from "../telemetry/metrics.ts";
+import { type Metrics, PROMETHEUS_TEXT_CONTENT_TYPE, prometheusText } from "../telemetry/metrics.ts";
 import { currentTraceId } from "../telemetry/tracing.ts";
 
 export interface HealthDeps {
@@ -45,10 +45,13 @@ export function healthRoutes(deps: HealthDeps) {
     )
     .get(
       "/metrics",
-      async () =>
-        new Response(await deps.metrics.registry.metrics(), {
-          headers: { "content-type": deps.metrics.registry.contentType },
-        }),
+      async ({ request }) => {
+        // OpenMetrics (with exemplars) for scrapers that ask for it, Prometheus text otherwise.
+        const body = await deps.metrics.registry.metrics();
+        return (request.headers.get("accept") ?? "").includes("application/openmetrics-text")
+          ? new Response(body, { headers: { "content-type": deps.metrics.registry.contentType } })
+          : new Response(prometheusText(body), { headers: { "content-type": PROMETHEUS_TEXT_CONTENT_TYPE } });
+      },
       { detail: { hide: true } },
     );
 }

@@ -84,7 +84,13 @@ export function createRequestHandler(app: AnyElysia, deps: HandlerDeps): (reques
     const route = routeOf.get(request);
     const status = String(response.status);
     deps.metrics.httpRequests.inc({ method, route, status });
-    deps.metrics.httpDuration.observe({ method, route, status }, seconds);
+    deps.metrics.httpDuration.observe({
+      labels: { method, route, status },
+      value: seconds,
+      // A slow bucket links to a trace that fell in it (sampled requests only).
+      // (prom-client types exemplar labels as the metric's own; any names are allowed.)
+      ...(traceId ? { exemplarLabels: { trace_id: traceId } as never } : {}),
+    });
     span.updateName(`${method} ${route}`);
     span.setAttributes({ "http.route": route, "http.response.status_code": response.status });
     if (response.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });

@@ -1,5 +1,5 @@
 // Prometheus metrics of the service. Every metric is named once, here.
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, Gauge, Histogram, type OpenMetricsContentType, Registry } from "prom-client";
 import { registerRuntimeMetrics } from "./runtime-metrics.ts";
 
 export interface BuildLabels {
@@ -9,7 +9,10 @@ export interface BuildLabels {
 }
 
 export function createMetrics(labels: { service: string; environment: string }, build?: BuildLabels) {
-  const registry = new Registry();
+  // OpenMetrics, so histograms can carry trace exemplars; /metrics serves the classic text format
+  // to scrapers that do not ask for OpenMetrics (prometheusText below).
+  const registry = new Registry<OpenMetricsContentType>();
+  registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
   registry.setDefaultLabels(labels);
   registerRuntimeMetrics(registry);
   if (build)
@@ -76,9 +79,10 @@ export function createMetrics(labels: { service: string; environment: string }, 
     }),
     httpDuration: new Histogram({
       name: "http_request_duration_seconds",
-      help: "HTTP request latency, by method, route template and status code",
+      help: "HTTP request latency, by method, route template and status code; trace_id exemplars",
       labelNames: ["method", "route", "status"] as const,
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      enableExemplars: true,
       registers: [registry],
     }),
     readinessChecks: new Histogram({
@@ -182,3 +186,25 @@ export function createMetrics(labels: { service: string; environment: string }, 
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+export const PROMETHEUS_TEXT_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+/**
+ * The classic Prometheus text format from an OpenMetrics exposition: exemplars and `# EOF`
+ * dropped, `# UNIT` lines dropped, and counter families named with their `_total` samples' name.
+ */
+export function prometheusText(openMetrics: string): string {
+  const counters = new Set<string>();
+  for (const m of openMetrics.matchAll(/^# TYPE (\S+) counter$/gm)) counters.add(m[1]!);
+  const out: string[] = [];
+  for (const line of openMetrics.split("\n")) {
+    if (line === "# EOF" || line.startsWith("# UNIT ")) continue;
+    const meta = /^# (HELP|TYPE) (\S+)( .*)?$/.exec(line);
+    if (meta && counters.has(meta[2]!) && !meta[2]!.endsWith("_total")) {
+      out.push(`# ${meta[1]} ${meta[2]}_total${meta[3] ?? ""}`);
+      continue;
+    }
+    out.push(line.replace(/ # \{.*$/, ""));
+  }
+  return out.join("\n");
+}

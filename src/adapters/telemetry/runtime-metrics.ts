@@ -10,9 +10,9 @@
 import { heapStats } from "bun:jsc";
 import { readdirSync, readFileSync } from "node:fs";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { Counter, Gauge, type Registry } from "prom-client";
+import { Counter, Gauge, type Registry, type RegistryContentType } from "prom-client";
 
-export function registerRuntimeMetrics(registry: Registry): void {
+export function registerRuntimeMetrics(registry: Registry<RegistryContentType>): void {
   const registers = [registry];
   new Counter({
     name: "process_cpu_user_seconds_total",
