@@ -4,6 +4,7 @@
 import { join } from "node:path";
 import { DASHBOARDS, toGrafana } from "../ops/grafana/dashboards.ts";
 import { catalogJsonSchema } from "../src/adapters/scraper/catalog.ts";
+import { createMetrics } from "../src/adapters/telemetry/metrics.ts";
 
 export const ROOT = join(import.meta.dir, "..");
 export const SPEC = join(ROOT, "docs/openapi.json");
@@ -13,6 +14,65 @@ export const GO_CLIENT = join(GO_DIR, "courses.gen.go");
 export const CONFIG_DOC = join(ROOT, "docs/CONFIG.md");
 export const CATALOG_SCHEMA = join(ROOT, "docs/catalog.schema.json");
 export const DASHBOARD_DIR = join(ROOT, "ops/grafana/dashboards");
+export const METRICS_DOC = join(ROOT, "docs/METRICS.md");
+
+/** docs/METRICS.md: every metric family /metrics serves, from the registry itself. */
+export function metricsReference(): string {
+  const { registry } = createMetrics(
+    { service: "courses", environment: "doc" },
+    { version: "", revision: "", runtime: "" },
+  );
+  const rows = (
+    registry.getMetricsAsArray() as unknown as {
+      name: string;
+      help: string;
+      labelNames?: string[];
+      constructor: { name: string };
+    }[]
+  ).map(
+    (m) =>
+      `| \`${m.name}\` | ${m.constructor.name.toLowerCase()} | ${(m.labelNames ?? []).map((l) => `\`${l}\``).join(", ")} | ${m.help.replaceAll("|", "\\|")} |`,
+  );
+  return `# Metrics
+
+Generated from \`src/adapters/telemetry/metrics.ts\` by \`bun run gen\`; do not edit. Every family
+\`/metrics\` serves, on every instance whatever its modules (families of a module that does not run
+stay empty). Every series also carries \`service\` and \`environment\`; Prometheus adds \`job\` and
+\`instance\`. Labels are bounded: routes are templates (\`/v1/courses/:id\`, unknown paths are
+\`unmatched\`), sources are the configured scraper sources, topics and partitions are the service's
+own; no ids, no user input.
+
+| metric | type | labels | meaning |
+|---|---|---|---|
+${rows.join("\n")}
+
+## Formats
+
+\`/metrics\` answers in the Prometheus text format, or in OpenMetrics when the scraper's \`Accept\`
+asks for \`application/openmetrics-text\` (Prometheus does by default): then
+\`http_request_duration_seconds\` buckets carry a \`trace_id\` exemplar of a sampled request that
+fell in them, so a slow bucket leads to its trace (Grafana's Prometheus datasource links exemplars
+to Jaeger; Prometheus needs \`--enable-feature=exemplar-storage\`, which the stack and compose set).
+\`promtool check metrics\` reports nothing on the text format (a test checks it on the binary).
+
+## Under Bun
+
+prom-client's default collectors are Node's: under Bun nine of the ten \`nodejs_heap_space_*\`
+series are always 0, there is no GC metric, and three gauges end in \`_total\`. They are not used.
+Instead: the standard \`process_*\` families from \`process.cpuUsage()\`, \`memoryUsage()\` and
+\`/proc\`; \`bun_heap_*\` from \`bun:jsc\` \`heapStats()\`; \`runtime_event_loop_lag_seconds\` from
+\`perf_hooks.monitorEventLoopDelay\` (reset at each scrape). Bun exposes no GC events or totals, so
+there is no GC metric.
+
+## Alerts and dashboards
+
+Alerts and recording rules: \`ops/prometheus/rules/courses.yml\` (SLO burn rates, outbox, consumer
+lag, dead letters, scraper, instance down), unit-tested in \`ops/prometheus/rules-tests/\`.
+Dashboards: \`ops/grafana/dashboards/\` (service overview, runtime, MongoDB/Kafka/outbox,
+scraper), generated from \`ops/grafana/dashboards.ts\`; open them with
+\`docker compose -f compose.observability.yml up -d\` → http://localhost:3000 (docs/BUILD_README.md).
+`;
+}
 
 /** ops/grafana/dashboards/<uid>.json, from ops/grafana/dashboards.ts. */
 export function dashboardFiles(): { path: string; text: string }[] {
@@ -89,7 +149,8 @@ if (import.meta.main) {
   await Bun.write(CONFIG_DOC, await configReference());
   await Bun.write(CATALOG_SCHEMA, catalogSchema());
   for (const f of dashboardFiles()) await Bun.write(f.path, f.text);
+  await Bun.write(METRICS_DOC, metricsReference());
   console.log(
-    "regenerated docs/openapi.json, test/client/schema.ts, clients/go/courses.gen.go, docs/CONFIG.md, docs/catalog.schema.json, ops/grafana/dashboards/*.json",
+    "regenerated docs/openapi.json, test/client/schema.ts, clients/go/courses.gen.go, docs/CONFIG.md, docs/catalog.schema.json, ops/grafana/dashboards/*.json, docs/METRICS.md",
   );
 }

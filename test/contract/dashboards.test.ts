@@ -3,7 +3,7 @@
 import { expect, it } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { DASHBOARDS } from "../../ops/grafana/dashboards.ts";
-import { dashboardFiles } from "../../scripts/gen-clients.ts";
+import { dashboardFiles, METRICS_DOC, metricsReference } from "../../scripts/gen-clients.ts";
 
 it("ops/grafana/dashboards/*.json are current", () => {
   for (const f of dashboardFiles()) {
@@ -30,4 +30,8 @@ it("every panel has a unit, and every query uses $__rate_interval and the instan
     "courses-dependencies",
     "courses-scraper",
   ]);
+});
+
+it("docs/METRICS.md is current: every metric with its type, labels and meaning", () => {
+  expect(readFileSync(METRICS_DOC, "utf8"), "docs/METRICS.md is stale: run `bun run gen`").toBe(metricsReference());
 });
