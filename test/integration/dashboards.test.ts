@@ -35,6 +35,7 @@ beforeAll(async () => {
       COURSES_EVENTS_TOPIC: eventsTopic,
       COURSES_ENROLLMENTS_TOPIC: enrollTopic,
       COURSES_ENROLLMENTS_DLQ_TOPIC: `${enrollTopic}.dlq`,
+      COURSES_SERVICE_NAME: `courses-${id}`,
       COURSES_TELEMETRY_TRACING_ENABLED: "true",
       COURSES_TELEMETRY_OTLP_ENDPOINT: required(s, "otlpEndpoint"),
       COURSES_LOG_LEVEL: "info",
@@ -151,4 +152,32 @@ it("every panel of every dashboard returns data from Prometheus for this instanc
   const traceIds = ex.data.flatMap((series) => series.exemplars.map((e) => e.labels.trace_id));
   expect(traceIds.length).toBeGreaterThan(0);
   expect(traceIds.every((tid) => /^[0-9a-f]{32}$/.test(tid ?? ""))).toBe(true);
+
+  // The scraper's runs are traces of their own: a root scraper.run span with its fetch inside.
+  const jaeger = required(s, "jaegerQueryUrl");
+  const run = await eventually(
+    "a scraper.run trace in Jaeger",
+    async () => {
+      const r = (await (
+        await fetch(`${jaeger}/api/traces?service=courses-${id}&operation=scraper.run&limit=5`)
+      ).json()) as {
+        data: {
+          spans: {
+            spanID: string;
+            operationName: string;
+            references: { spanID: string }[];
+            tags: { key: string; value: unknown }[];
+          }[];
+        }[];
+      };
+      return r.data.find((t) => t.spans.some((sp) => sp.operationName === "GET"));
+    },
+    30_000,
+    500,
+  );
+  const root = run.spans.find((sp) => sp.operationName === "scraper.run")!;
+  expect(root.references).toEqual([]);
+  const get = run.spans.find((sp) => sp.operationName === "GET")!;
+  expect(get.references[0]?.spanID).toBe(root.spanID);
+  expect(get.tags.find((t) => t.key === "scraper.source")?.value).toBe("dash-feed");
 }, 180_000);

@@ -131,6 +131,9 @@ describe("traces", () => {
     // The consumer's own MongoDB work continues the same trace.
     expect(mongo.some((sp) => sp.references[0]?.spanID === process.spanID)).toBe(true);
     expect(t.processes[server.processID]!.serviceName).toBe(serviceName);
+    // Logs carry the ids of the span they were written in.
+    const access = svc.entries().find((e) => e.msg === "request" && e.method === "POST" && e.trace_id === traceId);
+    expect(access).toMatchObject({ trace_id: traceId, span_id: server.spanID, route: "/v1/courses", status: 201 });
     // No secret and no document value in any span.
     const all = JSON.stringify(t);
     expect(all).not.toContain(SECRET_TOKEN);

@@ -109,8 +109,12 @@ export function createRequestHandler(app: AnyElysia, deps: HandlerDeps): (reques
       ms: Math.round(seconds * 1e4) / 10,
       traceId,
     };
-    if (QUIET_ROUTES.has(url.pathname)) log().debug(entry, "request");
-    else log().info(entry, "request");
+    // In the request span's context, so the access log carries trace_id and span_id like every
+    // other line the request wrote.
+    context.with(trace.setSpan(parent, span), () => {
+      if (QUIET_ROUTES.has(url.pathname)) log().debug(entry, "request");
+      else log().info(entry, "request");
+    });
     return response;
   };
 }
