@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
+import { run } from "../support/run.ts";
 
 const ROOT = join(import.meta.dir, "../..");
 
@@ -79,17 +80,11 @@ beforeAll(async () => {
       const [k, v] = a.split("=");
       args[k!] ??= v ?? "";
     } else if (op === "RUN") {
-      const proc = Bun.spawn(["sh", "-c", a], {
-        cwd: work,
-        env: { ...process.env, ...args },
-        stdout: "pipe",
-        stderr: "pipe",
-      });
-      const [o, e, code] = await Promise.all([
-        new Response(proc.stdout).text(),
-        new Response(proc.stderr).text(),
-        proc.exited,
-      ]);
+      const {
+        stdout: o,
+        stderr: e,
+        code,
+      } = await run(["sh", "-c", a], { cwd: work, env: { ...process.env, ...args } });
       output += `$ ${a}\n${o}${e}`;
       if (code !== 0) {
         built = { code, output };

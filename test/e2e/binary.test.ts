@@ -9,6 +9,7 @@ import { MongoClient } from "mongodb";
 import pkg from "../../package.json" with { type: "json" };
 import { helpText } from "../../src/cli.ts";
 import { courseBinary } from "../support/binary.ts";
+import { run } from "../support/run.ts";
 import { serviceEnv, startService, type RunningService } from "../support/service.ts";
 import { dropDatabases, stack, uniqueName, type StackEndpoints } from "../support/stack.ts";
 
@@ -28,18 +29,7 @@ function freshDatabase(): string {
 }
 
 async function runBinary(args: string[], env: Record<string, string> = {}) {
-  const proc = Bun.spawn([bin, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
-  return { stdout, stderr, code };
+  return run([bin, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
 }
 
 const course = (title: string) =>

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { dropDatabases, eventually, required, stack, uniqueName, type StackEndpoints } from "../support/stack.ts";
 import { produce, readTopic, testKafka } from "../support/kafka.ts";
+import { run } from "../support/run.ts";
 import { serviceEnv, startService, type RunningService } from "../support/service.ts";
 
 interface JaegerSpan {
@@ -144,18 +145,9 @@ describe("traces", () => {
 describe("metrics", () => {
   it("/metrics passes promtool check metrics with no finding, and holds the runtime, build, MongoDB and Kafka families", async () => {
     const text = await (await fetch(`${svc.url}/metrics`)).text();
-    const proc = Bun.spawn(["promtool", "check", "metrics"], {
-      stdin: new TextEncoder().encode(text),
-      stdout: "pipe",
-      stderr: "pipe",
-    });
-    const [out, err, code] = await Promise.all([
-      new Response(proc.stdout).text(),
-      new Response(proc.stderr).text(),
-      proc.exited,
-    ]);
-    expect(`${out}${err}`.trim()).toBe("");
-    expect(code).toBe(0);
+    const check = await run(["promtool", "check", "metrics"], { stdin: text });
+    expect(`${check.stdout}${check.stderr}`.trim()).toBe("");
+    expect(check.code).toBe(0);
     for (const family of [
       "build_info",
       "process_cpu_user_seconds_total",
