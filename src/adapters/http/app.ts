@@ -14,7 +14,10 @@ export interface HttpAppDeps extends HealthDeps {
 
 export function createHttpApp(deps: HttpAppDeps) {
   let app: AnyElysia;
-  const base = new Elysia({ name: "courses-http" }).use(requestContext()).use(problemErrors()).use(healthRoutes(deps));
+  const base = new Elysia({ name: "courses-http", normalize: false })
+    .use(requestContext())
+    .use(problemErrors())
+    .use(healthRoutes(deps));
   app = deps.api ? base.use(openApiRoutes(() => app, { version: deps.version })).use(courseRoutes(deps.api)) : base;
   return app;
 }

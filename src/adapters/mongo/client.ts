@@ -23,7 +23,18 @@ export function mongoClientOptions(cfg: Config["mongo"], appName: string): Mongo
 }
 
 export function createMongoClient(cfg: Config["mongo"], appName: string): MongoClient {
-  return new MongoClient(cfg.url, mongoClientOptions(cfg, appName));
+  const client = new MongoClient(cfg.url, mongoClientOptions(cfg, appName));
+  // Driver 7.9: when the first connection fails (the store is down at start), it closes the new
+  // topology but keeps it, so every later operation fails with "Topology is closed" even after
+  // the store is back. Dropping the dead topology lets the next operation connect afresh.
+  // (A closed client — our shutdown — is left alone: the driver refuses it on its own.)
+  client.on("topologyClosed", () => {
+    queueMicrotask(() => {
+      const c = client as unknown as { topology?: { isDestroyed(): boolean } };
+      if (c.topology?.isDestroyed()) c.topology = undefined;
+    });
+  });
+  return client;
 }
 
 /** Ready when the server answers and, if given, the migrations have been applied. */

@@ -67,7 +67,9 @@ function conditionalCourseResponse(course: Course, request: Request): Response {
 export function courseRoutes(deps: CourseRoutesDeps) {
   const d = deps.courses;
   return (
-    new Elysia({ name: "courses-v1", prefix: "/v1/courses" })
+    // normalize off: a member the schema does not declare is a 400 naming it, never silently dropped
+    // (and Elysia builds no exact-mirror cleaners, whose failures it dumped on stderr).
+    new Elysia({ name: "courses-v1", prefix: "/v1/courses", normalize: false })
       .model(MODELS)
       // Bodies must be JSON and within the limit; anything else is a problem, not a guess.
       .onParse({ as: "local" }, async ({ request, contentType }) => {
