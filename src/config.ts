@@ -20,6 +20,14 @@ export const ConfigSchema = t.Object({
     port: t.Integer({ default: 8080, minimum: 0, maximum: 65535, description: "HTTP port; 0 picks a free one" }),
     bodyLimit: t.Integer({ default: 1_048_576, minimum: 1024, description: "largest accepted request body in bytes" }),
     idleTimeout: Duration({ default: "30s", description: "keep-alive idle timeout" }),
+    requestTimeout: Duration({
+      default: "30s",
+      description: "longest a request may take; past it the client gets a 503 problem (code request_timeout)",
+    }),
+    corsOrigins: t.Array(t.String(), {
+      default: [],
+      description: "browser origins allowed to call the API (CORS); empty: CORS off",
+    }),
   }),
   log: t.Object({
     level: t.Union(

@@ -11,6 +11,7 @@ import { buildOpenApiDocument } from "./adapters/http/openapi.ts";
 import { createRequestHandler, startHttpServer } from "./adapters/http/server.ts";
 import type { CourseRoutesDeps } from "./adapters/http/v1/courses.ts";
 import { createKafka, kafkaCheck } from "./adapters/kafka/client.ts";
+import { clampNegativeTimers } from "./adapters/kafka/timers.ts";
 import { ensureTopics } from "./adapters/kafka/topics.ts";
 import { createMongoClient, mongoCheck } from "./adapters/mongo/client.ts";
 import { MigrationEditedError, migrate } from "./adapters/mongo/migrate.ts";
@@ -87,7 +88,13 @@ async function serve(cfg: Config, names: ModuleName[]): Promise<void> {
   });
   const server = startHttpServer(
     { host: cfg.http.host, port: cfg.http.port, idleTimeoutMs: cfg.http.idleTimeout, bodyLimit: cfg.http.bodyLimit },
-    createRequestHandler(app, { tracer: tracing.tracer, metrics, bodyLimit: cfg.http.bodyLimit }),
+    createRequestHandler(app, {
+      tracer: tracing.tracer,
+      metrics,
+      bodyLimit: cfg.http.bodyLimit,
+      requestTimeoutMs: cfg.http.requestTimeout,
+      corsOrigins: cfg.http.corsOrigins,
+    }),
   );
   // Stop accepting, let in-flight requests finish (Bun waits for them with stop(false)).
   shutdown.register("http-server", () => server.stop(false), { phase: "intake" });
@@ -275,6 +282,7 @@ async function run({ command, configFiles }: Invocation): Promise<number | undef
   }
 }
 
+clampNegativeTimers();
 try {
   const code = await run(parseCommandLine(process.argv.slice(2)));
   if (code !== undefined) process.exit(code);

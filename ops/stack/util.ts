@@ -61,16 +61,5 @@ export function run(
   });
 }
 
-let timersClamped = false;
-/**
- * kafkajs 2.2.4 schedules timers with negative delays (throttledUntil - now), and Bun prints a
- * TimeoutNegativeWarning for each process that does. Tools (this CLI, the test process) clamp
- * them to 0, which is what they mean; the service leaves its timers alone.
- */
-export function clampNegativeTimers(): void {
-  if (timersClamped) return;
-  timersClamped = true;
-  const original = globalThis.setTimeout;
-  globalThis.setTimeout = ((fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) =>
-    original(fn, Math.max(0, ms ?? 0), ...args)) as typeof setTimeout;
-}
+// kafkajs schedules timers with negative delays; the fix lives with the Kafka adapter.
+export { clampNegativeTimers } from "../../src/adapters/kafka/timers.ts";

@@ -14,9 +14,12 @@ export interface HttpAppDeps extends HealthDeps {
 
 export function createHttpApp(deps: HttpAppDeps) {
   let app: AnyElysia;
-  const base = new Elysia({ name: "courses-http", normalize: false })
+  // standardHostname off: Elysia otherwise finds the path by searching from the 11th character, which
+  // misroutes a request whose Host is shorter than 4 characters ("Host: x" → path "/courses").
+  // The server speaks plain HTTP (TLS ends at the ingress), so the path starts after "http://".
+  const base = new Elysia({ name: "courses-http", normalize: false, handler: { standardHostname: false } })
     .use(requestContext())
-    .use(problemErrors())
+    .use(problemErrors(() => app.routes))
     .use(healthRoutes(deps));
   app = deps.api ? base.use(openApiRoutes(() => app, { version: deps.version })).use(courseRoutes(deps.api)) : base;
   return app;

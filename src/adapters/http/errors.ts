@@ -47,9 +47,32 @@ export function toAppError(code: string | number, error: unknown): unknown {
   }
 }
 
-export function problemErrors() {
+/** The methods some route answers on this path (for 405 and its Allow header). */
+export function allowedMethods(routes: { method: string; path: string }[], pathname: string): string[] {
+  const methods = routes
+    .filter((r) =>
+      new RegExp(`^${r.path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/:[^/]+/g, "[^/]+")}/?$`).test(pathname),
+    )
+    .map((r) => r.method.toUpperCase())
+    .filter((m) => m !== "ALL");
+  return [...new Set(methods)].sort();
+}
+
+export function problemErrors(routes: () => { method: string; path: string }[] = () => []) {
   return new Elysia({ name: "problem-errors" }).onError({ as: "global" }, ({ code, error, request, route }) => {
     routeOf.setIfUnset(request, route);
+    const pathname = new URL(request.url).pathname;
+    // A path that exists, asked with a method it does not answer: 405 with Allow, not 404.
+    const allow = code === "NOT_FOUND" ? allowedMethods(routes(), pathname) : [];
+    if (allow.length) {
+      const problem = toProblem(
+        new AppError("method_not_allowed", `${request.method} is not allowed on ${pathname}; use ${allow.join(", ")}.`),
+        { instance: pathname, traceId: currentTraceId() },
+      );
+      const res = problemResponse(problem);
+      res.headers.set("allow", allow.join(", "));
+      return res;
+    }
     const appError = toAppError(code, error);
     const traceId = currentTraceId();
     if (isServerFault(appError)) {

@@ -34,6 +34,79 @@ export interface HandlerDeps {
   tracer: Tracer;
   metrics: Metrics;
   bodyLimit: number;
+  /** Longest a request may take; past it the client gets a 503 problem (the work may go on). */
+  requestTimeoutMs?: number;
+  /** Origins allowed to call the API from a browser; empty: CORS off (no headers, no preflight). */
+  corsOrigins?: string[];
+}
+
+const CORS_METHODS = "GET, POST, PATCH, PUT, DELETE, OPTIONS";
+const CORS_HEADERS = "Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, X-Request-Id, traceparent";
+const CORS_EXPOSE = "ETag, Location, Idempotent-Replayed, X-Request-Id, Retry-After";
+
+/** Cache-Control that fits each route: probes and writes never cached, reads revalidated by ETag. */
+function cacheControl(method: string, path: string): string {
+  if (path === "/healthz" || path === "/readyz" || path === "/metrics") return "no-store";
+  if (path === "/openapi.json" || path === "/docs" || path === "/docs/init.js") return "public, max-age=300";
+  if (method === "GET" || method === "HEAD") return "no-cache";
+  return "no-store";
+}
+
+function withHeaders(response: Response, request: Request, path: string, deps: HandlerDeps): Response {
+  try {
+    const h = response.headers;
+    h.set("x-content-type-options", "nosniff");
+    if (!h.has("cache-control")) h.set("cache-control", cacheControl(request.method, path));
+    const origin = request.headers.get("origin");
+    if (origin && deps.corsOrigins?.includes(origin)) {
+      h.set("access-control-allow-origin", origin);
+      h.set("access-control-expose-headers", CORS_EXPOSE);
+      h.append("vary", "Origin");
+    }
+  } catch {
+    // Immutable headers (a fetched Response): left as they are.
+  }
+  return response;
+}
+
+/** A CORS preflight from an allowed origin, answered without touching the router. */
+function preflight(request: Request, deps: HandlerDeps): Response | undefined {
+  const origin = request.headers.get("origin");
+  if (request.method !== "OPTIONS" || !origin || !request.headers.has("access-control-request-method"))
+    return undefined;
+  if (!deps.corsOrigins?.includes(origin)) return undefined;
+  return new Response(null, {
+    status: 204,
+    headers: {
+      "access-control-allow-origin": origin,
+      "access-control-allow-methods": CORS_METHODS,
+      "access-control-allow-headers": CORS_HEADERS,
+      "access-control-max-age": "600",
+      vary: "Origin",
+    },
+  });
+}
+
+/** Resolves with a 503 problem once the deadline passes, unless `work` settles first. */
+function withDeadline(
+  work: Promise<Response>,
+  ms: number | undefined,
+  instance: string,
+  traceId?: string,
+): Promise<Response> {
+  if (!ms) return work;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<Response>((resolve) => {
+    timer = setTimeout(() => {
+      const e = new AppError("unavailable", `The request took longer than ${ms} ms and was abandoned; retry later.`, {
+        code: "request_timeout",
+      });
+      const r = problemResponse(toProblem(e, { instance, traceId }));
+      r.headers.set("retry-after", "1");
+      resolve(r);
+    }, ms);
+  });
+  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
 }
 
 const QUIET_ROUTES = new Set(["/healthz", "/readyz", "/metrics"]);
@@ -72,7 +145,9 @@ export function createRequestHandler(app: AnyElysia, deps: HandlerDeps): (reques
               }),
             );
           }
-          return await app.handle(request);
+          const pre = preflight(request, deps);
+          if (pre) return pre;
+          return await withDeadline(app.handle(request), deps.requestTimeoutMs, url.pathname, traceId);
         } catch (err) {
           log().error({ err: toLogObject(err) }, "request failed outside the router");
           return problemResponse(toProblem(err, { instance: url.pathname, traceId }));
@@ -80,6 +155,7 @@ export function createRequestHandler(app: AnyElysia, deps: HandlerDeps): (reques
       }),
     );
     deps.metrics.httpInFlight.dec();
+    withHeaders(response, request, url.pathname, deps);
     const seconds = (performance.now() - t0) / 1000;
     const route = routeOf.get(request);
     const status = String(response.status);

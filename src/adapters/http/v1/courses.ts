@@ -1,4 +1,5 @@
 // /v1/courses: each handler parses, calls one use case and converts the result.
+import { parseJsonBody } from "../json-body.ts";
 import { Type as T } from "@sinclair/typebox";
 import { Elysia } from "elysia";
 import { AppError } from "../../../../lib/xerrors/index.ts";
@@ -40,7 +41,7 @@ function courseResponse(course: Course, status = 200, extra: Record<string, stri
  * Reads the body but never more than `limit` bytes (chunked bodies have no Content-Length to
  * check up front): past it, a 413 problem, and the rest is not read.
  */
-async function readBodyWithin(request: Request, limit: number): Promise<string> {
+async function readBodyWithin(request: Request, limit: number): Promise<Uint8Array> {
   const reader = request.body!.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -54,7 +55,7 @@ async function readBodyWithin(request: Request, limit: number): Promise<string> 
     }
     chunks.push(value);
   }
-  return new TextDecoder().decode(Buffer.concat(chunks));
+  return Buffer.concat(chunks);
 }
 
 /** 304 when the client's If-None-Match names the current ETag, else the course. */
@@ -81,12 +82,7 @@ export function courseRoutes(deps: CourseRoutesDeps) {
             "unsupported_media_type",
             "Send the body as application/json (or application/merge-patch+json for PATCH).",
           );
-        const text = await readBodyWithin(request, deps.bodyLimit);
-        try {
-          return JSON.parse(text);
-        } catch {
-          throw AppError.invalidArgument("The request body is not valid JSON.");
-        }
+        return parseJsonBody(await readBodyWithin(request, deps.bodyLimit));
       })
       // Query strings are text: turn numbers into numbers before validation.
       .onTransform({ as: "local" }, ({ query }) => {
