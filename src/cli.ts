@@ -32,6 +32,7 @@ export type Command =
   | { name: "openapi" }
   | { name: "healthcheck" }
   | { name: "outbox-retry-parked" }
+  | { name: "token"; subject: string; scopes: string[]; ttlSeconds: number }
   | { name: "help" }
   | { name: "version" };
 
@@ -53,8 +54,20 @@ const COMMAND_OPTIONS: Record<string, Options> = {
   serve: { modules: { type: "string", short: "m" } },
   config: { markdown: { type: "boolean" } },
   scrape: { once: { type: "boolean" } },
+  token: { sub: { type: "string" }, scope: { type: "string", multiple: true }, ttl: { type: "string" } },
 };
-const COMMANDS = ["serve", "scrape", "migrate", "config", "openapi", "healthcheck", "outbox", "help", "version"];
+const COMMANDS = [
+  "serve",
+  "scrape",
+  "token",
+  "migrate",
+  "config",
+  "openapi",
+  "healthcheck",
+  "outbox",
+  "help",
+  "version",
+];
 
 /** Parses argv (without the executable and script). Throws UsageError on anything it does not know. */
 export function parseCommandLine(argv: string[]): Invocation {
@@ -99,6 +112,18 @@ export function parseCommandLine(argv: string[]): Invocation {
     case "scrape":
       noArguments();
       return { command: { name: "scrape", once: Boolean(values.once) }, configFiles };
+    case "token": {
+      noArguments();
+      const ttl = values.ttl === undefined ? 3600 : Number(values.ttl);
+      if (!Number.isInteger(ttl) || ttl < 1) throw new UsageError("--ttl needs a whole number of seconds");
+      const scopes = ((values.scope as string[] | undefined) ?? ["courses:write"])
+        .flatMap((x) => x.split(/[\s,]+/))
+        .filter(Boolean);
+      return {
+        command: { name: "token", subject: String(values.sub ?? "operator"), scopes, ttlSeconds: ttl },
+        configFiles,
+      };
+    }
     case "outbox":
       if (rest.length !== 1 || rest[0] !== "retry-parked")
         throw new UsageError("'outbox' needs one subcommand: retry-parked");
@@ -137,6 +162,8 @@ Commands:
   openapi               print the OpenAPI document (JSON)
   healthcheck           exit 0 when this instance's /healthz answers (for container healthchecks)
   outbox retry-parked   put every parked outbox event back in its course's outbox
+  token                 print a bearer token signed with COURSES_AUTH_HS256_SECRET
+                        (--sub NAME, --scope SCOPE repeatable, default courses:write; --ttl SECONDS, 3600)
   help                  print this help
   version               print version and git revision
 

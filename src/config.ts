@@ -73,6 +73,28 @@ export const ConfigSchema = t.Object({
     idempotencyKeyTtl: Duration({ default: "24h", description: "how long an Idempotency-Key replays its response" }),
     housekeepingInterval: Duration({ default: "10m", description: "how often expired idempotency keys are deleted" }),
   }),
+  auth: t.Object({
+    enabled: t.Boolean({
+      default: true,
+      description:
+        "writes need a bearer JWT with courses:write (delete: courses:admin); false only behind a gateway that checks",
+    }),
+    hs256Secret: Secret({ default: "", description: "HS256 signing secret of the tokens (or use jwksUrl)" }),
+    jwksUrl: t.String({ default: "", description: "JWKS URL for RS256/ES256 tokens (cached; rotation picked up)" }),
+    issuer: t.String({ default: "", description: "required iss of tokens; empty: not checked" }),
+    audience: t.String({ default: "", description: "required aud of tokens; empty: not checked" }),
+    scopeClaim: t.String({
+      default: "scope",
+      description: "claim holding the scopes (space-separated string or array)",
+    }),
+    clockSkew: Duration({ default: "30s", description: "tolerance for exp and nbf" }),
+    requireForReads: t.Boolean({ default: false, description: "true: reads need a valid token too (any scope)" }),
+    devToken: t.Boolean({
+      default: false,
+      description:
+        "print a signed development token at start (HS256 only; refused when service.environment is production)",
+    }),
+  }),
   kafka: t.Object({
     brokers: t.Array(t.String(), {
       default: ["127.0.0.1:9092"],

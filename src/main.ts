@@ -7,6 +7,7 @@ import { describe as describeError } from "../lib/xerrors/index.ts";
 import { createLogger, log, setRootLogger, type Logger } from "../lib/xlog/index.ts";
 import { configureShutdown, type ShutdownCoordinator } from "../lib/xshutdown/index.ts";
 import { createHttpApp } from "./adapters/http/app.ts";
+import { mintToken, SCOPES } from "./adapters/http/auth.ts";
 import { buildOpenApiDocument } from "./adapters/http/openapi.ts";
 import { createRequestHandler, startHttpServer } from "./adapters/http/server.ts";
 import type { CourseRoutesDeps } from "./adapters/http/v1/courses.ts";
@@ -27,7 +28,15 @@ import { BUILD } from "./build-info.ts";
 import { EXIT, helpText, parseCommandLine, parseModules, UsageError, type Invocation, type ModuleName } from "./cli.ts";
 import { type Config, ConfigSchema, ENV_PREFIX, loadConfig } from "./config.ts";
 import { formatSummary } from "./app/scraper.ts";
-import { buildScraper, clock, ids, kafkaReadiness, MODULE_IMPLEMENTATIONS, type ServeContext } from "./modules.ts";
+import {
+  buildScraper,
+  checkAuthConfig,
+  clock,
+  ids,
+  kafkaReadiness,
+  MODULE_IMPLEMENTATIONS,
+  type ServeContext,
+} from "./modules.ts";
 
 async function serve(cfg: Config, names: ModuleName[]): Promise<void> {
   const logger = rootLogger(cfg);
@@ -38,6 +47,7 @@ async function serve(cfg: Config, names: ModuleName[]): Promise<void> {
     logger,
   }).listen();
   const modules = names.map((n) => MODULE_IMPLEMENTATIONS[n]);
+  if (names.includes("api")) checkAuthConfig(cfg);
 
   // Telemetry first, so everything after it is traced and measured.
   const { tracing, metrics } = startTelemetry(cfg, shutdown);
@@ -98,6 +108,20 @@ async function serve(cfg: Config, names: ModuleName[]): Promise<void> {
   );
   // Stop accepting, let in-flight requests finish (Bun waits for them with stop(false)).
   shutdown.register("http-server", () => server.stop(false), { phase: "intake" });
+  if (names.includes("api") && cfg.auth.enabled && cfg.auth.devToken && cfg.auth.hs256Secret) {
+    const token = await mintToken(cfg.auth.hs256Secret, {
+      subject: "developer",
+      scopes: [SCOPES.write, SCOPES.admin],
+      ttlSeconds: 12 * 3600,
+      issuer: cfg.auth.issuer || undefined,
+      audience: cfg.auth.audience || undefined,
+      scopeClaim: cfg.auth.scopeClaim,
+    });
+    // On stderr, for the developer: the log would redact it (tokens are secrets everywhere else).
+    console.error(
+      `development token (auth.devToken, subject "developer", scopes ${SCOPES.write} ${SCOPES.admin}, 12 h):\nBearer ${token}`,
+    );
+  }
   logger.info({ url: `http://${cfg.http.host}:${server.port}`, modules: names }, "listening");
 }
 
@@ -277,6 +301,26 @@ async function run({ command, configFiles }: Invocation): Promise<number | undef
       return EXIT.ok;
     case "healthcheck":
       return healthcheck(config());
+    case "token": {
+      const cfg = config();
+      if (!cfg.auth.hs256Secret) {
+        console.error(
+          "courses token: set COURSES_AUTH_HS256_SECRET (tokens for a JWKS setup come from your identity provider)",
+        );
+        return EXIT.failure;
+      }
+      console.log(
+        await mintToken(cfg.auth.hs256Secret, {
+          subject: command.subject,
+          scopes: command.scopes,
+          ttlSeconds: command.ttlSeconds,
+          issuer: cfg.auth.issuer || undefined,
+          audience: cfg.auth.audience || undefined,
+          scopeClaim: cfg.auth.scopeClaim,
+        }),
+      );
+      return EXIT.ok;
+    }
     case "outbox-retry-parked":
       return retryParked(config());
   }

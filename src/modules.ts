@@ -8,6 +8,7 @@ import type { Kafka } from "kafkajs";
 import type { Db } from "mongodb";
 import { log } from "../lib/xlog/index.ts";
 import type { ShutdownCoordinator } from "../lib/xshutdown/index.ts";
+import { createAuthenticator } from "./adapters/http/auth.ts";
 import type { CourseRoutesDeps } from "./adapters/http/v1/courses.ts";
 import { EnrollmentConsumer } from "./adapters/kafka/enrollment-consumer.ts";
 import { KafkaEventPublisher } from "./adapters/kafka/event-publisher.ts";
@@ -75,7 +76,21 @@ export const MODULE_IMPLEMENTATIONS: Record<ModuleName, Module> = {
         () => idempotency.expire(clock.now()),
         shutdown.worker("housekeeping"),
       );
-      return { api: { courses: { courses: repository, clock, ids }, idempotency, bodyLimit: cfg.http.bodyLimit } };
+      return {
+        api: {
+          courses: { courses: repository, clock, ids },
+          idempotency,
+          bodyLimit: cfg.http.bodyLimit,
+          ...(cfg.auth.enabled
+            ? {
+                auth: {
+                  authenticate: createAuthenticator({ ...cfg.auth, clockSkewMs: cfg.auth.clockSkew }),
+                  requireForReads: cfg.auth.requireForReads,
+                },
+              }
+            : {}),
+        },
+      };
     },
   },
   relay: {
@@ -296,4 +311,20 @@ function startEnrollmentConsumer({ cfg, db, kafka, metrics, tracing, shutdown }:
     () => ledger.expire(new Date(clock.now().getTime() - e.processedRetention)),
     shutdown.worker("processed-events-housekeeping"),
   );
+}
+
+/** Auth settings the API can start with; throws a configuration error naming what is missing. */
+export function checkAuthConfig(cfg: Config): void {
+  const a = cfg.auth;
+  if (!a.enabled) return;
+  if (!a.hs256Secret && !a.jwksUrl)
+    throw new Error(
+      "auth: set COURSES_AUTH_HS256_SECRET or COURSES_AUTH_JWKS_URL (or COURSES_AUTH_ENABLED=false behind a gateway that checks tokens)",
+    );
+  if (a.hs256Secret && a.jwksUrl)
+    throw new Error("auth: set either COURSES_AUTH_HS256_SECRET or COURSES_AUTH_JWKS_URL, not both");
+  if (a.hs256Secret && a.hs256Secret.length < 32)
+    throw new Error("auth: COURSES_AUTH_HS256_SECRET must be at least 32 characters");
+  if (a.devToken && cfg.service.environment === "production")
+    throw new Error("auth: a development token is never printed in production (COURSES_AUTH_DEV_TOKEN)");
 }

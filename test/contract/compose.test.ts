@@ -33,7 +33,7 @@ beforeAll(async () => {
   checker = await composeCheck();
   for (const f of FILES) {
     const proc = Bun.spawnSync([checker, "-json", join(ROOT, f)], {
-      env: { ...process.env, COURSES_VERSION: "", COURSES_REVISION: "" },
+      env: { ...process.env, COURSES_VERSION: "", COURSES_REVISION: "", COURSES_AUTH_HS256_SECRET: "x".repeat(32) },
     });
     if (proc.exitCode !== 0) throw new Error(`${f}: ${proc.stderr.toString()}`);
     projects[f] = JSON.parse(proc.stdout.toString());
@@ -57,7 +57,9 @@ describe("compose files", () => {
         "mongo-missing: { condition",
       );
       writeFileSync(join(dir, "compose.yml"), broken);
-      const proc = Bun.spawnSync([checker, join(dir, "compose.yml")]);
+      const proc = Bun.spawnSync([checker, join(dir, "compose.yml")], {
+        env: { ...process.env, COURSES_AUTH_HS256_SECRET: "x".repeat(32) },
+      });
       expect(proc.exitCode).toBe(1);
       expect(proc.stderr.toString()).toContain('undefined service "mongo-missing"');
     } finally {

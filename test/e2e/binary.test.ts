@@ -10,7 +10,7 @@ import pkg from "../../package.json" with { type: "json" };
 import { helpText } from "../../src/cli.ts";
 import { courseBinary } from "../support/binary.ts";
 import { run } from "../support/run.ts";
-import { serviceEnv, startService, type RunningService } from "../support/service.ts";
+import { serviceEnv, startService, TEST_AUTH_SECRET, testToken, type RunningService } from "../support/service.ts";
 import { dropDatabases, stack, uniqueName, type StackEndpoints } from "../support/stack.ts";
 
 const ROOT = join(import.meta.dir, "../..");
@@ -228,6 +228,7 @@ describe("image runtime (chroot as uid 65532)", () => {
         COURSES_KAFKA_BROKERS: s.kafkaBrokers.join(","),
         COURSES_TELEMETRY_TRACING_ENABLED: "false",
         COURSES_ENROLLMENTS_GROUP_ID: uniqueName("it-chroot"),
+        COURSES_AUTH_HS256_SECRET: TEST_AUTH_SECRET,
       };
       const inImage = (...args: string[]) => [
         "unshare",
@@ -249,7 +250,7 @@ describe("image runtime (chroot as uid 65532)", () => {
         });
         const created = await fetch(`${svc.url}/v1/courses`, {
           method: "POST",
-          headers: { "content-type": "application/json" },
+          headers: { "content-type": "application/json", authorization: `Bearer ${await testToken()}` },
           body: course("Made in a chroot"),
         });
         expect(created.status).toBe(201);

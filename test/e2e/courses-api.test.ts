@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { MongoClient } from "mongodb";
 import createClient from "openapi-fetch";
 import type { components, paths } from "../client/schema.ts";
-import { serviceEnv, startService, type RunningService } from "../support/service.ts";
+import { serviceEnv, startService, testToken, withAuth, type RunningService } from "../support/service.ts";
 import { contractErrors } from "../support/contract.ts";
 import { stack, uniqueName } from "../support/stack.ts";
 
@@ -13,18 +13,23 @@ type Problem = components["schemas"]["Problem"];
 
 let svc: RunningService;
 let api: ReturnType<typeof createClient<paths>>;
+let bearer: string;
 const database = uniqueName("it_api").replaceAll("-", "_");
 
 beforeAll(async () => {
   const s = await stack();
   svc = await startService(
-    serviceEnv(s, {
-      COURSES_MONGO_DATABASE: database,
-      COURSES_TELEMETRY_TRACING_ENABLED: "false",
-      COURSES_HTTP_BODY_LIMIT: "65536",
-    }),
+    withAuth(
+      serviceEnv(s, {
+        COURSES_MONGO_DATABASE: database,
+        COURSES_TELEMETRY_TRACING_ENABLED: "false",
+        COURSES_HTTP_BODY_LIMIT: "65536",
+      }),
+    ),
   );
-  api = createClient<paths>({ baseUrl: svc.url });
+  // The API's own contract runs with authentication on, as a client with both scopes.
+  bearer = `Bearer ${await testToken()}`;
+  api = createClient<paths>({ baseUrl: svc.url, headers: { authorization: bearer } });
 });
 afterAll(async () => {
   await svc?.stop();
@@ -296,13 +301,13 @@ describe("changing a course", () => {
     expect((await api.GET("/v1/courses/{id}", { params: { path: { id: c.id } } })).data!.summary).toBe("S");
     const garbage = await fetch(`${svc.url}/v1/courses/${c.id}`, {
       method: "PATCH",
-      headers: { "content-type": "application/merge-patch+json", "if-match": "not-an-etag" },
+      headers: { "content-type": "application/merge-patch+json", "if-match": "not-an-etag", authorization: bearer },
       body: "{}",
     });
     expect(garbage.status).toBe(412);
     const merge = await fetch(`${svc.url}/v1/courses/${c.id}`, {
       method: "PATCH",
-      headers: { "content-type": "application/merge-patch+json" },
+      headers: { "content-type": "application/merge-patch+json", authorization: bearer },
       body: JSON.stringify({ summary: "via merge-patch" }),
     });
     expect(merge.status).toBe(200);

@@ -1,6 +1,7 @@
 // Runs the real service — the compiled binary, as users run it — as a child process, on a free
 // port, for end-to-end tests.
 import { join } from "node:path";
+import { mintToken } from "../../src/adapters/http/auth.ts";
 import { courseBinary } from "./binary.ts";
 import type { StackEndpoints } from "./stack.ts";
 
@@ -28,6 +29,9 @@ export function serviceEnv(s: StackEndpoints, overrides: Record<string, string> 
     COURSES_TELEMETRY_TRACING_ENABLED: s.otlpEndpoint ? "true" : "false",
     ...(s.otlpEndpoint ? { COURSES_TELEMETRY_OTLP_ENDPOINT: s.otlpEndpoint } : {}),
     COURSES_LOG_LEVEL: "debug",
+    // Tests of other features run as behind a gateway that checks tokens; the API's own tests
+    // (courses-api, auth) turn authentication on with withAuth().
+    COURSES_AUTH_ENABLED: "false",
     // Its own consumer group: instances of other tests never make it wait for a rebalance.
     COURSES_ENROLLMENTS_GROUP_ID: `it-${crypto.randomUUID()}`,
     ...overrides,
@@ -100,4 +104,21 @@ export async function startService(
     },
     exited,
   };
+}
+
+/** A secret for tests that run with authentication on. */
+export const TEST_AUTH_SECRET = "test-only-hs256-secret-0123456789abcdef";
+
+/** Environment that turns authentication on with TEST_AUTH_SECRET. */
+export function withAuth(env: Record<string, string>, extra: Record<string, string> = {}): Record<string, string> {
+  return { ...env, COURSES_AUTH_ENABLED: "true", COURSES_AUTH_HS256_SECRET: TEST_AUTH_SECRET, ...extra };
+}
+
+/** A bearer token signed with TEST_AUTH_SECRET. */
+export async function testToken(
+  scopes: string[] = ["courses:write", "courses:admin"],
+  subject = "tester",
+  ttlSeconds = 600,
+): Promise<string> {
+  return mintToken(TEST_AUTH_SECRET, { subject, scopes, ttlSeconds });
 }

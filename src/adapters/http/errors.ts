@@ -13,6 +13,7 @@ import {
 } from "../../../lib/xerrors/index.ts";
 import { log } from "../../../lib/xlog/index.ts";
 import { currentTraceId } from "../telemetry/tracing.ts";
+import { challenge } from "./auth.ts";
 import { routeOf } from "./route.ts";
 
 interface ValidationLike {
@@ -79,6 +80,10 @@ export function problemErrors(routes: () => { method: string; path: string }[] =
       // The one log entry with the full chain; the client only gets the traceId.
       log().error({ err: toLogObject(appError), traceId }, "request failed");
     }
-    return problemResponse(toProblem(appError, { instance: new URL(request.url).pathname, traceId }));
+    const res = problemResponse(toProblem(appError, { instance: new URL(request.url).pathname, traceId }));
+    const app = findAppError(appError);
+    const wwwAuthenticate = app && challenge(app.kind, app.code, app.context?.scope as string | undefined);
+    if (wwwAuthenticate) res.headers.set("www-authenticate", wwwAuthenticate);
+    return res;
   });
 }

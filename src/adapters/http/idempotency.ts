@@ -40,12 +40,13 @@ export function validateKey(key: string): void {
 export async function idempotent(
   store: IdempotencyStore,
   key: string | null,
-  scope: { method: string; path: string; body: unknown },
+  scope: { method: string; path: string; body: unknown; subject?: string },
   run: () => Promise<Response>,
 ): Promise<Response> {
   if (key === null) return run();
   validateKey(key);
-  const scoped = `${scope.method} ${scope.path} ${key}`;
+  // Keys are the caller's own: the same key from two subjects is two keys.
+  const scoped = `${scope.subject ? `${scope.subject.length}:${scope.subject} ` : ""}${scope.method} ${scope.path} ${key}`;
   const claim = await store.claim(scoped, fingerprint(scope.method, scope.path, scope.body));
   switch (claim.state) {
     case "replay": {

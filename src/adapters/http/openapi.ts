@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 document, generated from the routes' schemas and normalised for client
 // generators; served at /openapi.json, with Swagger UI at /docs from assets inside the service.
 import { toOpenAPISchema } from "@elysiajs/openapi";
+import { requiredScope } from "./auth.ts";
 import { Elysia, type AnyElysia } from "elysia";
 import swaggerCss from "swagger-ui-dist/swagger-ui.css" with { type: "file" };
 import swaggerJs from "swagger-ui-dist/swagger-ui-bundle.js" with { type: "file" };
@@ -45,6 +46,22 @@ function sortKeys<T>(v: T): T {
   ) as T;
 }
 
+/** Each write operation declares the bearer scheme with its scope, and its 401 and 403 answers. */
+function securityRequirements(paths: Json): void {
+  const problem = { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } };
+  for (const [path, item] of Object.entries(paths)) {
+    for (const [method, op] of Object.entries(item as Record<string, Json>)) {
+      const scope = requiredScope(method, path, false);
+      if (!scope) continue;
+      op.security = [{ bearerAuth: [scope] }];
+      const responses = (op.responses ?? {}) as Json;
+      responses["401"] = { description: "No valid bearer token (see WWW-Authenticate)", content: problem };
+      responses["403"] = { description: `The token lacks the ${scope} scope`, content: problem };
+      op.responses = responses;
+    }
+  }
+}
+
 export function buildOpenApiDocument(app: AnyElysia, info: SpecInfo): Json {
   const generated = toOpenAPISchema(app, { paths: [/^\/(healthz|readyz|metrics|openapi\.json|docs)/] }) as {
     paths: Json;
@@ -52,6 +69,7 @@ export function buildOpenApiDocument(app: AnyElysia, info: SpecInfo): Json {
   };
   const paths = normalise(generated.paths) as Json;
   requestBodies(paths);
+  securityRequirements(paths);
   const doc = {
     openapi: "3.1.0",
     info: {
@@ -67,7 +85,18 @@ export function buildOpenApiDocument(app: AnyElysia, info: SpecInfo): Json {
       { name: "lessons", description: "The ordered lessons of a course" },
     ],
     paths,
-    components: normalise(generated.components),
+    components: {
+      ...(normalise(generated.components) as Json),
+      securitySchemes: {
+        bearerAuth: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "JWT",
+          description:
+            "A JWT (HS256, or RS256/ES256 from the configured JWKS) with the operation's scopes in its `scope` claim: courses:write for changes, courses:admin to delete a course. Reads need no token unless the server requires it.",
+        },
+      },
+    },
   };
   return sortKeys(doc);
 }

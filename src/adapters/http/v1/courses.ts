@@ -1,4 +1,5 @@
 // /v1/courses: each handler parses, calls one use case and converts the result.
+import { type Authenticator, principalOf, requiredScope, requireScope } from "../auth.ts";
 import { parseJsonBody } from "../json-body.ts";
 import { Type as T } from "@sinclair/typebox";
 import { Elysia } from "elysia";
@@ -18,6 +19,8 @@ export interface CourseRoutesDeps {
   courses: uc.CourseDeps;
   idempotency: IdempotencyStore;
   bodyLimit: number;
+  /** Bearer JWT checks; absent: the API is open (auth.enabled false, e.g. behind a gateway that checks). */
+  auth?: { authenticate: Authenticator; requireForReads: boolean };
 }
 
 const JSON_TYPES = new Set(["application/json", "application/merge-patch+json"]);
@@ -84,6 +87,15 @@ export function courseRoutes(deps: CourseRoutesDeps) {
           );
         return parseJsonBody(await readBodyWithin(request, deps.bodyLimit));
       })
+      // Who may do what: a token with the operation's scope (auth.ts), checked before the handler.
+      .onBeforeHandle({ as: "local" }, async ({ request, route }) => {
+        if (!deps.auth) return;
+        const scope = requiredScope(request.method, route, deps.auth.requireForReads);
+        if (scope === undefined) return;
+        const principal = await deps.auth.authenticate(request.headers.get("authorization"));
+        requireScope(principal, scope);
+        principalOf.set(request, principal);
+      })
       // Query strings are text: turn numbers into numbers before validation.
       .onTransform({ as: "local" }, ({ query }) => {
         if (query && typeof query.limit === "string" && /^\d+$/.test(query.limit))
@@ -95,7 +107,7 @@ export function courseRoutes(deps: CourseRoutesDeps) {
           idempotent(
             deps.idempotency,
             request.headers.get(IDEMPOTENCY_HEADER),
-            { method: "POST", path: "/v1/courses", body },
+            { method: "POST", path: "/v1/courses", body, subject: principalOf.get(request)?.subject },
             async () => {
               const course = await uc.createCourse(d, toNewCourse(body));
               return courseResponse(course, 201, { location: `/v1/courses/${course.id}` });
