@@ -20,6 +20,13 @@ export const ConfigSchema = t.Object({
     port: t.Integer({ default: 8080, minimum: 0, maximum: 65535, description: "HTTP port; 0 picks a free one" }),
     bodyLimit: t.Integer({ default: 1_048_576, minimum: 1024, description: "largest accepted request body in bytes" }),
     idleTimeout: Duration({ default: "30s", description: "keep-alive idle timeout" }),
+    metricsPort: t.Integer({
+      default: 0,
+      minimum: 0,
+      maximum: 65535,
+      description:
+        "serve /metrics on this port only (not on the API port, so it need not be public); 0: on the API port",
+    }),
     requestTimeout: Duration({
       default: "30s",
       description: "longest a request may take; past it the client gets a 503 problem (code request_timeout)",
@@ -103,6 +110,13 @@ export const ConfigSchema = t.Object({
     }),
     clientId: t.String({ default: "courses" }),
     connectionTimeout: Duration({ default: "3s" }),
+    metricsPort: t.Integer({
+      default: 0,
+      minimum: 0,
+      maximum: 65535,
+      description:
+        "serve /metrics on this port only (not on the API port, so it need not be public); 0: on the API port",
+    }),
     requestTimeout: Duration({ default: "10s" }),
     topicPartitions: t.Integer({ default: 3, minimum: 1, description: "partitions of topics the service creates" }),
     replicationFactor: t.Integer({ default: 1, minimum: 1, description: "replicas of topics the service creates" }),

@@ -7,6 +7,7 @@ import { describe as describeError } from "../lib/xerrors/index.ts";
 import { createLogger, log, setRootLogger, type Logger } from "../lib/xlog/index.ts";
 import { configureShutdown, type ShutdownCoordinator } from "../lib/xshutdown/index.ts";
 import { createHttpApp } from "./adapters/http/app.ts";
+import { metricsResponse } from "./adapters/http/health.ts";
 import { mintToken, SCOPES } from "./adapters/http/auth.ts";
 import { buildOpenApiDocument } from "./adapters/http/openapi.ts";
 import { createRequestHandler, startHttpServer } from "./adapters/http/server.ts";
@@ -95,7 +96,21 @@ async function serve(cfg: Config, names: ModuleName[]): Promise<void> {
     accepting: () => !shutdown.isShuttingDown,
     api,
     version: BUILD.version,
+    metricsOnApiPort: cfg.http.metricsPort === 0,
   });
+  // /metrics on a port of its own, when configured: scrapers reach it, the public does not.
+  const metricsServer =
+    cfg.http.metricsPort === 0
+      ? undefined
+      : Bun.serve({
+          hostname: cfg.http.host,
+          port: cfg.http.metricsPort,
+          fetch: (request) =>
+            new URL(request.url).pathname === "/metrics"
+              ? metricsResponse(metrics, request)
+              : new Response("not found", { status: 404, headers: { "x-content-type-options": "nosniff" } }),
+        });
+  if (metricsServer) shutdown.register("metrics-server", () => metricsServer.stop(false), { phase: "telemetry" });
   const server = startHttpServer(
     { host: cfg.http.host, port: cfg.http.port, idleTimeoutMs: cfg.http.idleTimeout, bodyLimit: cfg.http.bodyLimit },
     createRequestHandler(app, {
@@ -122,7 +137,14 @@ async function serve(cfg: Config, names: ModuleName[]): Promise<void> {
       `development token (auth.devToken, subject "developer", scopes ${SCOPES.write} ${SCOPES.admin}, 12 h):\nBearer ${token}`,
     );
   }
-  logger.info({ url: `http://${cfg.http.host}:${server.port}`, modules: names }, "listening");
+  logger.info(
+    {
+      url: `http://${cfg.http.host}:${server.port}`,
+      modules: names,
+      ...(metricsServer ? { metricsUrl: `http://${cfg.http.host}:${metricsServer.port}/metrics` } : {}),
+    },
+    "listening",
+  );
 }
 
 /** Tracing (flushed last at shutdown) and the metrics registry. */

@@ -231,6 +231,33 @@ describe("deadlines and dependencies", () => {
   }, 30_000);
 });
 
+describe("metrics off the public port", () => {
+  it("with http.metricsPort set, /metrics answers there and is a 404 on the API port", async () => {
+    const probe = Bun.serve({ port: 0, fetch: () => new Response() });
+    const metricsPort = probe.port!;
+    probe.stop(true);
+    const other = await startService(
+      serviceEnv(s, {
+        COURSES_MONGO_DATABASE: `${database}_m`,
+        COURSES_TELEMETRY_TRACING_ENABLED: "false",
+        COURSES_HTTP_METRICS_PORT: String(metricsPort),
+      }),
+    );
+    try {
+      await problem(await fetch(`${other.url}/metrics`), 404);
+      expect((await fetch(`${other.url}/healthz`)).status).toBe(200);
+      const scraped = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+      expect(scraped.status).toBe(200);
+      expect(await scraped.text()).toMatch(/^build_info\{/m);
+      expect(other.entries().find((e) => e.msg === "listening")).toMatchObject({
+        metricsUrl: expect.stringContaining(`:${metricsPort}/metrics`),
+      });
+    } finally {
+      await other.stop();
+    }
+  }, 30_000);
+});
+
 describe("what an operator reads", () => {
   it("start-up and first requests write only JSON log lines, at info or below", async () => {
     const fresh = await startService(

@@ -9,12 +9,14 @@ import { currentTraceId } from "../telemetry/tracing.ts";
 export interface HealthDeps {
   readiness: () => Promise<CheckResult[]>;
   metrics: Metrics;
+  /** False: /metrics is served on a port of its own (http.metricsPort), not with the API. */
+  metricsOnApiPort?: boolean;
   /** False once shutdown has begun: readyz then says so, so load balancers stop sending. */
   accepting: () => boolean;
 }
 
 export function healthRoutes(deps: HealthDeps) {
-  return new Elysia({ name: "health" })
+  const routes = new Elysia({ name: "health" })
     .get("/healthz", () => ({ status: "ok" }), { detail: { hide: true } })
     .get(
       "/readyz",
@@ -42,16 +44,19 @@ export function healthRoutes(deps: HealthDeps) {
         return problemResponse({ ...problem, checks });
       },
       { detail: { hide: true } },
-    )
-    .get(
-      "/metrics",
-      async ({ request }) => {
-        // OpenMetrics (with exemplars) for scrapers that ask for it, Prometheus text otherwise.
-        const body = await deps.metrics.registry.metrics();
-        return (request.headers.get("accept") ?? "").includes("application/openmetrics-text")
-          ? new Response(body, { headers: { "content-type": deps.metrics.registry.contentType } })
-          : new Response(prometheusText(body), { headers: { "content-type": PROMETHEUS_TEXT_CONTENT_TYPE } });
-      },
-      { detail: { hide: true } },
     );
+  // /metrics here unless it has a port of its own (then this port answers 404 for it).
+  return deps.metricsOnApiPort === false
+    ? routes
+    : routes.get("/metrics", ({ request }) => metricsResponse(deps.metrics, request), { detail: { hide: true } });
+}
+
+/** OpenMetrics (with exemplars) for scrapers that ask for it, Prometheus text otherwise. */
+export async function metricsResponse(metrics: Metrics, request: Request): Promise<Response> {
+  const body = await metrics.registry.metrics();
+  return (request.headers.get("accept") ?? "").includes("application/openmetrics-text")
+    ? new Response(body, { headers: { "content-type": metrics.registry.contentType, "cache-control": "no-store" } })
+    : new Response(prometheusText(body), {
+        headers: { "content-type": PROMETHEUS_TEXT_CONTENT_TYPE, "cache-control": "no-store" },
+      });
 }
