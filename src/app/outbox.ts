@@ -13,6 +13,8 @@ export interface OutboxEvent {
   data: Record<string, unknown>;
   /** W3C trace context of the change, so the trace continues through Kafka. */
   traceparent?: string;
+  /** Who made the change: the bearer token's subject, or scraper:<source>. */
+  actor?: string;
 }
 
 /** The pending events of one course, leased to one relay at a time. */

@@ -6,6 +6,7 @@ import { describe as describeError } from "../../lib/xerrors/index.ts";
 import { log } from "../../lib/xlog/index.ts";
 import { sleepUnlessAborted, type Worker } from "../../lib/xshutdown/index.ts";
 import type { CourseDeps } from "./courses.ts";
+import { withActor } from "./actor.ts";
 import { type ImportItem, type ImportLedger, importItem } from "./imports.ts";
 
 /** Items of one source imported at the same time. */
@@ -209,7 +210,9 @@ export class Scraper {
             log().warn({ source: source.name, externalId: r.externalId, reason: r.reason }, "scraped item rejected");
             continue;
           }
-          const out = await importItem(this.deps.courses, this.deps.ledger, source.name, r.item);
+          const out = await withActor(`scraper:${source.name}`, () =>
+            importItem(this.deps.courses, this.deps.ledger, source.name, r.item),
+          );
           if (out.outcome === "failed") {
             summary.failed++;
             log().warn(

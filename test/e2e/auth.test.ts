@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { courseBinary } from "../support/binary.ts";
+import { readTopic, testKafka } from "../support/kafka.ts";
 import { run } from "../support/run.ts";
 import {
   serviceEnv,
@@ -18,10 +19,17 @@ import { dropDatabases, stack, uniqueName, type StackEndpoints } from "../suppor
 let s: StackEndpoints;
 let svc: RunningService;
 const database = uniqueName("it_auth").replaceAll("-", "_");
+const eventsTopic = `it.courses.${database}`;
 beforeAll(async () => {
   s = await stack();
   svc = await startService(
-    withAuth(serviceEnv(s, { COURSES_MONGO_DATABASE: database, COURSES_TELEMETRY_TRACING_ENABLED: "false" })),
+    withAuth(
+      serviceEnv(s, {
+        COURSES_MONGO_DATABASE: database,
+        COURSES_EVENTS_TOPIC: eventsTopic,
+        COURSES_TELEMETRY_TRACING_ENABLED: "false",
+      }),
+    ),
   );
 });
 afterAll(async () => {
@@ -110,6 +118,20 @@ describe("HS256 tokens", () => {
     expect(retry.headers.get("idempotent-replayed")).toBe("true");
     // Bob's request is his own (not a replay of Alice's); it conflicts only on the title's slug.
     expect(other.headers.get("idempotent-replayed")).toBeNull();
+  });
+
+  it("records who made a change: the token's subject is the actor of the course's events", async () => {
+    const created = (await (await post(svc.url, await testToken(["courses:write"], "ada@example.org"))).json()) as {
+      id: string;
+    };
+    const msgs = await readTopic(
+      testKafka(s.kafkaBrokers),
+      eventsTopic,
+      (m) => m.some((x) => x.key === created.id),
+      30_000,
+    );
+    const event = JSON.parse(msgs.find((m) => m.key === created.id)!.value) as { type: string; actor?: string };
+    expect(event).toMatchObject({ type: "courses.course.created.v1", actor: "ada@example.org" });
   });
 
   it("courses token mints a token the service accepts", async () => {

@@ -156,6 +156,10 @@ describe("courses scrape --once", () => {
       expect(msgs.filter((m) => ids.has(m.key)).map((m) => JSON.parse(m.value).type)).toEqual(
         Array(3).fill("courses.course.created.v1"),
       );
+      // The scraper is the actor of what it imports.
+      expect(new Set(msgs.filter((m) => ids.has(m.key)).map((m) => JSON.parse(m.value).actor))).toEqual(
+        new Set(["scraper:first"]),
+      );
     } finally {
       await svc.stop();
     }

@@ -1,6 +1,7 @@
 // The HTTP server: Bun.serve in front of the Elysia app. Each request gets a server span
 // (continuing an incoming traceparent), a request id, a logger scope, metrics and an access
 // log line, all around app.handle so that everything the handler does sees them.
+import { actorScope } from "../../app/actor.ts";
 import {
   context,
   propagation,
@@ -147,7 +148,13 @@ export function createRequestHandler(app: AnyElysia, deps: HandlerDeps): (reques
           }
           const pre = preflight(request, deps);
           if (pre) return pre;
-          return await withDeadline(app.handle(request), deps.requestTimeoutMs, url.pathname, traceId);
+          // A scope for the request's actor, named once its token is verified (v1/courses.ts).
+          return await withDeadline(
+            actorScope(() => app.handle(request)),
+            deps.requestTimeoutMs,
+            url.pathname,
+            traceId,
+          );
         } catch (err) {
           log().error({ err: toLogObject(err) }, "request failed outside the router");
           return problemResponse(toProblem(err, { instance: url.pathname, traceId }));

@@ -12,6 +12,8 @@ export interface CloudEvent<T = Record<string, unknown>> {
   subject: string;
   time: string;
   datacontenttype: "application/json";
+  /** Extension attribute: who made the change (absent when authentication is off). */
+  actor?: string;
   data: T;
 }
 
@@ -32,6 +34,7 @@ export function toCloudEvent(e: OutboxEvent, source: string): CloudEvent {
     subject: e.courseId,
     time: e.occurredAt.toISOString(),
     datacontenttype: "application/json",
+    ...(e.actor ? { actor: e.actor } : {}),
     data: {
       courseId: e.courseId,
       courseVersion: e.courseVersion,

@@ -48,6 +48,8 @@ export interface OutboxEntryDocument {
   occurredAt: Date;
   data: Record<string, unknown>;
   traceparent?: string;
+  /** Who made the change (token subject, or scraper:<source>). */
+  actor?: string;
 }
 
 /**
@@ -72,6 +74,7 @@ export function toOutboxEvent(courseId: string, e: OutboxEntryDocument): OutboxE
     occurredAt: new Date(e.occurredAt),
     data: e.data,
     ...(e.traceparent ? { traceparent: e.traceparent } : {}),
+    ...(e.actor ? { actor: e.actor } : {}),
   };
 }
 
@@ -83,6 +86,7 @@ export function toOutboxEntry(e: OutboxEvent): OutboxEntryDocument {
     occurredAt: e.occurredAt,
     data: e.data,
     ...(e.traceparent ? { traceparent: e.traceparent } : {}),
+    ...(e.actor ? { actor: e.actor } : {}),
   };
 }
 

@@ -2,6 +2,7 @@
 // index for every sort, search through the indexed searchTokens array. Every query that names a
 // course by _id names nothing else but a guard an index serves ({_id, version}): tombstones are
 // checked in code, since on mongo-java-server an extra predicate turns a lookup into a scan.
+import { currentActor } from "../../app/actor.ts";
 import type { Collection, Db, Filter, MongoServerError, Sort, UpdateResult, WithId } from "mongodb";
 import { AppError } from "../../../lib/xerrors/index.ts";
 import type { Course } from "../../domain/course/course.ts";
@@ -35,6 +36,7 @@ function currentTraceparent(): string | undefined {
 
 export function toOutboxEntries(events: readonly CourseEvent[], newId: () => string): OutboxEntryDocument[] {
   const traceparent = currentTraceparent();
+  const actor = currentActor();
   return events.map((e) => ({
     id: newId(),
     type: e.type,
@@ -42,6 +44,7 @@ export function toOutboxEntries(events: readonly CourseEvent[], newId: () => str
     occurredAt: e.occurredAt,
     data: e.data,
     ...(traceparent ? { traceparent } : {}),
+    ...(actor ? { actor } : {}),
   }));
 }
 

@@ -1,4 +1,5 @@
 // /v1/courses: each handler parses, calls one use case and converts the result.
+import { setActor } from "../../../app/actor.ts";
 import { type Authenticator, principalOf, requiredScope, requireScope } from "../auth.ts";
 import { parseJsonBody } from "../json-body.ts";
 import { Type as T } from "@sinclair/typebox";
@@ -95,6 +96,8 @@ export function courseRoutes(deps: CourseRoutesDeps) {
         const principal = await deps.auth.authenticate(request.headers.get("authorization"));
         requireScope(principal, scope);
         principalOf.set(request, principal);
+        // The change and its events record who made it.
+        setActor(principal.subject);
       })
       // Query strings are text: turn numbers into numbers before validation.
       .onTransform({ as: "local" }, ({ query }) => {
