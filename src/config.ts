@@ -110,13 +110,6 @@ export const ConfigSchema = t.Object({
     }),
     clientId: t.String({ default: "courses" }),
     connectionTimeout: Duration({ default: "3s" }),
-    metricsPort: t.Integer({
-      default: 0,
-      minimum: 0,
-      maximum: 65535,
-      description:
-        "serve /metrics on this port only (not on the API port, so it need not be public); 0: on the API port",
-    }),
     requestTimeout: Duration({ default: "10s" }),
     topicPartitions: t.Integer({ default: 3, minimum: 1, description: "partitions of topics the service creates" }),
     replicationFactor: t.Integer({ default: 1, minimum: 1, description: "replicas of topics the service creates" }),
