@@ -207,7 +207,7 @@ type CourseCreate struct {
 	Level    Level  `json:"level"`
 	Price    *Price `json:"price,omitempty"`
 
-	// Slug Defaults to one derived from the title
+	// Slug Lowercase letters and digits separated by single hyphens; defaults to one derived from the title
 	Slug    *string              `json:"slug,omitempty"`
 	Source  *CourseCreate_Source `json:"source,omitempty"`
 	Summary *string              `json:"summary,omitempty"`

@@ -235,7 +235,7 @@ export interface components {
             language: string;
             level: components["schemas"]["Level"];
             price?: components["schemas"]["Price"] | null;
-            /** @description Defaults to one derived from the title */
+            /** @description Lowercase letters and digits separated by single hyphens; defaults to one derived from the title */
             slug?: string;
             source?: components["schemas"]["ManualSource"] | components["schemas"]["CatalogSource"];
             summary?: string;

@@ -120,6 +120,10 @@ describe("members and methods", () => {
     const item = await fetch(`${svc.url}/v1/courses/${crypto.randomUUID()}/publish`, { method: "GET" });
     await problem(item, 405);
     expect(item.headers.get("allow")).toBe("POST");
+    // The most specific template decides, as routing does: /lessons/order is not /lessons/:lessonId.
+    const order = await fetch(`${svc.url}/v1/courses/${crypto.randomUUID()}/lessons/order`, { method: "GET" });
+    await problem(order, 405);
+    expect(order.headers.get("allow")).toBe("PUT");
     await problem(await fetch(`${svc.url}/v1/nothing-here`), 404);
   });
 

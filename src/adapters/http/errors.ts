@@ -50,10 +50,14 @@ export function toAppError(code: string | number, error: unknown): unknown {
 
 /** The methods some route answers on this path (for 405 and its Allow header). */
 export function allowedMethods(routes: { method: string; path: string }[], pathname: string): string[] {
-  const methods = routes
-    .filter((r) =>
-      new RegExp(`^${r.path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/:[^/]+/g, "[^/]+")}/?$`).test(pathname),
-    )
+  const matching = routes.filter((r) =>
+    new RegExp(`^${r.path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/:[^/]+/g, "[^/]+")}/?$`).test(pathname),
+  );
+  // The most specific template wins, as in routing: /lessons/order is not /lessons/:lessonId.
+  const literals = (path: string) => path.split("/").filter((seg) => seg && !seg.startsWith(":")).length;
+  const best = Math.max(0, ...matching.map((r) => literals(r.path)));
+  const methods = matching
+    .filter((r) => literals(r.path) === best)
     .map((r) => r.method.toUpperCase())
     .filter((m) => m !== "ALL");
   return [...new Set(methods)].sort();

@@ -2,7 +2,7 @@
 // named OpenAPI components. Plain TypeBox (not Elysia's `t.Integer`/`t.Numeric`, which accept
 // strings and show up as `anyOf [string, integer]`) keeps the spec's types exact.
 import { Type as T, type Static, type TSchema } from "@sinclair/typebox";
-import { LEVELS, LIMITS, STATUSES } from "../../../domain/course/values.ts";
+import { LEVELS, LIMITS, SLUG_PATTERN, STATUSES } from "../../../domain/course/values.ts";
 import { COURSE_SORTS } from "../../../domain/course/repository.ts";
 
 /** A reference to a named component, the form the OpenAPI generator resolves. */
@@ -111,7 +111,13 @@ export const Course = T.Object(
 export const CourseCreate = T.Object(
   {
     title: T.String({ minLength: 1, maxLength: LIMITS.titleMax, examples: ["Intro to Bun"] }),
-    slug: T.Optional(T.String({ maxLength: LIMITS.slugMax, description: "Defaults to one derived from the title" })),
+    slug: T.Optional(
+      T.String({
+        pattern: SLUG_PATTERN.source,
+        maxLength: LIMITS.slugMax,
+        description: "Lowercase letters and digits separated by single hyphens; defaults to one derived from the title",
+      }),
+    ),
     summary: T.Optional(T.String({ maxLength: LIMITS.summaryMax })),
     description: T.Optional(T.String({ maxLength: LIMITS.descriptionMax })),
     language: T.String({ examples: ["en"] }),
@@ -127,7 +133,7 @@ export const CourseCreate = T.Object(
 export const CoursePatch = T.Object(
   {
     title: T.Optional(T.String({ minLength: 1, maxLength: LIMITS.titleMax })),
-    slug: T.Optional(T.String({ maxLength: LIMITS.slugMax })),
+    slug: T.Optional(T.String({ pattern: SLUG_PATTERN.source, maxLength: LIMITS.slugMax })),
     summary: T.Optional(T.Union([T.String({ maxLength: LIMITS.summaryMax }), T.Null()])),
     description: T.Optional(T.Union([T.String({ maxLength: LIMITS.descriptionMax }), T.Null()])),
     language: T.Optional(T.String()),
