@@ -46,6 +46,39 @@ function sortKeys<T>(v: T): T {
   ) as T;
 }
 
+/**
+ * OpenAPI links from the responses that return a course to every operation on it (and on its first
+ * lesson), so generated clients and stateful testers know where the ids come from.
+ */
+function responseLinks(paths: Json): void {
+  const ops = Object.entries(paths).flatMap(([path, item]) =>
+    Object.values(item as Record<string, Json>).map((op) => ({ path, id: op.operationId as string })),
+  );
+  const onCourse = ops.filter((o) => o.path.includes("{id}") && !o.path.includes("{lessonId}"));
+  const onLesson = ops.filter((o) => o.path.includes("{lessonId}"));
+  const bySlug = ops.find((o) => o.path.includes("{slug}"));
+  const linksFrom = (courseId: string) => ({
+    ...Object.fromEntries(onCourse.map((o) => [o.id, { operationId: o.id, parameters: { id: courseId } }])),
+    ...Object.fromEntries(
+      onLesson.map((o) => [
+        o.id,
+        { operationId: o.id, parameters: { id: courseId, lessonId: "$response.body#/lessons/0/id" } },
+      ]),
+    ),
+    ...(bySlug ? { [bySlug.id]: { operationId: bySlug.id, parameters: { slug: "$response.body#/slug" } } } : {}),
+  });
+  for (const [path, item] of Object.entries(paths))
+    for (const op of Object.values(item as Record<string, Json>)) {
+      const responses = op.responses as Record<string, Json> | undefined;
+      for (const status of ["200", "201"]) {
+        const r = responses?.[status];
+        const schema = (r?.content as Json | undefined)?.["application/json"] as Json | undefined;
+        if ((schema?.schema as Json | undefined)?.$ref !== "#/components/schemas/Course") continue;
+        r!.links = linksFrom(path === "/v1/courses" ? "$response.body#/id" : "$request.path.id");
+      }
+    }
+}
+
 /** Each write operation declares the bearer scheme with its scope, and its 401 and 403 answers. */
 function securityRequirements(paths: Json): void {
   const problem = { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } };
@@ -70,6 +103,7 @@ export function buildOpenApiDocument(app: AnyElysia, info: SpecInfo): Json {
   const paths = normalise(generated.paths) as Json;
   requestBodies(paths);
   securityRequirements(paths);
+  responseLinks(paths);
   const doc = {
     openapi: "3.1.0",
     info: {
