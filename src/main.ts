@@ -40,24 +40,12 @@ import {
 } from "./modules.ts";
 
 async function serve(cfg: Config, names: ModuleName[]): Promise<void> {
-  const logger = rootLogger(cfg);
-  logger.info({ config: redact(ConfigSchema, cfg), modules: names, build: BUILD }, "starting");
-  const shutdown = configureShutdown({
-    deadlineMs: cfg.shutdown.deadline,
-    defaultTimeoutMs: cfg.shutdown.callbackTimeout,
-    logger,
-  }).listen();
-  const modules = names.map((n) => MODULE_IMPLEMENTATIONS[n]);
   if (names.includes("api")) checkAuthConfig(cfg);
+  const modules = names.map((n) => MODULE_IMPLEMENTATIONS[n]);
+  const { logger, shutdown, tracing, metrics, mongo, db } = startRuntime(cfg);
+  logger.info({ config: redact(ConfigSchema, cfg), modules: names, build: BUILD }, "starting");
 
-  // Telemetry first, so everything after it is traced and measured.
-  const { tracing, metrics } = startTelemetry(cfg, shutdown);
-
-  // MongoDB: one client, migrations (waiting for the store if it is down). Every module uses it.
-  const mongo = createMongoClient(cfg.mongo, cfg.service.name);
-  shutdown.register("mongo", () => mongo.close(), { phase: "clients" });
-  instrumentMongo(mongo, tracing.tracer, metrics, cfg.mongo.maxPoolSize);
-  const db = mongo.db(cfg.mongo.database);
+  // Migrations, waiting for the store if it is down. Every module uses it.
   const migrated = cfg.mongo.migrateOnStart
     ? startMigrations(db, shutdown, cfg.mongo.serverSelectionTimeout)
     : { done: () => true, firstAttempt: Promise.resolve() };
@@ -147,8 +135,18 @@ async function serve(cfg: Config, names: ModuleName[]): Promise<void> {
   );
 }
 
-/** Tracing (flushed last at shutdown) and the metrics registry. */
-function startTelemetry(cfg: Config, shutdown: ShutdownCoordinator) {
+/**
+ * What every long-running command starts with, in this order: the logger, the shutdown
+ * coordinator, telemetry (so everything after it is traced and measured: tracing is flushed last
+ * at shutdown), and the one MongoDB client with its spans and metrics.
+ */
+function startRuntime(cfg: Config) {
+  const logger = rootLogger(cfg);
+  const shutdown = configureShutdown({
+    deadlineMs: cfg.shutdown.deadline,
+    defaultTimeoutMs: cfg.shutdown.callbackTimeout,
+    logger,
+  }).listen();
   const tracing = initTracing({
     enabled: cfg.telemetry.tracingEnabled,
     serviceName: cfg.service.name,
@@ -162,7 +160,10 @@ function startTelemetry(cfg: Config, shutdown: ShutdownCoordinator) {
     { service: cfg.service.name, environment: cfg.service.environment },
     { version: BUILD.version, revision: BUILD.revision, runtime: `bun ${Bun.version}` },
   );
-  return { tracing, metrics };
+  const mongo = createMongoClient(cfg.mongo, cfg.service.name);
+  shutdown.register("mongo", () => mongo.close(), { phase: "clients" });
+  instrumentMongo(mongo, tracing.tracer, metrics, cfg.mongo.maxPoolSize);
+  return { logger, shutdown, tracing, metrics, mongo, db: mongo.db(cfg.mongo.database) };
 }
 
 /**
@@ -213,17 +214,7 @@ async function migrateOnly(cfg: Config): Promise<void> {
 
 /** `scrape --once`: every enabled source once; a summary line each on stderr; 1 when any failed. */
 async function scrapeOnce(cfg: Config): Promise<number | undefined> {
-  const logger = rootLogger(cfg);
-  const shutdown = configureShutdown({
-    deadlineMs: cfg.shutdown.deadline,
-    defaultTimeoutMs: cfg.shutdown.callbackTimeout,
-    logger,
-  }).listen();
-  const { tracing, metrics } = startTelemetry(cfg, shutdown);
-  const mongo = createMongoClient(cfg.mongo, cfg.service.name);
-  shutdown.register("mongo", () => mongo.close(), { phase: "clients" });
-  instrumentMongo(mongo, tracing.tracer, metrics, cfg.mongo.maxPoolSize);
-  const db = mongo.db(cfg.mongo.database);
+  const { logger, shutdown, tracing, metrics, db } = startRuntime(cfg);
   if (cfg.mongo.migrateOnStart) logger.info(await migrate(db, MIGRATIONS), "migrations checked");
   const scraper = buildScraper({ cfg, db, metrics, tracing, wakeup: new OutboxWakeup() });
   const worker = shutdown.worker("scraper");

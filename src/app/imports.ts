@@ -54,15 +54,23 @@ export async function importItem(
   const hash = itemHash(item);
   let record = await ledger.get(source, item.externalId);
   if (record?.hash === hash) return { outcome: "unchanged", courseId: record.courseId };
+  const fresh = !record;
   if (!record) {
     // Reserve the course's id first: a crash after the create cannot lead to a second course.
     record = { courseId: d.ids.next(), hash: null };
     await ledger.put(source, item.externalId, record);
   }
+  const id = record.courseId;
   let outcome: "created" | "updated" | "unchanged";
   try {
-    const existing = await d.courses.findById(record.courseId);
-    outcome = existing ? await apply(d, record.courseId, item) : await create(d, record.courseId, source, item, hash);
+    // A fresh id has no course yet; a known one has, unless a crash came between reserving and
+    // creating (apply then finds nothing, and the course is created). One load either way.
+    outcome = fresh
+      ? await create(d, id, source, item, hash)
+      : await apply(d, id, item).catch((e) => {
+          if (e instanceof AppError && e.kind === "not_found") return create(d, id, source, item, hash);
+          throw e;
+        });
   } catch (e) {
     if (e instanceof AppError && (e.kind === "invalid_argument" || e.kind === "conflict")) {
       const fields = e.fields.map((f) => `${f.field} ${f.message}`).join("; ");
@@ -70,8 +78,8 @@ export async function importItem(
     }
     throw e;
   }
-  await ledger.put(source, item.externalId, { courseId: record.courseId, hash });
-  return { outcome, courseId: record.courseId };
+  await ledger.put(source, item.externalId, { courseId: id, hash });
+  return { outcome, courseId: id };
 }
 
 async function create(d: CourseDeps, id: string, source: string, item: ImportItem, hash: string): Promise<"created"> {

@@ -7,15 +7,12 @@ import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DASHBOARDS } from "../../ops/grafana/dashboards.ts";
 import { produce, readTopic, testKafka } from "../support/kafka.ts";
-import { serviceEnv, startService, type RunningService } from "../support/service.ts";
-import { dropDatabases, eventually, required, stack, uniqueName, type StackEndpoints } from "../support/stack.ts";
+import { isolated, serviceEnv, startService, type RunningService } from "../support/service.ts";
+import { dropDatabases, eventually, required, stack, type StackEndpoints } from "../support/stack.ts";
 
 let s: StackEndpoints;
 let svc: RunningService;
-const id = uniqueName("dash").replaceAll("-", "_");
-const database = `db_${id}`;
-const eventsTopic = `it.courses.${id}`;
-const enrollTopic = `it.enrollments.${id}`;
+const { id, database, eventsTopic, enrollTopic, env: isolation } = isolated("dash");
 const feed = Bun.serve({
   port: 0,
   hostname: "127.0.0.1",
@@ -31,10 +28,7 @@ beforeAll(async () => {
   s = await stack();
   svc = await startService(
     serviceEnv(s, {
-      COURSES_MONGO_DATABASE: database,
-      COURSES_EVENTS_TOPIC: eventsTopic,
-      COURSES_ENROLLMENTS_TOPIC: enrollTopic,
-      COURSES_ENROLLMENTS_DLQ_TOPIC: `${enrollTopic}.dlq`,
+      ...isolation,
       COURSES_SERVICE_NAME: `courses-${id}`,
       COURSES_TELEMETRY_TRACING_ENABLED: "true",
       COURSES_TELEMETRY_OTLP_ENDPOINT: required(s, "otlpEndpoint"),

@@ -6,8 +6,8 @@ import type { Kafka } from "kafkajs";
 import { MongoClient } from "mongodb";
 import { contractErrors } from "../support/contract.ts";
 import { produce, readTopic, testKafka, waitForTopic, type Received } from "../support/kafka.ts";
-import { serviceEnv, startService, type RunningService } from "../support/service.ts";
-import { dropDatabases, eventually, required, stack, uniqueName, type StackEndpoints } from "../support/stack.ts";
+import { isolated, serviceEnv, startService, type RunningService } from "../support/service.ts";
+import { dropDatabases, eventually, required, stack, type StackEndpoints } from "../support/stack.ts";
 
 let s: StackEndpoints;
 let kafka: Kafka;
@@ -27,22 +27,14 @@ interface Names {
 }
 
 function names(): Names {
-  const id = uniqueName("it").replaceAll("-", "_");
-  const database = `db_${id}`;
-  databases.push(database);
-  const eventsTopic = `it.courses.${id}`;
-  const enrollTopic = `it.enrollments.${id}`;
-  const dlqTopic = `${enrollTopic}.dlq`;
+  const n = isolated("it");
+  databases.push(n.database);
   return {
-    eventsTopic,
-    enrollTopic,
-    dlqTopic,
+    eventsTopic: n.eventsTopic,
+    enrollTopic: n.enrollTopic,
+    dlqTopic: n.dlqTopic,
     env: serviceEnv(s, {
-      COURSES_MONGO_DATABASE: database,
-      COURSES_EVENTS_TOPIC: eventsTopic,
-      COURSES_ENROLLMENTS_TOPIC: enrollTopic,
-      COURSES_ENROLLMENTS_DLQ_TOPIC: dlqTopic,
-      COURSES_ENROLLMENTS_GROUP_ID: `it-group-${id}`,
+      ...n.env,
       COURSES_ENROLLMENTS_RETRY_BACKOFF_MAX: "2s",
       COURSES_EVENTS_RETRY_BACKOFF_MAX: "1s",
       COURSES_LOG_LEVEL: "info",

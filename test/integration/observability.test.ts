@@ -2,10 +2,10 @@
 // the HTTP request through MongoDB and the relay's publish into a consumer), promtool (the
 // exposition), and no secret in spans, logs or metrics.
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
-import { dropDatabases, eventually, required, stack, uniqueName, type StackEndpoints } from "../support/stack.ts";
+import { dropDatabases, eventually, required, stack, type StackEndpoints } from "../support/stack.ts";
 import { produce, readTopic, testKafka } from "../support/kafka.ts";
 import { run } from "../support/run.ts";
-import { serviceEnv, startService, type RunningService } from "../support/service.ts";
+import { isolated, serviceEnv, startService, type RunningService } from "../support/service.ts";
 
 interface JaegerSpan {
   spanID: string;
@@ -22,21 +22,15 @@ interface JaegerTrace {
 const SECRET_TOKEN = "sup3r-secret-bearer-t0ken";
 let s: StackEndpoints;
 let svc: RunningService;
-const id = uniqueName("obs").replaceAll("-", "_");
-const database = `db_${id}`;
-const eventsTopic = `it.courses.${id}`;
-const enrollTopic = `it.enrollments.${id}`;
+const { id, database, eventsTopic, enrollTopic, env: isolation } = isolated("obs");
 const serviceName = `courses-${id}`;
 
 beforeAll(async () => {
   s = await stack();
   svc = await startService(
     serviceEnv(s, {
+      ...isolation,
       COURSES_SERVICE_NAME: serviceName,
-      COURSES_MONGO_DATABASE: database,
-      COURSES_EVENTS_TOPIC: eventsTopic,
-      COURSES_ENROLLMENTS_TOPIC: enrollTopic,
-      COURSES_ENROLLMENTS_DLQ_TOPIC: `${enrollTopic}.dlq`,
       COURSES_TELEMETRY_TRACING_ENABLED: "true",
       COURSES_TELEMETRY_OTLP_ENDPOINT: required(s, "otlpEndpoint"),
     }),

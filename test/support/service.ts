@@ -3,7 +3,7 @@
 import { join } from "node:path";
 import { mintToken } from "../../src/adapters/http/auth.ts";
 import { courseBinary } from "./binary.ts";
-import type { StackEndpoints } from "./stack.ts";
+import { type StackEndpoints, uniqueName } from "./stack.ts";
 
 const ROOT = join(import.meta.dir, "../..");
 
@@ -121,4 +121,27 @@ export async function testToken(
   ttlSeconds = 600,
 ): Promise<string> {
   return mintToken(TEST_AUTH_SECRET, { subject, scopes, ttlSeconds });
+}
+
+/** Names a test's service owns alone: its database, its topics and its consumer group. */
+export function isolated(prefix: string) {
+  const id = uniqueName(prefix).replaceAll("-", "_");
+  const database = `db_${id}`;
+  const eventsTopic = `it.courses.${id}`;
+  const enrollTopic = `it.enrollments.${id}`;
+  const dlqTopic = `${enrollTopic}.dlq`;
+  return {
+    id,
+    database,
+    eventsTopic,
+    enrollTopic,
+    dlqTopic,
+    env: {
+      COURSES_MONGO_DATABASE: database,
+      COURSES_EVENTS_TOPIC: eventsTopic,
+      COURSES_ENROLLMENTS_TOPIC: enrollTopic,
+      COURSES_ENROLLMENTS_DLQ_TOPIC: dlqTopic,
+      COURSES_ENROLLMENTS_GROUP_ID: `it-group-${id}`,
+    },
+  };
 }

@@ -48,16 +48,28 @@ export function toAppError(code: string | number, error: unknown): unknown {
   }
 }
 
+/** A route template as a matcher, built once per template (a 404 flood must not recompile them). */
+const templates = new Map<string, { re: RegExp; literals: number }>();
+function template(path: string) {
+  let t = templates.get(path);
+  if (!t) {
+    const pattern = path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/:[^/]+/g, "[^/]+");
+    t = {
+      re: new RegExp(`^${pattern}/?$`),
+      literals: path.split("/").filter((seg) => seg && !seg.startsWith(":")).length,
+    };
+    templates.set(path, t);
+  }
+  return t;
+}
+
 /** The methods some route answers on this path (for 405 and its Allow header). */
 export function allowedMethods(routes: { method: string; path: string }[], pathname: string): string[] {
-  const matching = routes.filter((r) =>
-    new RegExp(`^${r.path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/:[^/]+/g, "[^/]+")}/?$`).test(pathname),
-  );
+  const matching = routes.filter((r) => template(r.path).re.test(pathname));
   // The most specific template wins, as in routing: /lessons/order is not /lessons/:lessonId.
-  const literals = (path: string) => path.split("/").filter((seg) => seg && !seg.startsWith(":")).length;
-  const best = Math.max(0, ...matching.map((r) => literals(r.path)));
+  const best = Math.max(0, ...matching.map((r) => template(r.path).literals));
   const methods = matching
-    .filter((r) => literals(r.path) === best)
+    .filter((r) => template(r.path).literals === best)
     .map((r) => r.method.toUpperCase())
     .filter((m) => m !== "ALL");
   return [...new Set(methods)].sort();

@@ -5,7 +5,7 @@
 import { Value } from "@sinclair/typebox/value";
 import { XMLValidator } from "fast-xml-parser";
 import { parseFeed } from "feedsmith";
-import { convert } from "html-to-text";
+import { compile } from "html-to-text";
 import type { ImportItem } from "../../app/imports.ts";
 import type { Level } from "../../domain/course/values.ts";
 import { LIMITS, slugify } from "../../domain/course/values.ts";
@@ -211,20 +211,20 @@ function parseCatalog(json: unknown, baseUrl: string): ParsedDocument {
 /** Plain text from HTML (or text), whitespace collapsed. */
 function text(value: unknown, type: string | undefined): string {
   if (typeof value !== "string") return "";
-  const plain =
-    type === "text" || type === undefined
-      ? value
-      : convert(value, {
-          wordwrap: false,
-          selectors: [
-            { selector: "a", options: { ignoreHref: true } },
-            { selector: "img", format: "skip" },
-            { selector: "script", format: "skip" },
-            { selector: "style", format: "skip" },
-          ],
-        });
+  const plain = type === "text" || type === undefined ? value : htmlToText(value);
   return plain.replace(/\s+/g, " ").trim();
 }
+
+/** Compiled once: html-to-text's `convert` compiles its options on every call. */
+const htmlToText = compile({
+  wordwrap: false,
+  selectors: [
+    { selector: "a", options: { ignoreHref: true } },
+    { selector: "img", format: "skip" },
+    { selector: "script", format: "skip" },
+    { selector: "style", format: "skip" },
+  ],
+});
 
 /** Cuts at a word boundary with an ellipsis when over `max`. */
 function clip(value: string, max: number): string {
