@@ -135,7 +135,7 @@ type CatalogSource struct {
 	ExternalId string            `json:"externalId"`
 	Kind       CatalogSourceKind `json:"kind"`
 
-	// Url The course's page in that catalog
+	// Url The course's page in that catalog (http or https)
 	Url string `json:"url"`
 }
 
@@ -199,10 +199,13 @@ type Course_Source struct {
 
 // CourseCreate defines model for CourseCreate.
 type CourseCreate struct {
+	// Description Markdown
 	Description *string    `json:"description,omitempty"`
 	Instructor  Instructor `json:"instructor"`
 
-	// Language Examples: en
+	// Language BCP 47 language tag; case is normalised (pt-br → pt-BR)
+	//
+	// Examples: en
 	Language string `json:"language"`
 	Level    Level  `json:"level"`
 	Price    *Price `json:"price,omitempty"`
@@ -211,9 +214,13 @@ type CourseCreate struct {
 	Slug    *string              `json:"slug,omitempty"`
 	Source  *CourseCreate_Source `json:"source,omitempty"`
 	Summary *string              `json:"summary,omitempty"`
-	Tags    *[]string            `json:"tags,omitempty"`
 
-	// Title Examples: Intro to Bun
+	// Tags Lowercased, trailing spaces trimmed, duplicates dropped
+	Tags *[]string `json:"tags,omitempty"`
+
+	// Title At least 3 characters besides surrounding whitespace; runs of whitespace become one space
+	//
+	// Examples: Intro to Bun
 	Title string `json:"title"`
 }
 
@@ -234,13 +241,19 @@ type CourseList struct {
 type CoursePatch struct {
 	Description *string     `json:"description,omitempty"`
 	Instructor  *Instructor `json:"instructor,omitempty"`
-	Language    *string     `json:"language,omitempty"`
-	Level       *Level      `json:"level,omitempty"`
-	Price       *Price      `json:"price,omitempty"`
-	Slug        *string     `json:"slug,omitempty"`
-	Summary     *string     `json:"summary,omitempty"`
-	Tags        *[]string   `json:"tags,omitempty"`
-	Title       *string     `json:"title,omitempty"`
+
+	// Language BCP 47 language tag; case is normalised (pt-br → pt-BR)
+	Language *string `json:"language,omitempty"`
+	Level    *Level  `json:"level,omitempty"`
+	Price    *Price  `json:"price,omitempty"`
+	Slug     *string `json:"slug,omitempty"`
+	Summary  *string `json:"summary,omitempty"`
+
+	// Tags Lowercased, trailing spaces trimmed, duplicates dropped
+	Tags *[]string `json:"tags,omitempty"`
+
+	// Title At least 3 characters besides surrounding whitespace; runs of whitespace become one space
+	Title *string `json:"title,omitempty"`
 }
 
 // FieldError defines model for FieldError.
@@ -279,15 +292,15 @@ type Lesson struct {
 type LessonCreate struct {
 	DurationMinutes int `json:"durationMinutes"`
 
-	// Position Where to insert; defaults to the end
+	// Position Where to insert (0-based); defaults to, and past the end means, the end
 	Position *int   `json:"position,omitempty"`
 	Title    string `json:"title"`
 }
 
 // LessonOrder defines model for LessonOrder.
 type LessonOrder struct {
-	// LessonIds Every lesson id of the course, in the new order
-	LessonIds []string `json:"lessonIds"`
+	// LessonIds Every lesson id of the course, in the new order; any other set is a 409
+	LessonIds []openapi_types.UUID `json:"lessonIds"`
 }
 
 // LessonPatch defines model for LessonPatch.

@@ -171,7 +171,7 @@ export interface components {
             kind: "catalog";
             /**
              * Format: uri
-             * @description The course's page in that catalog
+             * @description The course's page in that catalog (http or https)
              */
             url: string;
         };
@@ -229,9 +229,13 @@ export interface components {
             version: number;
         };
         CourseCreate: {
+            /** @description Markdown */
             description?: string;
             instructor: components["schemas"]["Instructor"];
-            /** @example en */
+            /**
+             * @description BCP 47 language tag; case is normalised (pt-br → pt-BR)
+             * @example en
+             */
             language: string;
             level: components["schemas"]["Level"];
             price?: components["schemas"]["Price"] | null;
@@ -239,8 +243,12 @@ export interface components {
             slug?: string;
             source?: components["schemas"]["ManualSource"] | components["schemas"]["CatalogSource"];
             summary?: string;
+            /** @description Lowercased, trailing spaces trimmed, duplicates dropped */
             tags?: string[];
-            /** @example Intro to Bun */
+            /**
+             * @description At least 3 characters besides surrounding whitespace; runs of whitespace become one space
+             * @example Intro to Bun
+             */
             title: string;
         };
         CourseList: {
@@ -252,12 +260,15 @@ export interface components {
         CoursePatch: {
             description?: string | null;
             instructor?: components["schemas"]["Instructor"];
+            /** @description BCP 47 language tag; case is normalised (pt-br → pt-BR) */
             language?: string;
             level?: components["schemas"]["Level"];
             price?: components["schemas"]["Price"] | null;
             slug?: string;
             summary?: string | null;
+            /** @description Lowercased, trailing spaces trimmed, duplicates dropped */
             tags?: string[] | null;
+            /** @description At least 3 characters besides surrounding whitespace; runs of whitespace become one space */
             title?: string;
         };
         FieldError: {
@@ -288,12 +299,12 @@ export interface components {
         };
         LessonCreate: {
             durationMinutes: number;
-            /** @description Where to insert; defaults to the end */
+            /** @description Where to insert (0-based); defaults to, and past the end means, the end */
             position?: number;
             title: string;
         };
         LessonOrder: {
-            /** @description Every lesson id of the course, in the new order */
+            /** @description Every lesson id of the course, in the new order; any other set is a 409 */
             lessonIds: string[];
         };
         LessonPatch: {

@@ -334,7 +334,9 @@ describe("lifecycle", () => {
   it("publish needs a lesson; then archive, unarchive; illegal transitions are 409", async () => {
     const c = await create();
     const early = await api.POST("/v1/courses/{id}/publish", { params: { path: { id: c.id } } });
-    expect(expectProblem(early.error, early.response, 400).errors!.map((e) => e.field)).toEqual(["/lessons"]);
+    const incomplete = expectProblem(early.error, early.response, 409);
+    expect(incomplete.code).toBe("incomplete");
+    expect(incomplete.errors!.map((e) => e.field)).toEqual(["/lessons"]);
     const withLesson = await api.POST("/v1/courses/{id}/lessons", {
       params: { path: { id: c.id } },
       body: { title: "Setup", durationMinutes: 15 },
@@ -419,7 +421,7 @@ describe("lessons", () => {
       params: { path: { id: c.id } },
       body: { lessonIds: [a.id] },
     });
-    expectProblem(badOrder.error, badOrder.response, 400);
+    expect(expectProblem(badOrder.error, badOrder.response, 409).code).toBe("lesson_set_mismatch");
     const removed = await api.DELETE("/v1/courses/{id}/lessons/{lessonId}", {
       params: { path: { id: c.id, lessonId: a.id } },
     });
@@ -472,6 +474,19 @@ describe("listing", () => {
       cursor = page.data!.nextCursor ?? undefined;
     } while (cursor);
     expect(seen).toEqual(made.map((c) => c.id).reverse());
+    // A cursor carries its sort: the next page by title needs only the cursor; another sort is a 400.
+    const first = await api.GET("/v1/courses", { params: { query: { tag, sort: "-title", limit: 2 } } });
+    const next = await api.GET("/v1/courses", { params: { query: { tag, cursor: first.data!.nextCursor! } } });
+    expect([...first.data!.items, ...next.data!.items].map((c) => c.title)).toEqual(
+      made
+        .map((c) => c.title)
+        .sort()
+        .reverse(),
+    );
+    const mixed = await api.GET("/v1/courses", {
+      params: { query: { tag, cursor: first.data!.nextCursor!, sort: "createdAt" } },
+    });
+    expect(expectProblem(mixed.error, mixed.response, 400).errors![0]!.field).toBe("/cursor");
   });
 });
 

@@ -27,8 +27,11 @@ export function fingerprint(method: string, path: string, body: unknown): string
     .digest("hex");
 }
 
+/** 8 to 200 visible ASCII characters; the spec declares this very pattern. */
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{8,200}$/;
+
 export function validateKey(key: string): void {
-  if (key.length < 8 || key.length > 200 || !/^[\x21-\x7e]+$/.test(key)) {
+  if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
     throw AppError.invalidArgument(
       "Idempotency-Key must be 8 to 200 visible ASCII characters (a UUID is a good choice).",
       [{ field: "/headers/idempotency-key", message: "is invalid" }],

@@ -5,6 +5,7 @@ import { requiredScope } from "./auth.ts";
 import { Elysia, type AnyElysia } from "elysia";
 import swaggerCss from "swagger-ui-dist/swagger-ui.css" with { type: "file" };
 import swaggerJs from "swagger-ui-dist/swagger-ui-bundle.js" with { type: "file" };
+import { SPEC_ONLY } from "./v1/models.ts";
 import { REQUEST_BODY_KEY } from "./v1/openapi.ts";
 
 export interface SpecInfo {
@@ -13,14 +14,18 @@ export interface SpecInfo {
 
 type Json = Record<string, unknown>;
 
-/** Drops what generators trip over: `$id` inside components, form bodies the API does not accept. */
+/**
+ * Drops what generators trip over (`$id` inside components) and puts in place the text rules the
+ * domain enforces (SPEC_ONLY, see v1/models.ts).
+ */
 function normalise(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(normalise);
   if (!node || typeof node !== "object") return node;
   const out: Json = {};
   for (const [k, v] of Object.entries(node as Json)) {
     if (k === "$id") continue;
-    out[k] = normalise(v);
+    if (k === SPEC_ONLY) Object.assign(out, v);
+    else out[k] = normalise(v);
   }
   return out;
 }
@@ -57,7 +62,7 @@ function responseLinks(paths: Json): void {
   const onCourse = ops.filter((o) => o.path.includes("{id}") && !o.path.includes("{lessonId}"));
   const onLesson = ops.filter((o) => o.path.includes("{lessonId}"));
   const bySlug = ops.find((o) => o.path.includes("{slug}"));
-  const linksFrom = (courseId: string) => ({
+  const links = (courseId: string) => ({
     ...Object.fromEntries(onCourse.map((o) => [o.id, { operationId: o.id, parameters: { id: courseId } }])),
     ...Object.fromEntries(
       onLesson.map((o) => [
@@ -67,14 +72,31 @@ function responseLinks(paths: Json): void {
     ),
     ...(bySlug ? { [bySlug.id]: { operationId: bySlug.id, parameters: { slug: "$response.body#/slug" } } } : {}),
   });
-  for (const [path, item] of Object.entries(paths))
+  // A page leads to the next page and to its first course.
+  const list = (paths["/v1/courses"] as Record<string, Json> | undefined)?.get;
+  const listOk = (list?.responses as Record<string, Json> | undefined)?.["200"];
+  if (list && listOk)
+    listOk.links = {
+      nextPage: {
+        operationId: list.operationId,
+        parameters: { cursor: "$response.body#/nextCursor" },
+        description: "The next page (only while nextCursor is not null); the cursor carries the sort",
+      },
+      ...Object.fromEntries(
+        onCourse
+          .filter((o) => o.path === "/v1/courses/{id}")
+          .map((o) => [o.id, { operationId: o.id, parameters: { id: "$response.body#/items/0/id" } }]),
+      ),
+    };
+  for (const item of Object.values(paths))
     for (const op of Object.values(item as Record<string, Json>)) {
       const responses = op.responses as Record<string, Json> | undefined;
       for (const status of ["200", "201"]) {
         const r = responses?.[status];
         const schema = (r?.content as Json | undefined)?.["application/json"] as Json | undefined;
         if ((schema?.schema as Json | undefined)?.$ref !== "#/components/schemas/Course") continue;
-        r!.links = linksFrom(path === "/v1/courses" ? "$response.body#/id" : "$request.path.id");
+        // The id from the body, not the request: by-slug has no {id}, and the body is the course.
+        r!.links = links("$response.body#/id");
       }
     }
 }

@@ -11,9 +11,9 @@ const LEVELS: Record<number, "error" | "warn" | "info" | "debug"> = {
   [logLevel.DEBUG]: "debug",
 };
 
-/** Retriable states a healthy cluster goes through (group creation, rebalances, elections). */
+/** Retriable states a healthy cluster goes through (group and topic creation, rebalances, elections). */
 const ROUTINE =
-  /coordinator is loading|rebalanc|not the correct coordinator|leader not available|There is no leader|Restarting the consumer|The group is rebalancing/i;
+  /coordinator is loading|does not host this topic-partition|rebalanc|not the correct coordinator|leader not available|There is no leader|Restarting the consumer|The group is rebalancing/i;
 /** A broker that cannot be reached: worth a warning, not a stack trace per retry. */
 const UNREACHABLE =
   /Connection error|Failed to connect|ECONNREFUSED|Connection timeout|Closed connection|ENOTFOUND|EHOSTUNREACH/i;

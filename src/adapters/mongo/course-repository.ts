@@ -6,7 +6,13 @@ import { currentActor } from "../../app/actor.ts";
 import type { Collection, Db, Filter, MongoServerError, Sort, UpdateResult, WithId } from "mongodb";
 import { AppError } from "../../../lib/xerrors/index.ts";
 import type { Course } from "../../domain/course/course.ts";
-import type { CoursePage, CoursePageRequest, CourseRepository, CourseSort } from "../../domain/course/repository.ts";
+import {
+  COURSE_SORTS,
+  type CoursePage,
+  type CoursePageRequest,
+  type CourseRepository,
+  type CourseSort,
+} from "../../domain/course/repository.ts";
 import { searchTokens } from "../../domain/course/values.ts";
 import { context, propagation } from "@opentelemetry/api";
 import type { CourseEvent } from "../../domain/course/events.ts";
@@ -81,7 +87,7 @@ function encodeCursor(c: Cursor): string {
   return Buffer.from(JSON.stringify(c)).toString("base64url");
 }
 
-function decodeCursor(raw: string, sort: CourseSort): Cursor {
+function decodeCursor(raw: string, sort: CourseSort | undefined): Cursor {
   let c: Cursor;
   try {
     c = JSON.parse(Buffer.from(raw, "base64url").toString("utf8"));
@@ -90,12 +96,17 @@ function decodeCursor(raw: string, sort: CourseSort): Cursor {
       { field: "/cursor", message: "is not a cursor returned by this API" },
     ]);
   }
-  if (typeof c?.v !== "string" || typeof c?.id !== "string" || typeof c?.s !== "string") {
+  if (
+    typeof c?.v !== "string" ||
+    typeof c?.id !== "string" ||
+    !(COURSE_SORTS as readonly unknown[]).includes(c?.s) ||
+    (c.s.endsWith("At") && Number.isNaN(Date.parse(c.v)))
+  ) {
     throw AppError.invalidArgument("The cursor is not valid.", [
       { field: "/cursor", message: "is not a cursor returned by this API" },
     ]);
   }
-  if (c.s !== sort)
+  if (sort !== undefined && c.s !== sort)
     throw AppError.invalidArgument("The cursor belongs to another sort order.", [
       { field: "/cursor", message: `was issued for sort=${c.s}` },
     ]);
@@ -235,8 +246,11 @@ export class MongoCourseRepository implements CourseRepository {
   }
 
   async list(req: CoursePageRequest): Promise<CoursePage> {
-    const desc = req.sort.startsWith("-");
-    const field = SORT_FIELDS[req.sort.replace(/^-/, "")]!;
+    // A cursor carries its sort: the next page needs only the cursor.
+    const after = req.cursor ? decodeCursor(req.cursor, req.sort) : undefined;
+    const order: CourseSort = req.sort ?? after?.s ?? "-createdAt";
+    const desc = order.startsWith("-");
+    const field = SORT_FIELDS[order.replace(/^-/, "")]!;
     const dir = desc ? -1 : 1;
     const and: Filter<StoredCourseDocument>[] = [LIVE];
     const f = req.filter;
@@ -254,8 +268,8 @@ export class MongoCourseRepository implements CourseRepository {
     }
     // Courses never published have no publishedAt: that sort lists published ones only.
     if (field === "publishedAt") and.push({ publishedAt: { $ne: null } } as Filter<StoredCourseDocument>);
-    if (req.cursor) {
-      const c = decodeCursor(req.cursor, req.sort);
+    if (after) {
+      const c = after;
       const v = field === "titleSort" ? c.v : new Date(c.v);
       const op = desc ? "$lt" : "$gt";
       and.push({
@@ -281,7 +295,7 @@ export class MongoCourseRepository implements CourseRepository {
       items: page.map(toCourseState),
       nextCursor: more
         ? encodeCursor({
-            s: req.sort,
+            s: order,
             v: field === "titleSort" ? last.titleSort : new Date(last[field] as Date).toISOString(),
             id: last._id,
           })

@@ -121,7 +121,8 @@ describe("lifecycle", () => {
   it("refuses to publish a course without lessons, summary or description", () => {
     const { course, clock } = draft({ summary: "", description: "" });
     const err = errorOf(() => course.publish(clock));
-    expect(err.kind).toBe("invalid_argument");
+    expect(err.kind).toBe("conflict");
+    expect(err.code).toBe("incomplete");
     expect(err.fields.map((f) => f.field)).toEqual(["/summary", "/description", "/lessons"]);
     expect(course.status).toBe("draft");
   });
@@ -230,8 +231,16 @@ describe("lessons", () => {
 
   it("validates lessons", () => {
     const { course, clock, ids } = draft();
-    const err = errorOf(() => course.addLesson({ title: "", durationMinutes: 0 }, ids, clock, 5));
+    const err = errorOf(() => course.addLesson({ title: " ", durationMinutes: 0 }, ids, clock, -1));
     expect(err.fields.map((f) => f.field)).toEqual(["/title", "/durationMinutes", "/position"]);
+  });
+
+  it("adds a lesson whose position is past the end at the end", () => {
+    const { course, clock, ids } = draft();
+    course.addLesson({ title: "First", durationMinutes: 10 }, ids, clock);
+    const last = course.addLesson({ title: "Last", durationMinutes: 10 }, ids, clock, 7);
+    expect(last.position).toBe(1);
+    expect(course.snapshot.lessons.map((l) => l.title)).toEqual(["First", "Last"]);
   });
 
   it("updates, removes and reorders lessons", () => {
@@ -251,8 +260,8 @@ describe("lessons", () => {
     const { course, clock, ids } = draft();
     const a = course.addLesson({ title: "First", durationMinutes: 10 }, ids, clock);
     course.addLesson({ title: "Second", durationMinutes: 20 }, ids, clock);
-    expect(errorOf(() => course.reorderLessons([a.id, a.id], clock)).kind).toBe("invalid_argument");
-    expect(errorOf(() => course.reorderLessons([a.id], clock)).kind).toBe("invalid_argument");
+    expect(errorOf(() => course.reorderLessons([a.id, a.id], clock)).kind).toBe("conflict");
+    expect(errorOf(() => course.reorderLessons([a.id], clock)).code).toBe("lesson_set_mismatch");
   });
 
   it("keeps the last lesson of a published course", () => {

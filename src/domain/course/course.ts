@@ -26,6 +26,8 @@ import {
   parseSlug,
   parseSource,
   parseTags,
+  longerThan,
+  NON_BLANK_PATTERN,
   parseText,
   parseTitle,
   searchTokens,
@@ -108,9 +110,17 @@ function fail(p: Problems, message = "The course is invalid; see errors for each
   throw AppError.invalidArgument(message, p.list);
 }
 
+/**
+ * A well-formed request the course's current state refuses (publish before it is complete, an
+ * order that is not its lesson set): 409, with the same per-field errors as a 400.
+ */
+function refuse(p: Problems, message: string, code: string): never {
+  throw AppError.conflict(message, { fields: p.list, code });
+}
+
 function parseLesson(input: LessonInput, p: Problems, field: string): LessonInput {
   const title = input.title.trim().replace(/\s+/g, " ");
-  if (title.length < 1 || title.length > LIMITS.lessonTitleMax)
+  if (longerThan(input.title, LIMITS.lessonTitleMax) || !NON_BLANK_PATTERN.test(input.title))
     p.add(`${field}/title`, `must be 1 to ${LIMITS.lessonTitleMax} characters`);
   if (
     !Number.isInteger(input.durationMinutes) ||
@@ -239,7 +249,7 @@ export class Course {
     if (!p.empty) fail(p);
     if (s.status === "published") {
       const missing = this.publishProblems({ ...s, ...next });
-      if (!missing.empty) fail(missing, "A published course must keep a summary and a description.");
+      if (!missing.empty) refuse(missing, "A published course must keep a summary and a description.", "incomplete");
     }
     const changed = (Object.keys(next) as (keyof CourseState)[]).filter(
       (k) => JSON.stringify(next[k]) !== JSON.stringify(s[k]),
@@ -252,7 +262,7 @@ export class Course {
   publish(clock: Clock): void {
     this.transition("published", ["draft"], "publish");
     const p = this.publishProblems(this.state);
-    if (!p.empty) fail(p, "The course cannot be published yet; see errors for what is missing.");
+    if (!p.empty) refuse(p, "The course cannot be published yet; see errors for what is missing.", "incomplete");
     this.state.status = "published";
     this.state.publishedAt = clock.now();
     this.touch(clock, "course.published", { course: this.snapshot });
@@ -286,11 +296,12 @@ export class Course {
     const parsed = parseLesson(input, p, "");
     const lessons = this.state.lessons;
     if (lessons.length >= LIMITS.lessonsMax) p.add("/", `a course holds at most ${LIMITS.lessonsMax} lessons`);
-    if (position !== undefined && (!Number.isInteger(position) || position < 0 || position > lessons.length))
-      p.add("/position", `must be from 0 to ${lessons.length}`);
+    // Past the end means at the end (as a client counting stale lessons would want).
+    if (position !== undefined && (!Number.isInteger(position) || position < 0))
+      p.add("/position", "must be a whole number from 0");
     if (!p.empty) fail(p, "The lesson is invalid; see errors for each field.");
     const lesson: Lesson = { id: ids.next(), ...parsed, position: 0 };
-    lessons.splice(position ?? lessons.length, 0, lesson);
+    lessons.splice(Math.min(position ?? lessons.length, lessons.length), 0, lesson);
     this.renumber();
     this.touch(clock, "course.lesson_added", {
       lesson: structuredClone(lesson),
@@ -341,7 +352,7 @@ export class Course {
     if (!same) {
       const p = new Problems();
       p.add("/lessonIds", "must list every lesson of the course exactly once");
-      fail(p, "The new order must name every lesson exactly once.");
+      refuse(p, "The new order must name every lesson exactly once.", "lesson_set_mismatch");
     }
     if (lessonIds.every((id, i) => current[i] === id)) return;
     const byId = new Map(this.state.lessons.map((l) => [l.id, l]));

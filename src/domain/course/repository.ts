@@ -36,7 +36,8 @@ export interface CourseFilter {
 
 export interface CoursePageRequest {
   filter: CourseFilter;
-  sort: CourseSort;
+  /** Default: the cursor's own sort, else -createdAt. */
+  sort?: CourseSort;
   limit: number;
   /** Opaque position after which the page starts. */
   cursor?: string;

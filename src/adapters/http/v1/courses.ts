@@ -69,6 +69,9 @@ function conditionalCourseResponse(course: Course, request: Request): Response {
   return courseResponse(course);
 }
 
+/** Operations that take no request body. */
+const BODYLESS_ACTION = /\/(?:publish|archive|unarchive)$/;
+
 export function courseRoutes(deps: CourseRoutesDeps) {
   const d = deps.courses;
   return (
@@ -78,8 +81,12 @@ export function courseRoutes(deps: CourseRoutesDeps) {
       .model(MODELS)
       // Bodies must be JSON and within the limit; anything else is a problem, not a guess.
       .onParse({ as: "local" }, async ({ request, contentType }) => {
-        // Actions such as publish and delete carry no body.
-        if (request.body === null || request.headers.get("content-length") === "0") return {};
+        if (request.body === null || request.headers.get("content-length") === "0") {
+          // Actions such as publish and delete carry no body; every other write needs one (even
+          // a PATCH that changes nothing says so with `{}`).
+          if (request.method === "DELETE" || BODYLESS_ACTION.test(new URL(request.url).pathname)) return {};
+          throw AppError.invalidArgument("The request needs a JSON body.", [{ field: "/", message: "is required" }]);
+        }
         const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
         if (!JSON_TYPES.has(type))
           throw new AppError(
@@ -139,7 +146,7 @@ export function courseRoutes(deps: CourseRoutesDeps) {
               source: query.source,
               q: query.q,
             },
-            sort: (query.sort ?? "-createdAt") as CourseSort,
+            sort: query.sort as CourseSort | undefined,
             limit: query.limit ?? 20,
             cursor: query.cursor,
           });

@@ -2,12 +2,57 @@
 // named OpenAPI components. Plain TypeBox (not Elysia's `t.Integer`/`t.Numeric`, which accept
 // strings and show up as `anyOf [string, integer]`) keeps the spec's types exact.
 import { Type as T, type Static, type TSchema } from "@sinclair/typebox";
-import { LEVELS, LIMITS, SLUG_PATTERN, STATUSES } from "../../../domain/course/values.ts";
+import {
+  HTTP_URL_PATTERN,
+  LANGUAGE_PATTERN,
+  LEVELS,
+  LIMITS,
+  NON_BLANK_PATTERN,
+  SLUG_PATTERN,
+  STATUSES,
+  TAG_PATTERN,
+  TEXT_PATTERN,
+  TITLE_PATTERN,
+} from "../../../domain/course/values.ts";
 import { COURSE_SORTS } from "../../../domain/course/repository.ts";
 
 /** A reference to a named component, the form the OpenAPI generator resolves. */
 export const ref = <S extends TSchema>(name: string, _schema?: S) =>
   T.Unsafe<Static<S>>(T.Ref(`#/components/schemas/${name}`));
+
+/**
+ * Key for the text rules the spec declares and the domain enforces (v1 → domain/course/values.ts).
+ * JSON Schema counts code points and runs patterns in Unicode mode; TypeBox counts UTF-16 units and
+ * compiles patterns without the `u` flag (so `\p{L}` would never match), so these stay out of the
+ * request validator and are merged into the schema when the document is built (openapi.ts).
+ */
+export const SPEC_ONLY = "x-courses-spec-only";
+type TextRules = { minLength?: number; maxLength?: number; pattern?: RegExp };
+/** A string checked by the domain; its rules declared in the spec. */
+const Text = ({ pattern, ...lengths }: TextRules, extra: Record<string, unknown> = {}) =>
+  T.String({ ...extra, [SPEC_ONLY]: { ...lengths, ...(pattern ? { pattern: pattern.source } : {}) } });
+const NonBlank = (maxLength?: number, extra: Record<string, unknown> = {}) =>
+  Text({ minLength: 1, maxLength, pattern: NON_BLANK_PATTERN }, extra);
+const Title = (extra: Record<string, unknown> = {}) =>
+  Text(
+    { minLength: LIMITS.titleMin, maxLength: LIMITS.titleMax, pattern: TITLE_PATTERN },
+    {
+      description: "At least 3 characters besides surrounding whitespace; runs of whitespace become one space",
+      ...extra,
+    },
+  );
+const FreeText = (maxLength: number, extra: Record<string, unknown> = {}) =>
+  Text({ maxLength, pattern: TEXT_PATTERN }, extra);
+const Language = (extra: Record<string, unknown> = {}) =>
+  Text(
+    { pattern: LANGUAGE_PATTERN },
+    { description: "BCP 47 language tag; case is normalised (pt-br → pt-BR)", ...extra },
+  );
+const Tags = () =>
+  T.Array(Text({ maxLength: LIMITS.tagMax, pattern: TAG_PATTERN }), {
+    maxItems: LIMITS.tagsMax,
+    description: "Lowercased, trailing spaces trimmed, duplicates dropped",
+  });
 
 const DateTime = (description: string) => T.String({ format: "date-time", description });
 const Id = (description: string) => T.String({ format: "uuid", description });
@@ -36,8 +81,8 @@ export const Price = T.Object(
 
 export const Instructor = T.Object(
   {
-    id: T.String({ minLength: 1, maxLength: 100, examples: ["inst-42"] }),
-    name: T.String({ minLength: 1, maxLength: 200, examples: ["Ada Lovelace"] }),
+    id: NonBlank(100, { examples: ["inst-42"] }),
+    name: NonBlank(200, { examples: ["Ada Lovelace"] }),
   },
   { additionalProperties: false },
 );
@@ -59,9 +104,13 @@ export const ManualSource = T.Object(
 export const CatalogSource = T.Object(
   {
     kind: T.Literal("catalog"),
-    catalog: T.String({ minLength: 1, description: "External catalog name" }),
-    externalId: T.String({ minLength: 1, description: "The course's id in that catalog" }),
-    url: T.String({ format: "uri", description: "The course's page in that catalog" }),
+    catalog: NonBlank(undefined, { description: "External catalog name" }),
+    externalId: NonBlank(undefined, { description: "The course's id in that catalog" }),
+    url: T.String({
+      format: "uri",
+      [SPEC_ONLY]: { pattern: HTTP_URL_PATTERN.source },
+      description: "The course's page in that catalog (http or https)",
+    }),
   },
   { additionalProperties: false, description: "Imported from an external catalog" },
 );
@@ -110,7 +159,7 @@ export const Course = T.Object(
 
 export const CourseCreate = T.Object(
   {
-    title: T.String({ minLength: 1, maxLength: LIMITS.titleMax, examples: ["Intro to Bun"] }),
+    title: Title({ examples: ["Intro to Bun"] }),
     slug: T.Optional(
       T.String({
         pattern: SLUG_PATTERN.source,
@@ -118,11 +167,11 @@ export const CourseCreate = T.Object(
         description: "Lowercase letters and digits separated by single hyphens; defaults to one derived from the title",
       }),
     ),
-    summary: T.Optional(T.String({ maxLength: LIMITS.summaryMax })),
-    description: T.Optional(T.String({ maxLength: LIMITS.descriptionMax })),
-    language: T.String({ examples: ["en"] }),
+    summary: T.Optional(FreeText(LIMITS.summaryMax)),
+    description: T.Optional(FreeText(LIMITS.descriptionMax, { description: "Markdown" })),
+    language: Language({ examples: ["en"] }),
     level: ref("Level", Level),
-    tags: T.Optional(T.Array(T.String(), { maxItems: LIMITS.tagsMax })),
+    tags: T.Optional(Tags()),
     instructor: ref("Instructor", Instructor),
     price: T.Optional(T.Union([ref("Price", Price), T.Null()])),
     source: T.Optional(T.Union([ref("ManualSource", ManualSource), ref("CatalogSource", CatalogSource)])),
@@ -132,13 +181,13 @@ export const CourseCreate = T.Object(
 
 export const CoursePatch = T.Object(
   {
-    title: T.Optional(T.String({ minLength: 1, maxLength: LIMITS.titleMax })),
+    title: T.Optional(Title()),
     slug: T.Optional(T.String({ pattern: SLUG_PATTERN.source, maxLength: LIMITS.slugMax })),
-    summary: T.Optional(T.Union([T.String({ maxLength: LIMITS.summaryMax }), T.Null()])),
-    description: T.Optional(T.Union([T.String({ maxLength: LIMITS.descriptionMax }), T.Null()])),
-    language: T.Optional(T.String()),
+    summary: T.Optional(T.Union([FreeText(LIMITS.summaryMax), T.Null()])),
+    description: T.Optional(T.Union([FreeText(LIMITS.descriptionMax), T.Null()])),
+    language: T.Optional(Language()),
     level: T.Optional(ref("Level", Level)),
-    tags: T.Optional(T.Union([T.Array(T.String(), { maxItems: LIMITS.tagsMax }), T.Null()])),
+    tags: T.Optional(T.Union([Tags(), T.Null()])),
     instructor: T.Optional(ref("Instructor", Instructor)),
     price: T.Optional(T.Union([ref("Price", Price), T.Null()])),
   },
@@ -160,23 +209,29 @@ export const CourseList = T.Object(
 
 export const LessonCreate = T.Object(
   {
-    title: T.String({ minLength: 1, maxLength: LIMITS.lessonTitleMax }),
+    title: NonBlank(LIMITS.lessonTitleMax),
     durationMinutes: T.Integer({ minimum: 1, maximum: LIMITS.lessonDurationMax }),
-    position: T.Optional(T.Integer({ minimum: 0, description: "Where to insert; defaults to the end" })),
+    position: T.Optional(
+      T.Integer({ minimum: 0, description: "Where to insert (0-based); defaults to, and past the end means, the end" }),
+    ),
   },
   { additionalProperties: false },
 );
 
 export const LessonPatch = T.Object(
   {
-    title: T.Optional(T.String({ minLength: 1, maxLength: LIMITS.lessonTitleMax })),
+    title: T.Optional(NonBlank(LIMITS.lessonTitleMax)),
     durationMinutes: T.Optional(T.Integer({ minimum: 1, maximum: LIMITS.lessonDurationMax })),
   },
   { additionalProperties: false },
 );
 
 export const LessonOrder = T.Object(
-  { lessonIds: T.Array(T.String(), { description: "Every lesson id of the course, in the new order" }) },
+  {
+    lessonIds: T.Array(Id("A lesson id"), {
+      description: "Every lesson id of the course, in the new order; any other set is a 409",
+    }),
+  },
   { additionalProperties: false },
 );
 
@@ -227,13 +282,19 @@ export const CourseListQuery = T.Object({
     T.Union(
       COURSE_SORTS.map((s) => T.Literal(s)),
       {
-        default: "-createdAt",
-        description: "Field to sort by; '-' for descending. publishedAt lists published courses only",
+        description:
+          "Field to sort by; '-' for descending. publishedAt lists published courses only. Default: the cursor's sort, else -createdAt",
       },
     ),
   ),
   limit: T.Optional(T.Integer({ minimum: 1, maximum: 100, default: 20 })),
-  cursor: T.Optional(T.String({ description: "nextCursor of the previous page" })),
+  cursor: T.Optional(
+    T.String({
+      pattern: "^[A-Za-z0-9_-]+$",
+      maxLength: 2048,
+      description: "nextCursor of the previous page, as returned (opaque); any other value is a 400",
+    }),
+  ),
 });
 
 export const MODELS = {

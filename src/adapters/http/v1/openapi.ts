@@ -1,5 +1,6 @@
 // OpenAPI details for API v1 operations: every response documented with its schema, content
 // type, headers and an example, so generated clients know every outcome.
+import { IDEMPOTENCY_KEY_PATTERN } from "../idempotency.ts";
 import { KINDS, type ErrorKind, problemType } from "../../../../lib/xerrors/index.ts";
 
 const STATUS_KIND: Record<number, ErrorKind> = {
@@ -154,7 +155,7 @@ export function operation(operationId: string, summary: string, spec: SuccessSpe
       required: false,
       description:
         "Makes retries safe: the same key and body replay the first response; the same key with another body is a 409. Kept 24 h.",
-      schema: { type: "string", minLength: 8, maxLength: 200 },
+      schema: { type: "string", minLength: 8, maxLength: 200, pattern: IDEMPOTENCY_KEY_PATTERN.source },
     });
   if (opts.ifMatch)
     parameters.push({
