@@ -7,6 +7,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { build } from "../scripts/build.ts";
+import { startTimes } from "./lib/startup.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const OUT = join(ROOT, ".stack/bench-startup");
@@ -31,52 +32,8 @@ if (empty.exitCode !== 0) throw new Error(empty.stderr.toString());
 
 const mib = (path: string) => Bun.file(path).size / 2 ** 20;
 
-function freePort(): number {
-  const s = Bun.serve({ port: 0, fetch: () => new Response() });
-  const port = s.port!;
-  s.stop(true);
-  return port;
-}
-
-/** One start: ms from spawn to the first 200 on /healthz. */
-async function startOnce(bin: string): Promise<number> {
-  const port = freePort();
-  const t0 = performance.now();
-  const proc = Bun.spawn([bin, "serve"], {
-    cwd: OUT,
-    env: {
-      ...process.env,
-      COURSES_HTTP_PORT: String(port),
-      COURSES_LOG_LEVEL: "warn",
-      COURSES_TELEMETRY_TRACING_ENABLED: "false",
-      COURSES_MONGO_URL: process.env.MONGO_URL ?? "mongodb://127.0.0.1:27017/",
-      COURSES_KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? "127.0.0.1:9092",
-      COURSES_MONGO_DATABASE: "bench_startup",
-    },
-    stdout: "ignore",
-    stderr: "ignore",
-  });
-  try {
-    for (;;) {
-      if (performance.now() - t0 > 20_000) throw new Error(`${bin} did not answer /healthz within 20 s`);
-      const ok = await fetch(`http://127.0.0.1:${port}/healthz`)
-        .then((r) => r.status === 200)
-        .catch(() => false);
-      if (ok) return performance.now() - t0;
-      await Bun.sleep(2);
-    }
-  } finally {
-    proc.kill("SIGTERM");
-    await proc.exited;
-  }
-}
-
 async function measure(bin: string) {
-  await startOnce(bin); // warm the page cache and the store's database
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) times.push(await startOnce(bin));
-  times.sort((a, b) => a - b);
-  return { median: times[Math.floor(times.length / 2)]!, min: times[0]!, max: times.at(-1)! };
+  return startTimes(bin, runs, {}, OUT);
 }
 
 const rows: string[] = [];

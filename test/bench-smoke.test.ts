@@ -1,0 +1,45 @@
+// The benchmark harness still works end to end: `bench/run.ts --smoke` runs every scenario for a
+// second against every reference and writes its report. No figure is judged here (benchmarks are
+// never timing asserts); this checks that each scenario produced measurements and a ratio.
+import { afterAll, expect, it } from "bun:test";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+let out: string | undefined;
+afterAll(async () => {
+  if (out) await rm(out, { recursive: true, force: true });
+});
+
+it("bun run bench --smoke measures every scenario on the service and its references", async () => {
+  out = await mkdtemp(join(tmpdir(), "courses-bench-smoke-"));
+  const proc = Bun.spawn(["bun", "bench/run.ts", "--smoke", `--out=${out}`], {
+    cwd: join(import.meta.dir, ".."),
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
+  if (code !== 0) console.error(stderr.slice(-6000));
+  expect(code).toBe(0);
+  const file = (await readdir(out)).find((f) => f.startsWith("smoke-") && f.endsWith(".json"))!;
+  const result = await Bun.file(join(out, file)).json();
+  const servers = (sc: string) => Object.keys(result.scenarios[sc] ?? {}).sort();
+  expect(servers("GET /healthz")).toEqual(["bun-static", "fastify", "service"]);
+  expect(servers("GET by id (random of all)")).toEqual(["bun-driver", "fastify", "service"]);
+  expect(servers("invalid create (400)")).toEqual(["bun-static", "fastify", "service"]);
+  expect(servers("GET by id, tracing 100 % vs off")).toEqual(["service-traced", "service-untraced"]);
+  expect(Object.keys(result.scenarios)).toHaveLength(7);
+  for (const byServer of Object.values(result.scenarios) as Record<string, { rps: number; requests: number }[]>[])
+    for (const runs of Object.values(byServer)) for (const r of runs) expect(r.requests).toBeGreaterThan(0);
+  // Every target got a figure, and the non-load figures are there.
+  expect(result.targets).toHaveLength(10);
+  for (const t of result.targets) expect(Number.isFinite(t.value)).toBe(true);
+  for (const f of ["exec → first 200 on /healthz", "outbox: burst", "raw kafkajs producer", "scraper: a 50-item"])
+    expect(Object.keys(result.figures).some((k) => k.startsWith(f))).toBe(true);
+  expect(stdout).toContain("| target | min | median | max | goal | met |");
+  expect(await Bun.file(join(out, "bench.svg")).text()).toStartWith("<svg");
+}, 300_000);
