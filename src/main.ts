@@ -29,15 +29,7 @@ import { BUILD } from "./build-info.ts";
 import { EXIT, helpText, parseCommandLine, parseModules, UsageError, type Invocation, type ModuleName } from "./cli.ts";
 import { type Config, ConfigSchema, ENV_PREFIX, loadConfig } from "./config.ts";
 import { formatSummary } from "./app/scraper.ts";
-import {
-  buildScraper,
-  checkAuthConfig,
-  clock,
-  ids,
-  kafkaReadiness,
-  MODULE_IMPLEMENTATIONS,
-  type ServeContext,
-} from "./modules.ts";
+import { checkAuthConfig, clock, ids, kafkaReadiness, MODULE_IMPLEMENTATIONS, type ServeContext } from "./modules.ts";
 
 async function serve(cfg: Config, names: ModuleName[]): Promise<void> {
   if (names.includes("api")) checkAuthConfig(cfg);
@@ -45,11 +37,10 @@ async function serve(cfg: Config, names: ModuleName[]): Promise<void> {
   const { logger, shutdown, tracing, metrics, mongo, db } = startRuntime(cfg);
   logger.info({ config: redact(ConfigSchema, cfg), modules: names, build: BUILD }, "starting");
 
-  // Migrations, waiting for the store if it is down. Every module uses it.
-  const migrated = cfg.mongo.migrateOnStart
-    ? startMigrations(db, shutdown, cfg.mongo.serverSelectionTimeout)
-    : { done: () => true, firstAttempt: Promise.resolve() };
-  await migrated.firstAttempt;
+  // Migrations in the background, waiting for the store if it is down: the process listens at
+  // once (exec → first 200 on /healthz is what an orchestrator waits for), /readyz says when the
+  // store is migrated, and /v1 answers 503 `starting` until then.
+  const migrated = cfg.mongo.migrateOnStart ? startMigrations(db, shutdown) : { done: () => true };
 
   // Kafka: one client; the topics the modules use, created in the background until Kafka answers.
   const kafka = createKafka(cfg.kafka);
@@ -107,6 +98,7 @@ async function serve(cfg: Config, names: ModuleName[]): Promise<void> {
       bodyLimit: cfg.http.bodyLimit,
       requestTimeoutMs: cfg.http.requestTimeout,
       corsOrigins: cfg.http.corsOrigins,
+      apiReady: migrated.done,
     }),
   );
   // Stop accepting, let in-flight requests finish (Bun waits for them with stop(false)).
@@ -168,12 +160,11 @@ function startRuntime(cfg: Config) {
 
 /**
  * Applies migrations in the background until they succeed (the store may be down at start;
- * readyz says so meanwhile). An edited migration is fatal. `firstAttempt` resolves after the
- * first try or the store's selection timeout, so a healthy start serves migrated.
+ * readyz says so meanwhile). An edited migration is fatal.
  */
-function startMigrations(db: Db, shutdown: ShutdownCoordinator, selectionTimeoutMs: number) {
+function startMigrations(db: Db, shutdown: ShutdownCoordinator) {
   let done = false;
-  const finished = retryUntilDone("apply migrations", shutdown.signal, async () => {
+  void retryUntilDone("apply migrations", shutdown.signal, async () => {
     try {
       log().info(await migrate(db, MIGRATIONS), "migrations checked");
       done = true;
@@ -185,10 +176,7 @@ function startMigrations(db: Db, shutdown: ShutdownCoordinator, selectionTimeout
       throw e;
     }
   });
-  return {
-    done: () => done,
-    firstAttempt: Promise.race([finished, Bun.sleep(selectionTimeoutMs + 1000)]).then(() => {}),
-  };
+  return { done: () => done };
 }
 
 function rootLogger(cfg: Config): Logger {
@@ -216,6 +204,7 @@ async function migrateOnly(cfg: Config): Promise<void> {
 async function scrapeOnce(cfg: Config): Promise<number | undefined> {
   const { logger, shutdown, tracing, metrics, db } = startRuntime(cfg);
   if (cfg.mongo.migrateOnStart) logger.info(await migrate(db, MIGRATIONS), "migrations checked");
+  const { buildScraper } = await import("./scraper-wiring.ts");
   const scraper = buildScraper({ cfg, db, metrics, tracing, wakeup: new OutboxWakeup() });
   const worker = shutdown.worker("scraper");
   const summaries = await scraper.runOnce(worker.signal);
@@ -240,7 +229,7 @@ async function retryParked(cfg: Config): Promise<number> {
   }
 }
 
-function printOpenApi(): void {
+async function printOpenApi(): Promise<void> {
   const app = createHttpApp({
     metrics: createMetrics({ service: "courses", environment: "spec" }),
     readiness: () => Promise.reject(new Error("not serving")),
@@ -248,7 +237,7 @@ function printOpenApi(): void {
     api: { courses: { courses: undefined as never, clock, ids }, idempotency: undefined as never, bodyLimit: 0 },
     version: BUILD.version,
   });
-  console.log(JSON.stringify(buildOpenApiDocument(app, { version: BUILD.version }), null, 2));
+  console.log(JSON.stringify(await buildOpenApiDocument(app, { version: BUILD.version }), null, 2));
 }
 
 /** For images without curl: asks this instance's /healthz. */
@@ -310,7 +299,7 @@ async function run({ command, configFiles }: Invocation): Promise<number | undef
       printConfig(command.markdown, env);
       return EXIT.ok;
     case "openapi":
-      printOpenApi();
+      await printOpenApi();
       return EXIT.ok;
     case "healthcheck":
       return healthcheck(config());

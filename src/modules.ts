@@ -16,16 +16,12 @@ import { MongoCourseRepository } from "./adapters/mongo/course-repository.ts";
 import { MongoEnrollmentLedger } from "./adapters/mongo/enrollment-ledger.ts";
 import { MongoIdempotencyStore } from "./adapters/mongo/idempotency-store.ts";
 import { MongoOutboxStore, OutboxMarkers } from "./adapters/mongo/outbox-store.ts";
-import { MongoImportLedger, MongoScraperStore } from "./adapters/mongo/scraper-store.ts";
-import type { SourceKind } from "./adapters/scraper/feeds.ts";
-import { HttpSourceReader } from "./adapters/scraper/reader.ts";
 import type { Metrics } from "./adapters/telemetry/metrics.ts";
 import type { Tracing } from "./adapters/telemetry/tracing.ts";
 import { applyEnrollmentEvent } from "./app/enrollments.ts";
 import type { OutboxWakeup } from "./app/outbox.ts";
 import { OutboxRelay } from "./app/outbox-relay.ts";
 import { runPeriodically } from "./app/periodic.ts";
-import { Scraper } from "./app/scraper.ts";
 import { retryUntilDone } from "./app/retry.ts";
 import { BUILD } from "./build-info.ts";
 import type { ModuleName } from "./cli.ts";
@@ -114,97 +110,13 @@ export const MODULE_IMPLEMENTATIONS: Record<ModuleName, Module> = {
     kafka: "none",
     topics: () => [],
     start: (ctx) => {
-      const scraper = buildScraper(ctx);
-      void scraper.run(ctx.shutdown.worker("scraper"));
+      // Loaded on demand: the feed parsers cost start-up time to processes that never scrape.
+      const worker = ctx.shutdown.worker("scraper");
+      void import("./scraper-wiring.ts").then(({ buildScraper }) => buildScraper(ctx).run(worker));
       return undefined;
     },
   },
 };
-
-/** The scraper of scraper.sources (enabled ones), wired to the store, metrics and tracing. */
-export function buildScraper({
-  cfg,
-  db,
-  metrics,
-  tracing,
-  wakeup,
-}: Pick<ServeContext, "cfg" | "db" | "metrics" | "tracing" | "wakeup">): Scraper {
-  const sc = cfg.scraper;
-  const sources = scraperSources(cfg);
-  const repository = new MongoCourseRepository(db, new OutboxMarkers(db), {
-    outboxMaxEvents: cfg.events.outboxMaxEvents,
-    onEventsWritten: () => wakeup.notify(),
-  });
-  const reader = new HttpSourceReader(
-    new Map(
-      sources.map((s) => [
-        s.name,
-        {
-          kind: s.kind as SourceKind,
-          timeoutMs: s.timeout,
-          defaults: {
-            language: s.language,
-            level: s.level as Level,
-            instructor: s.instructor ?? { id: s.name.slice(0, 100), name: s.name },
-            tags: s.tags,
-          },
-        },
-      ]),
-    ),
-    {
-      allowPrivateNetworks: sc.allowPrivateNetworks,
-      maxBytes: sc.maxBodyBytes,
-      maxRedirects: sc.maxRedirects,
-      userAgent: sc.userAgent || `courses-scraper/${BUILD.version} (+${cfg.service.name})`,
-      hostDelayMs: sc.hostDelay,
-      onHop: (_url, headers) => propagation.inject(context.active(), headers),
-    },
-    tracing.tracer,
-  );
-  return new Scraper(
-    {
-      courses: { courses: repository, clock, ids },
-      ledger: new MongoImportLedger(db),
-      store: new MongoScraperStore(db),
-      reader,
-      observer: {
-        run: (r) => {
-          metrics.scraperRuns.inc({ source: r.source, outcome: r.outcome });
-          for (const o of ["created", "updated", "unchanged", "failed"] as const)
-            if (r[o]) metrics.scraperItems.inc({ source: r.source, outcome: o }, r[o]);
-          if (r.outcome !== "skipped") metrics.scraperRunDuration.observe({ source: r.source }, r.ms / 1000);
-          if (r.bytes) metrics.scraperFetchedBytes.inc({ source: r.source }, r.bytes);
-          if (r.outcome === "imported" || r.outcome === "not_modified") {
-            metrics.scraperLastSuccess.set({ source: r.source }, Date.now() / 1000);
-            metrics.scraperConsecutiveFailures.set({ source: r.source }, 0);
-          }
-          if (r.outcome === "failed") metrics.scraperConsecutiveFailures.inc({ source: r.source });
-        },
-      },
-    },
-    sources.map((s) => ({ name: s.name, url: s.url, intervalMs: s.interval })),
-    {
-      owner: `${hostname()}:${process.pid}:${ids.next().slice(-8)}`,
-      leaseMs: sc.leaseDuration,
-      concurrency: sc.concurrency,
-      backoffInitialMs: sc.backoffInitial,
-      backoffMaxMs: sc.backoffMax,
-      // A root span per run; the fetches inside carry its traceparent.
-      around: (source, run) =>
-        tracing.tracer.startActiveSpan(
-          "scraper.run",
-          { root: true, attributes: { "scraper.source": source.name } },
-          async (span) => {
-            try {
-              return await run();
-            } finally {
-              span.end();
-            }
-          },
-        ),
-    },
-  );
-}
 
 /** The enabled sources; names must be unique and URLs http(s) (a configuration error otherwise). */
 export function scraperSources(cfg: Config): Config["scraper"]["sources"] {

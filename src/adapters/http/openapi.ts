@@ -1,6 +1,5 @@
 // The OpenAPI 3.1 document, generated from the routes' schemas and normalised for client
 // generators; served at /openapi.json, with Swagger UI at /docs from assets inside the service.
-import { toOpenAPISchema } from "@elysiajs/openapi";
 import { requiredScope } from "./auth.ts";
 import { Elysia, type AnyElysia } from "elysia";
 import swaggerCss from "swagger-ui-dist/swagger-ui.css" with { type: "file" };
@@ -117,7 +116,9 @@ function securityRequirements(paths: Json): void {
   }
 }
 
-export function buildOpenApiDocument(app: AnyElysia, info: SpecInfo): Json {
+export async function buildOpenApiDocument(app: AnyElysia, info: SpecInfo): Promise<Json> {
+  // Loaded on first use: the generator is not needed to serve requests, only to describe them.
+  const { toOpenAPISchema } = await import("@elysiajs/openapi");
   const generated = toOpenAPISchema(app, { paths: [/^\/(healthz|readyz|metrics|openapi\.json|docs)/] }) as {
     paths: Json;
     components: Json;
@@ -171,8 +172,8 @@ const DOCS_CSP =
 export function openApiRoutes(getApp: () => AnyElysia, info: SpecInfo) {
   let cached: string | undefined;
   return new Elysia({ name: "openapi" })
-    .get("/openapi.json", () => {
-      cached ??= JSON.stringify(buildOpenApiDocument(getApp(), info), null, 2);
+    .get("/openapi.json", async () => {
+      cached ??= JSON.stringify(await buildOpenApiDocument(getApp(), info), null, 2);
       return new Response(cached, { headers: { "content-type": "application/json" } });
     })
     .get(

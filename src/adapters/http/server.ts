@@ -37,6 +37,8 @@ export interface HandlerDeps {
   bodyLimit: number;
   /** Longest a request may take; past it the client gets a 503 problem (the work may go on). */
   requestTimeoutMs?: number;
+  /** False until the API may serve (its store migrated): /v1 answers 503 `starting` meanwhile. */
+  apiReady?: () => boolean;
   /** Origins allowed to call the API from a browser; empty: CORS off (no headers, no preflight). */
   corsOrigins?: string[];
 }
@@ -148,6 +150,19 @@ export function createRequestHandler(app: AnyElysia, deps: HandlerDeps): (reques
           }
           const pre = preflight(request, deps);
           if (pre) return pre;
+          // Listening comes first (liveness, /readyz); the API waits for the store's migrations.
+          if (deps.apiReady && !deps.apiReady() && url.pathname.startsWith("/v1/")) {
+            const r = problemResponse(
+              toProblem(
+                new AppError("unavailable", "The service is starting (store migrations); retry shortly.", {
+                  code: "starting",
+                }),
+                { instance: url.pathname, traceId },
+              ),
+            );
+            r.headers.set("retry-after", "1");
+            return r;
+          }
           // A scope for the request's actor, named once its token is verified (v1/courses.ts).
           return await withDeadline(
             actorScope(() => app.handle(request)),

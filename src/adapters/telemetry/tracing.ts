@@ -3,7 +3,7 @@
 import { context, propagation, trace, type Tracer } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
+import type { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import {
   BasicTracerProvider,
@@ -30,6 +30,30 @@ export interface Tracing {
   shutdown(): Promise<void>;
 }
 
+type Exporter = Pick<OTLPTraceExporter, "export" | "shutdown" | "forceFlush">;
+
+/**
+ * The OTLP exporter, loaded when the first batch goes out: its protobuf code is a large share of
+ * the service's start-up, and nothing is exported before the first batch anyway.
+ */
+function lazyExporter(load: () => Promise<Exporter>): Exporter {
+  let exporter: Promise<Exporter> | undefined;
+  const get = () => {
+    exporter ??= load();
+    return exporter;
+  };
+  return {
+    export: (spans, done) => {
+      get().then(
+        (e) => e.export(spans, done),
+        (error) => done({ code: 1, error }),
+      );
+    },
+    shutdown: async () => (exporter ? (await exporter).shutdown() : undefined),
+    forceFlush: async () => (exporter ? (await exporter).forceFlush() : undefined),
+  };
+}
+
 export function initTracing(cfg: TracingConfig): Tracing {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
@@ -45,7 +69,13 @@ export function initTracing(cfg: TracingConfig): Tracing {
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(cfg.sampleRatio) }),
     spanProcessors: [
       new BatchSpanProcessor(
-        new OTLPTraceExporter({ url: `${cfg.otlpEndpoint.replace(/\/$/, "")}/v1/traces`, timeoutMillis: 5000 }),
+        lazyExporter(
+          async () =>
+            new (await import("@opentelemetry/exporter-trace-otlp-proto")).OTLPTraceExporter({
+              url: `${cfg.otlpEndpoint.replace(/\/$/, "")}/v1/traces`,
+              timeoutMillis: 5000,
+            }),
+        ),
         {
           scheduledDelayMillis: 500,
           maxExportBatchSize: 512,

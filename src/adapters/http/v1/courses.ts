@@ -1,4 +1,5 @@
 // /v1/courses: each handler parses, calls one use case and converts the result.
+import { bodyCheck, validBody } from "./validate.ts";
 import { setActor } from "../../../app/actor.ts";
 import { type Authenticator, principalOf, requiredScope, requireScope } from "../auth.ts";
 import { parseJsonBody } from "../json-body.ts";
@@ -46,6 +47,9 @@ function courseResponse(course: Course, status = 200, extra: Record<string, stri
  * check up front): past it, a 413 problem, and the rest is not read.
  */
 async function readBodyWithin(request: Request, limit: number): Promise<Uint8Array> {
+  // A declared length was checked against the limit before routing (server.ts), and the server
+  // reads no more than it: one read, no stream.
+  if (request.headers.has("content-length")) return new Uint8Array(await request.arrayBuffer());
   const reader = request.body!.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -68,6 +72,15 @@ function conditionalCourseResponse(course: Course, request: Request): Response {
     return new Response(null, { status: 304, headers: { etag: etagOf(course.version) } });
   return courseResponse(course);
 }
+
+/** The request bodies' checks, compiled once. */
+const CHECKS = {
+  create: bodyCheck("CourseCreate"),
+  patch: bodyCheck("CoursePatch"),
+  lessonCreate: bodyCheck("LessonCreate"),
+  lessonPatch: bodyCheck("LessonPatch"),
+  lessonOrder: bodyCheck("LessonOrder"),
+};
 
 /** Operations that take no request body. */
 const BODYLESS_ACTION = /\/(?:publish|archive|unarchive)$/;
@@ -113,8 +126,9 @@ export function courseRoutes(deps: CourseRoutesDeps) {
       })
       .post(
         "",
-        ({ body, request }) =>
-          idempotent(
+        ({ body: raw, request }) => {
+          const body = validBody(CHECKS.create, raw);
+          return idempotent(
             deps.idempotency,
             request.headers.get(IDEMPOTENCY_HEADER),
             { method: "POST", path: "/v1/courses", body, subject: principalOf.get(request)?.subject },
@@ -122,9 +136,9 @@ export function courseRoutes(deps: CourseRoutesDeps) {
               const course = await uc.createCourse(d, toNewCourse(body));
               return courseResponse(course, 201, { location: `/v1/courses/${course.id}` });
             },
-          ),
+          );
+        },
         {
-          body: "CourseCreate",
           detail: operation(
             "createCourse",
             "Create a draft course",
@@ -191,14 +205,13 @@ export function courseRoutes(deps: CourseRoutesDeps) {
             const course = await uc.updateCourse(
               d,
               params.id,
-              toCourseChanges(body as CoursePatchDto),
+              toCourseChanges(validBody(CHECKS.patch, body)),
               expectedVersion(request.headers.get("if-match")),
             );
             return courseResponse(course);
           }),
         {
           params: IdParams,
-          body: "CoursePatch",
           detail: operation(
             "updateCourse",
             "Change a course (JSON merge patch)",
@@ -276,7 +289,7 @@ export function courseRoutes(deps: CourseRoutesDeps) {
         "/:id/lessons",
         ({ params, body, request }) =>
           withLogFields({ courseId: params.id }, async () => {
-            const input = body as LessonCreateDto;
+            const input = validBody(CHECKS.lessonCreate, body);
             const { course, result } = await uc.addLesson(
               d,
               params.id,
@@ -288,7 +301,6 @@ export function courseRoutes(deps: CourseRoutesDeps) {
           }),
         {
           params: IdParams,
-          body: "LessonCreate",
           detail: operation(
             "addLesson",
             "Add a lesson (at the end, or at `position`)",
@@ -301,7 +313,7 @@ export function courseRoutes(deps: CourseRoutesDeps) {
         "/:id/lessons/:lessonId",
         ({ params, body, request }) =>
           withLogFields({ courseId: params.id }, async () => {
-            const input = body as LessonPatchDto;
+            const input = validBody(CHECKS.lessonPatch, body);
             const { course } = await uc.updateLesson(
               d,
               params.id,
@@ -313,7 +325,6 @@ export function courseRoutes(deps: CourseRoutesDeps) {
           }),
         {
           params: LessonParams,
-          body: "LessonPatch",
           detail: operation(
             "updateLesson",
             "Change a lesson's title or duration",
@@ -348,14 +359,13 @@ export function courseRoutes(deps: CourseRoutesDeps) {
               await uc.reorderLessons(
                 d,
                 params.id,
-                (body as { lessonIds: string[] }).lessonIds,
+                validBody(CHECKS.lessonOrder, body).lessonIds,
                 expectedVersion(request.headers.get("if-match")),
               ),
             ),
           ),
         {
           params: IdParams,
-          body: "LessonOrder",
           detail: operation(
             "reorderLessons",
             "Put the lessons in a new order",
