@@ -37,14 +37,16 @@ async function serve(cfg: Config, names: ModuleName[]): Promise<void> {
   const { logger, shutdown, tracing, metrics, mongo, db } = startRuntime(cfg);
   logger.info({ config: redact(ConfigSchema, cfg), modules: names, build: BUILD }, "starting");
 
-  // Migrations in the background, waiting for the store if it is down: the process listens at
-  // once (exec → first 200 on /healthz is what an orchestrator waits for), /readyz says when the
-  // store is migrated, and /v1 answers 503 `starting` until then.
-  const migrated = cfg.mongo.migrateOnStart ? startMigrations(db, shutdown) : { done: () => true };
+  // Migrations in the background, retried while the store is down: the process listens at once
+  // (exec → first 200 on /healthz is what an orchestrator waits for), /readyz says when the store
+  // is migrated, and API requests wait for the first attempt (503 `starting` past 5 s).
+  const migrated = cfg.mongo.migrateOnStart
+    ? startMigrations(db, shutdown)
+    : { applied: () => true, done: () => true, wait: Promise.resolve() };
 
   // Kafka: one client; the topics the modules use, created in the background until Kafka answers.
   const kafka = createKafka(cfg.kafka);
-  const checks: DependencyCheck[] = [mongoCheck(mongo, cfg.mongo.database, migrated.done)];
+  const checks: DependencyCheck[] = [mongoCheck(mongo, cfg.mongo.database, migrated.applied)];
   const kafkaRole = kafkaReadiness(modules, cfg.readiness.requireKafka);
   if (kafkaRole !== "none") {
     const admin = kafka.admin();
@@ -98,7 +100,7 @@ async function serve(cfg: Config, names: ModuleName[]): Promise<void> {
       bodyLimit: cfg.http.bodyLimit,
       requestTimeoutMs: cfg.http.requestTimeout,
       corsOrigins: cfg.http.corsOrigins,
-      apiReady: migrated.done,
+      apiReady: migrated,
     }),
   );
   // Stop accepting, let in-flight requests finish (Bun waits for them with stop(false)).
@@ -160,23 +162,31 @@ function startRuntime(cfg: Config) {
 
 /**
  * Applies migrations in the background until they succeed (the store may be down at start;
- * readyz says so meanwhile). An edited migration is fatal.
+ * readyz says so meanwhile). An edited migration is fatal. `done()` turns true after the first
+ * attempt, whatever its outcome, and `wait` resolves then: API requests wait for it (a healthy
+ * start serves migrated); past a failed attempt they meet the store as it is (503 store_unavailable).
  */
 function startMigrations(db: Db, shutdown: ShutdownCoordinator) {
-  let done = false;
+  let attempted = false;
+  let applied = false;
+  let firstAttempt!: () => void;
+  const wait = new Promise<void>((resolve) => (firstAttempt = resolve));
   void retryUntilDone("apply migrations", shutdown.signal, async () => {
     try {
       log().info(await migrate(db, MIGRATIONS), "migrations checked");
-      done = true;
+      applied = true;
     } catch (e) {
       if (e instanceof MigrationEditedError) {
         log().fatal({ error: e.message }, "refusing to start");
         process.exit(EXIT.failure);
       }
       throw e;
+    } finally {
+      attempted = true;
+      firstAttempt();
     }
   });
-  return { done: () => done };
+  return { applied: () => applied, done: () => attempted, wait };
 }
 
 function rootLogger(cfg: Config): Logger {

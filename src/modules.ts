@@ -3,7 +3,6 @@
 // Kafka; main.ts owns the shared clients, the HTTP server and readiness. A new module is one entry
 // in MODULES (src/cli.ts, for --help and --modules) and one here.
 import { hostname } from "node:os";
-import { context, propagation } from "@opentelemetry/api";
 import type { Kafka } from "kafkajs";
 import type { Db } from "mongodb";
 import { log } from "../lib/xlog/index.ts";
@@ -23,10 +22,8 @@ import type { OutboxWakeup } from "./app/outbox.ts";
 import { OutboxRelay } from "./app/outbox-relay.ts";
 import { runPeriodically } from "./app/periodic.ts";
 import { retryUntilDone } from "./app/retry.ts";
-import { BUILD } from "./build-info.ts";
 import type { ModuleName } from "./cli.ts";
 import type { Config } from "./config.ts";
-import type { Level } from "./domain/course/values.ts";
 
 export const clock = { now: () => new Date() };
 export const ids = { next: () => Bun.randomUUIDv7() };

@@ -211,7 +211,7 @@ describe("bad input is a 400/413/415 problem and changes nothing", () => {
     expect(chunked.headers.get("content-type")).toBe("application/problem+json");
     const unknownField = await fetch(`${svc.url}/v1/courses`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", authorization: bearer },
       body: JSON.stringify({ title: "Unknown field", language: "en", level: "beginner", instructor, colour: "red" }),
     });
     expect(unknownField.status).toBe(400);
@@ -318,7 +318,7 @@ describe("changing a course", () => {
     const c = await create();
     const res = await fetch(`${svc.url}/v1/courses/${c.id}`, {
       method: "PATCH",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", authorization: bearer },
       body: JSON.stringify({ title: null }),
     });
     expect(res.status).toBe(400);

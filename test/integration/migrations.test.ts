@@ -160,7 +160,7 @@ describe("the service and migrations", () => {
       () => null,
       (e: Error) => e,
     );
-    expect(err?.message).toContain("exited with 1 before listening");
+    expect(err?.message).toContain("exited with 1");
     expect(err?.message).toContain("migration 0001_courses was edited after it was applied");
   });
 

@@ -115,8 +115,16 @@ describe("the service against the real stack", () => {
 
   it("is live and ready when MongoDB and Kafka answer", async () => {
     expect(await (await fetch(`${svc.url}/healthz`)).json()).toEqual({ status: "ok" });
-    const res = await fetch(`${svc.url}/readyz`);
-    expect(res.status).toBe(200);
+    // It listens before its store is migrated; ready follows within moments.
+    const res = await eventually(
+      "ready",
+      async () => {
+        const r = await fetch(`${svc.url}/readyz`);
+        return r.status === 200 ? r : undefined;
+      },
+      10_000,
+      50,
+    );
     expect(await res.json()).toEqual({ status: "ready", checks: { mongo: "ok", kafka: "ok" } });
   });
 

@@ -26,9 +26,14 @@ it("starts while the store is down, reports not ready, then recovers on its own 
         COURSES_TELEMETRY_TRACING_ENABLED: "false",
       }),
     );
+    // It listens without waiting for the store: alive, not ready, and the API names the store.
+    expect((await fetch(`${svc.url}/healthz`)).status).toBe(200);
     const down = await fetch(`${svc.url}/readyz`);
     expect(down.status).toBe(503);
     expect(await down.json()).toMatchObject({ checks: { mongo: "failed" } });
+    const early = await fetch(`${svc.url}/v1/courses/any`);
+    expect(early.status).toBe(503);
+    expect(await early.json()).toMatchObject({ code: "store_unavailable" });
   } finally {
     expect(await stackCli("up")).toBe(0);
   }

@@ -46,11 +46,17 @@ export interface StartOptions {
   /** Only these variables, not the test process's environment too. */
   isolatedEnv?: boolean;
   timeoutMs?: number;
+  /**
+   * Wait after "listening" until the first migration attempt is over ("migrations checked", or
+   * its failure with the store unreachable), as an orchestrator waits for /readyz: the service
+   * listens first. Bounded by timeoutMs, then the test goes on (and sees what it sees).
+   */
+  waitForStore?: boolean;
 }
 
 export async function startService(
   env: Record<string, string>,
-  { args = [], command, isolatedEnv = false, timeoutMs = 20_000 }: StartOptions = {},
+  { args = [], command, isolatedEnv = false, timeoutMs = 20_000, waitForStore = true }: StartOptions = {},
 ): Promise<RunningService> {
   const proc = Bun.spawn([...(command ?? [await courseBinary()]), ...args], {
     cwd: ROOT,
@@ -61,6 +67,8 @@ export async function startService(
   const lines: string[] = [];
   let resolveUrl!: (u: string) => void;
   const urlKnown = new Promise<string>((r) => (resolveUrl = r));
+  let resolveMigrated!: () => void;
+  const migrated = new Promise<void>((r) => (resolveMigrated = r));
   const pump = async (stream: ReadableStream<Uint8Array>) => {
     let buf = "";
     for await (const chunk of stream) {
@@ -70,6 +78,11 @@ export async function startService(
         buf = buf.slice(i + 1);
         lines.push(line);
         if (line.includes('"msg":"listening"')) resolveUrl(JSON.parse(line).url);
+        else if (
+          line.includes('"msg":"migrations checked"') ||
+          line.includes('"msg":"apply migrations failed; retrying"')
+        )
+          resolveMigrated();
       }
     }
   };
@@ -89,6 +102,19 @@ export async function startService(
     proc.kill("SIGKILL");
     throw e;
   });
+  if (waitForStore) {
+    let timer: Timer | undefined;
+    await Promise.race([
+      migrated,
+      exited.then((code) => {
+        proc.kill("SIGKILL");
+        return Promise.reject(new Error(`service exited with ${code} during start-up:\n${lines.join("\n")}`));
+      }),
+      new Promise((r) => {
+        timer = setTimeout(r, timeoutMs);
+      }),
+    ]).finally(() => clearTimeout(timer));
+  }
   const port = Number(new URL(url).port);
   return {
     url: `http://127.0.0.1:${port}`,

@@ -37,8 +37,8 @@ export interface HandlerDeps {
   bodyLimit: number;
   /** Longest a request may take; past it the client gets a 503 problem (the work may go on). */
   requestTimeoutMs?: number;
-  /** False until the API may serve (its store migrated): /v1 answers 503 `starting` meanwhile. */
-  apiReady?: () => boolean;
+  /** Whether the API may serve (first migration attempt over), and when: /v1 waits, then 503 `starting`. */
+  apiReady?: { done(): boolean; wait: Promise<unknown> };
   /** Origins allowed to call the API from a browser; empty: CORS off (no headers, no preflight). */
   corsOrigins?: string[];
 }
@@ -112,6 +112,9 @@ function withDeadline(
   return Promise.race([work, expired]).finally(() => clearTimeout(timer));
 }
 
+/** How long an API request waits for the start-up's migrations before a 503 `starting`. */
+const API_START_WAIT_MS = 5000;
+
 const QUIET_ROUTES = new Set(["/healthz", "/readyz", "/metrics"]);
 
 export function createRequestHandler(app: AnyElysia, deps: HandlerDeps): (request: Request) => Promise<Response> {
@@ -150,8 +153,20 @@ export function createRequestHandler(app: AnyElysia, deps: HandlerDeps): (reques
           }
           const pre = preflight(request, deps);
           if (pre) return pre;
-          // Listening comes first (liveness, /readyz); the API waits for the store's migrations.
-          if (deps.apiReady && !deps.apiReady() && url.pathname.startsWith("/v1/")) {
+          // Listening comes first (liveness, /readyz); an API request that arrives before the
+          // first migration attempt is over waits for it (a few ms on a healthy start), 503
+          // `starting` past 5 s.
+          if (deps.apiReady && !deps.apiReady.done() && url.pathname.startsWith("/v1/")) {
+            let timer: Timer | undefined;
+            await Promise.race([
+              deps.apiReady.wait,
+              new Promise((resolve) => {
+                timer = setTimeout(resolve, API_START_WAIT_MS);
+              }),
+            ]);
+            clearTimeout(timer);
+          }
+          if (deps.apiReady && !deps.apiReady.done() && url.pathname.startsWith("/v1/")) {
             const r = problemResponse(
               toProblem(
                 new AppError("unavailable", "The service is starting (store migrations); retry shortly.", {

@@ -14,7 +14,7 @@ import type { CourseSort } from "../../../domain/course/repository.ts";
 import { IDEMPOTENCY_HEADER, idempotent } from "../idempotency.ts";
 import { expectedVersion, etagOf, notModified } from "./conditional.ts";
 import { toCourseChanges, toCourseDto, toNewCourse } from "./course-dto.ts";
-import { CourseListQuery, MODELS, type CoursePatchDto, type LessonCreateDto, type LessonPatchDto } from "./models.ts";
+import { CourseListQuery, MODELS } from "./models.ts";
 import { operation } from "./openapi.ts";
 
 export interface CourseRoutesDeps {
