@@ -151,5 +151,6 @@ export function toCourseState(doc: CourseDocument): CourseState {
 }
 
 export function toCourse(doc: CourseDocument): Course {
-  return Course.restore(toCourseState(doc));
+  // toCourseState builds the state afresh from the document: the course may own it.
+  return Course.adopt(toCourseState(doc));
 }

@@ -177,9 +177,17 @@ export class Course {
     return course;
   }
 
-  /** Rebuilds a stored course; stored data is trusted. */
+  /** Rebuilds a stored course; stored data is trusted. The course keeps a copy of `state`. */
   static restore(state: CourseState): Course {
     return new Course(structuredClone(state), state.version);
+  }
+
+  /**
+   * Rebuilds a stored course from state built for it and not kept by the caller (a repository's
+   * fresh conversion of a document): no copy. A read is one conversion, not two deep clones.
+   */
+  static adopt(state: CourseState): Course {
+    return new Course(state, state.version);
   }
 
   get loadedVersion(): number {
@@ -199,6 +207,14 @@ export class Course {
   }
   get status(): CourseStatus {
     return this.state.status;
+  }
+
+  /**
+   * The current state, without a copy: for rendering it right away (a response). Read-only by
+   * contract; anything kept or published takes a snapshot.
+   */
+  get view(): Readonly<CourseState> & { readonly totalDurationMinutes: number } {
+    return { ...this.state, totalDurationMinutes: this.totalDurationMinutes };
   }
 
   /** A copy of the state, with derived values. */

@@ -35,10 +35,11 @@ const SlugParams = T.Object({ slug: T.String({ description: "Course slug" }) });
 
 /** A course as JSON with its ETag. */
 function courseResponse(course: Course, status = 200, extra: Record<string, string> = {}): Response {
-  const snapshot = course.snapshot;
-  return new Response(JSON.stringify(toCourseDto(snapshot)), {
+  // A view, not a snapshot: the DTO is a copy already.
+  const view = course.view;
+  return new Response(JSON.stringify(toCourseDto(view)), {
     status,
-    headers: { "content-type": "application/json", etag: etagOf(snapshot.version), ...extra },
+    headers: { "content-type": "application/json", etag: etagOf(view.version), ...extra },
   });
 }
 
