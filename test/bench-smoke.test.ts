@@ -5,6 +5,7 @@ import { afterAll, expect, it } from "bun:test";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { run } from "./support/run.ts";
 
 let out: string | undefined;
 afterAll(async () => {
@@ -13,16 +14,9 @@ afterAll(async () => {
 
 it("bun run bench --smoke measures every scenario on the service and its references", async () => {
   out = await mkdtemp(join(tmpdir(), "courses-bench-smoke-"));
-  const proc = Bun.spawn(["bun", "bench/run.ts", "--smoke", `--out=${out}`], {
+  const { stdout, stderr, code } = await run(["bun", "bench/run.ts", "--smoke", `--out=${out}`], {
     cwd: join(import.meta.dir, ".."),
-    stdout: "pipe",
-    stderr: "pipe",
   });
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
   if (code !== 0) console.error(stderr.slice(-6000));
   expect(code).toBe(0);
   const file = (await readdir(out)).find((f) => f.startsWith("smoke-") && f.endsWith(".json"))!;

@@ -21,6 +21,7 @@ export function chart(groups: Record<string, Record<string, number>>, caption: s
   const height = top + h + 90;
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
+    `<title>${esc(caption)}</title>`,
     `<rect width="100%" height="100%" fill="white"/>`,
     `<text x="20" y="22" font-size="14" font-weight="bold">${esc(caption)}</text>`,
   ];

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, it } from "bun:test";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { run } from "../support/run.ts";
 import { schemathesis } from "../support/schemathesis.ts";
 import { dropDatabases, stack } from "../support/stack.ts";
 import { isolated, type RunningService, serviceEnv, startService, testToken, withAuth } from "../support/service.ts";
@@ -44,7 +45,11 @@ afterAll(async () => {
 it("schemathesis finds no failure in any phase (examples, coverage, fuzzing, stateful) with every check", async () => {
   const token = await testToken(["courses:write", "courses:admin"], "schemathesis");
   const seed = process.env.COURSES_SCHEMATHESIS_SEED ?? "20261129";
-  const proc = Bun.spawn(
+  const {
+    stdout: out,
+    stderr: err,
+    code,
+  } = await run(
     [
       st,
       "run",
@@ -72,8 +77,6 @@ it("schemathesis finds no failure in any phase (examples, coverage, fuzzing, sta
     // Its cache (.schemathesis/) goes to a temporary directory, not the checkout.
     {
       cwd: workdir,
-      stdout: "pipe",
-      stderr: "pipe",
       env: {
         ...process.env,
         NO_COLOR: "1",
@@ -84,11 +87,6 @@ it("schemathesis finds no failure in any phase (examples, coverage, fuzzing, sta
       },
     },
   );
-  const [out, err, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
   const summary = out.split("\n").filter((l) => /passed|failed|errored|skipped|Test cases|Failures|Errors/.test(l));
   console.log(`[schemathesis] seed ${seed}\n${summary.slice(-12).join("\n")}`);
   if (code !== 0) console.log(out.slice(-20_000), err.slice(-4000));

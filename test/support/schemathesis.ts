@@ -3,18 +3,14 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { CACHE_DIR } from "../../ops/stack/util.ts";
+import { run } from "./run.ts";
 
 export const SCHEMATHESIS_VERSION = "4.32.5";
 const VENV = join(CACHE_DIR, `schemathesis-${SCHEMATHESIS_VERSION}`);
 
-async function run(cmd: string[]): Promise<void> {
-  const proc = Bun.spawn(cmd, { stdout: "pipe", stderr: "pipe" });
-  const [out, err, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
-  if (code !== 0) throw new Error(`${cmd.join(" ")} exited with ${code}:\n${out}\n${err}`);
+async function check(cmd: string[]): Promise<void> {
+  const r = await run(cmd);
+  if (r.code !== 0) throw new Error(`${cmd.join(" ")} exited with ${r.code}:\n${r.stdout}\n${r.stderr}`);
 }
 
 /** Path of the `st` executable, installing it first when needed. */
@@ -24,8 +20,8 @@ export async function schemathesis(): Promise<string> {
   if (existsSync(marker)) return st;
   const python = Bun.which("python3");
   if (!python) throw new Error("schemathesis needs python3 (with venv) on PATH");
-  await run([python, "-m", "venv", "--clear", VENV]);
-  await run([
+  await check([python, "-m", "venv", "--clear", VENV]);
+  await check([
     join(VENV, "bin/pip"),
     "install",
     "--quiet",
