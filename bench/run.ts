@@ -19,7 +19,7 @@ import { readTopic, testKafka } from "../test/support/kafka.ts";
 import { isolated, type RunningService, serviceEnv, startService } from "../test/support/service.ts";
 import { dropDatabases, stack } from "../test/support/stack.ts";
 import { chart } from "./lib/chart.ts";
-import { type Load, type LoadResult, median, rssMiB, wrk } from "./lib/measure.ts";
+import { inParallel, type Load, type LoadResult, median, rssMiB, wrk } from "./lib/measure.ts";
 import { startTimes } from "./lib/startup.ts";
 
 const ROOT = join(import.meta.dir, "..");
@@ -144,33 +144,28 @@ try {
       body: JSON.stringify(body),
     });
   const viaApi = Math.min(100, COURSES);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 16 }, async () => {
-      for (let i = next++; i < viaApi; i = next++) {
-        const r = await post("/v1/courses", {
-          title: `Benchmark course ${i}`,
-          summary: "A course of the benchmark's data set",
-          description: `${"Lorem ipsum dolor sit amet. ".repeat(20)}${i}`,
-          language: "en",
-          level: LEVELS[i % 3],
-          tags: ["bench", `topic ${i % 40}`],
-          instructor: { id: `inst-${i % 200}`, name: `Instructor ${i % 200}` },
-          price: i % 4 ? { amount: 1900 + (i % 50) * 100, currency: "EUR" } : null,
-        });
-        if (r.status !== 201) throw new Error(`seed create: ${r.status} ${await r.text()}`);
-        const c = (await r.json()) as { id: string };
-        let last: { slug: string; version: number } | undefined;
-        for (const l of [1, 2]) {
-          const lr = await post(`/v1/courses/${c.id}/lessons`, { title: `Lesson ${l}`, durationMinutes: 10 * l });
-          if (lr.status !== 201) throw new Error(`seed lesson: ${lr.status} ${await lr.text()}`);
-          last = (await lr.json()) as { slug: string; version: number };
-        }
-        ids.push(c.id);
-        slugs.push(last!);
-      }
-    }),
-  );
+  await inParallel(16, viaApi, async (i) => {
+    const r = await post("/v1/courses", {
+      title: `Benchmark course ${i}`,
+      summary: "A course of the benchmark's data set",
+      description: `${"Lorem ipsum dolor sit amet. ".repeat(20)}${i}`,
+      language: "en",
+      level: LEVELS[i % 3],
+      tags: ["bench", `topic ${i % 40}`],
+      instructor: { id: `inst-${i % 200}`, name: `Instructor ${i % 200}` },
+      price: i % 4 ? { amount: 1900 + (i % 50) * 100, currency: "EUR" } : null,
+    });
+    if (r.status !== 201) throw new Error(`seed create: ${r.status} ${await r.text()}`);
+    const c = (await r.json()) as { id: string };
+    let last: { slug: string; version: number } | undefined;
+    for (const l of [1, 2]) {
+      const lr = await post(`/v1/courses/${c.id}/lessons`, { title: `Lesson ${l}`, durationMinutes: 10 * l });
+      if (lr.status !== 201) throw new Error(`seed lesson: ${lr.status} ${await lr.text()}`);
+      last = (await lr.json()) as { slug: string; version: number };
+    }
+    ids.push(c.id);
+    slugs.push(last!);
+  });
   const apiSeconds = (Date.now() - t0) / 1000;
   {
     const client = new MongoClient(s.mongoUrl);
@@ -401,23 +396,18 @@ try {
       serviceEnv(s, { ...burstNames.env, COURSES_LOG_LEVEL: "info", COURSES_TELEMETRY_TRACING_ENABLED: "false" }),
     );
     try {
-      const keys = new Set<string>();
       const reader = readTopic(kafka, burstNames.eventsTopic, (m) => m.length >= BURST, 300_000);
       const wallStart = Date.now();
       const t = performance.now();
-      let i = 0;
-      await Promise.all(
-        Array.from({ length: 64 }, async () => {
-          for (let k = i++; k < BURST; k = i++) {
-            const r = await fetch(`${burstSvc.url}/v1/courses`, {
-              method: "POST",
-              headers: json,
-              body: valid.replace("%s", `burst ${k}`),
-            });
-            keys.add(((await r.json()) as { id: string }).id);
-          }
-        }),
-      );
+      await inParallel(64, BURST, async (k) => {
+        const r = await fetch(`${burstSvc.url}/v1/courses`, {
+          method: "POST",
+          headers: json,
+          body: valid.replace("%s", `burst ${k}`),
+        });
+        if (r.status !== 201) throw new Error(`burst create: ${r.status} ${await r.text()}`);
+        await r.arrayBuffer();
+      });
       const accepted = performance.now() - t;
       const msgs = await reader;
       const last = Math.max(...msgs.map((m) => m.timestamp));
@@ -437,12 +427,8 @@ try {
     await producer.connect();
     const payload = readFileSync(courseBody, "utf8");
     const t = Date.now();
-    let i = 0;
-    await Promise.all(
-      Array.from({ length: 64 }, async () => {
-        for (let k = i++; k < BURST; k = i++)
-          await producer.send({ topic, acks: -1, messages: [{ key: `k${k}`, value: payload }] });
-      }),
+    await inParallel(64, BURST, (k) =>
+      producer.send({ topic, acks: -1, messages: [{ key: `k${k}`, value: payload }] }),
     );
     const seconds = (Date.now() - t) / 1000;
     await producer.disconnect();

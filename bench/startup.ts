@@ -32,16 +32,12 @@ if (empty.exitCode !== 0) throw new Error(empty.stderr.toString());
 
 const mib = (path: string) => Bun.file(path).size / 2 ** 20;
 
-async function measure(bin: string) {
-  return startTimes(bin, runs, {}, OUT);
-}
-
 const rows: string[] = [];
 for (const [name, bin] of [
   ["--bytecode (shipped)", bytecode],
   ["without --bytecode", plain],
 ] as const) {
-  const t = await measure(bin);
+  const t = await startTimes(bin, runs, {}, OUT);
   rows.push(
     `| ${name} | ${mib(bin).toFixed(1)} MiB | ${t.median.toFixed(0)} ms | ${t.min.toFixed(0)}–${t.max.toFixed(0)} ms |`,
   );

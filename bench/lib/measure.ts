@@ -106,3 +106,13 @@ export const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
+
+/** Runs `task(0..count-1)` with `workers` of them in flight at a time. */
+export async function inParallel(workers: number, count: number, task: (i: number) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      for (let i = next++; i < count; i = next++) await task(i);
+    }),
+  );
+}

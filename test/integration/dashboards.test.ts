@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, it } from "bun:test";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DASHBOARDS } from "../../ops/grafana/dashboards.ts";
-import { produce, readTopic, testKafka } from "../support/kafka.ts";
+import { enrollment, produce, readTopic, testKafka } from "../support/kafka.ts";
 import { isolated, serviceEnv, startService, type RunningService } from "../support/service.ts";
 import { dropDatabases, eventually, required, stack, type StackEndpoints } from "../support/stack.ts";
 
@@ -83,19 +83,7 @@ it("every panel of every dashboard returns data from Prometheus for this instanc
   const kafka = testKafka(s.kafkaBrokers);
   await readTopic(kafka, eventsTopic, (m) => m.some((x) => x.key === created.id), 30_000);
   await produce(kafka, enrollTopic, [
-    {
-      key: created.id,
-      value: JSON.stringify({
-        specversion: "1.0",
-        id: crypto.randomUUID(),
-        source: "/enrollments",
-        type: "enrollment.created",
-        subject: created.id,
-        time: new Date().toISOString(),
-        datacontenttype: "application/json",
-        data: { courseId: created.id, studentId: "s-1" },
-      }),
-    },
+    enrollment("enrollment.created", created.id),
     { key: created.id, value: "not json at all" },
   ]);
   await eventually(

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { Kafka } from "kafkajs";
 import { MongoClient } from "mongodb";
 import { contractErrors } from "../support/contract.ts";
-import { produce, readTopic, testKafka, waitForTopic, type Received } from "../support/kafka.ts";
+import { enrollment, produce, readTopic, testKafka, waitForTopic, type Received } from "../support/kafka.ts";
 import { isolated, serviceEnv, startService, type RunningService } from "../support/service.ts";
 import { dropDatabases, eventually, required, stack, type StackEndpoints } from "../support/stack.ts";
 
@@ -268,22 +268,6 @@ describe("bounded outbox", () => {
     }
   });
 });
-
-function enrollment(type: "enrollment.created" | "enrollment.cancelled", courseId: string, id = crypto.randomUUID()) {
-  return {
-    key: courseId,
-    value: JSON.stringify({
-      specversion: "1.0",
-      id,
-      source: "/enrollments",
-      type,
-      subject: courseId,
-      time: new Date().toISOString(),
-      datacontenttype: "application/json",
-      data: { courseId, studentId: `s-${id.slice(0, 8)}` },
-    }),
-  };
-}
 
 describe("enrollment events", () => {
   it("count once per event, never below zero, and dead-letter what can never succeed", async () => {

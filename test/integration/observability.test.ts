@@ -3,7 +3,7 @@
 // exposition), and no secret in spans, logs or metrics.
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { dropDatabases, eventually, required, stack, type StackEndpoints } from "../support/stack.ts";
-import { produce, readTopic, testKafka } from "../support/kafka.ts";
+import { enrollment, produce, readTopic, testKafka } from "../support/kafka.ts";
 import { run } from "../support/run.ts";
 import { isolated, serviceEnv, startService, type RunningService } from "../support/service.ts";
 
@@ -83,22 +83,7 @@ describe("traces", () => {
     const [published] = await readTopic(kafka, eventsTopic, (m) => m.some((x) => x.key === course.id), 30_000);
     const traceparent = published!.headers.traceparent!;
     expect(traceparent).toStartWith(`00-${traceId}-`);
-    await produce(kafka, enrollTopic, [
-      {
-        key: course.id,
-        headers: { traceparent },
-        value: JSON.stringify({
-          specversion: "1.0",
-          id: crypto.randomUUID(),
-          source: "/enrollments",
-          type: "enrollment.created",
-          subject: course.id,
-          time: new Date().toISOString(),
-          datacontenttype: "application/json",
-          data: { courseId: course.id, studentId: "s-1" },
-        }),
-      },
-    ]);
+    await produce(kafka, enrollTopic, [{ ...enrollment("enrollment.created", course.id), headers: { traceparent } }]);
 
     const t = await jaegerTrace(traceId, (x) => x.spans.some((sp) => sp.operationName === `${enrollTopic} process`));
     const byName = (name: string) => t.spans.filter((sp) => sp.operationName === name);

@@ -89,3 +89,24 @@ export async function produce(
     await producer.disconnect();
   }
 }
+
+/** A message of the enrollment service, as it publishes them: a CloudEvent keyed by the course. */
+export function enrollment(
+  type: "enrollment.created" | "enrollment.cancelled",
+  courseId: string,
+  id: string = crypto.randomUUID(),
+): { key: string; value: string } {
+  return {
+    key: courseId,
+    value: JSON.stringify({
+      specversion: "1.0",
+      id,
+      source: "/enrollments",
+      type,
+      subject: courseId,
+      time: new Date().toISOString(),
+      datacontenttype: "application/json",
+      data: { courseId, studentId: `s-${id.slice(0, 8)}` },
+    }),
+  };
+}

@@ -46,17 +46,11 @@ export interface StartOptions {
   /** Only these variables, not the test process's environment too. */
   isolatedEnv?: boolean;
   timeoutMs?: number;
-  /**
-   * Wait after "listening" until the first migration attempt is over ("migrations checked", or
-   * its failure with the store unreachable), as an orchestrator waits for /readyz: the service
-   * listens first. Bounded by timeoutMs, then the test goes on (and sees what it sees).
-   */
-  waitForStore?: boolean;
 }
 
 export async function startService(
   env: Record<string, string>,
-  { args = [], command, isolatedEnv = false, timeoutMs = 20_000, waitForStore = true }: StartOptions = {},
+  { args = [], command, isolatedEnv = false, timeoutMs = 20_000 }: StartOptions = {},
 ): Promise<RunningService> {
   const proc = Bun.spawn([...(command ?? [await courseBinary()]), ...args], {
     cwd: ROOT,
@@ -102,7 +96,10 @@ export async function startService(
     proc.kill("SIGKILL");
     throw e;
   });
-  if (waitForStore) {
+  // The service listens before it migrates: wait, as an orchestrator waits for /readyz, until the
+  // first migration attempt is over ("migrations checked", or its failure with the store
+  // unreachable); bounded by timeoutMs, then the test goes on and sees what it sees.
+  {
     let timer: Timer | undefined;
     await Promise.race([
       migrated,

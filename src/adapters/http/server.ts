@@ -125,6 +125,32 @@ const deadlines = {
   },
 };
 
+/** A 503 problem with `code` and `Retry-After: 1`. */
+function retryLater(message: string, code: string, instance: string, traceId?: string): Response {
+  const r = problemResponse(toProblem(new AppError("unavailable", message, { code }), { instance, traceId }));
+  r.headers.set("retry-after", "1");
+  return r;
+}
+
+/** How long an API request waits for the start-up's migrations before a 503 `starting`. */
+const API_START_WAIT_MS = 5000;
+
+/**
+ * Listening comes first (liveness, /readyz): an API request that arrives before the first
+ * migration attempt is over waits for it (a few ms on a healthy start), at most 5 s.
+ */
+async function apiStarted(ready: NonNullable<HandlerDeps["apiReady"]>): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    ready.wait,
+    new Promise((resolve) => {
+      timer = setTimeout(resolve, API_START_WAIT_MS);
+    }),
+  ]);
+  clearTimeout(timer);
+  return ready.done();
+}
+
 /** Resolves with a 503 problem once the deadline passes, unless `work` settles first. */
 function withDeadline(
   work: Promise<Response>,
@@ -134,14 +160,16 @@ function withDeadline(
 ): Promise<Response> {
   if (!ms) return work;
   return new Promise<Response>((resolve, reject) => {
-    const cancel = deadlines.track(ms, () => {
-      const e = new AppError("unavailable", `The request took longer than ${ms} ms and was abandoned; retry later.`, {
-        code: "request_timeout",
-      });
-      const r = problemResponse(toProblem(e, { instance, traceId }));
-      r.headers.set("retry-after", "1");
-      resolve(r);
-    });
+    const cancel = deadlines.track(ms, () =>
+      resolve(
+        retryLater(
+          `The request took longer than ${ms} ms and was abandoned; retry later.`,
+          "request_timeout",
+          instance,
+          traceId,
+        ),
+      ),
+    );
     work.then(
       (r) => {
         cancel();
@@ -154,9 +182,6 @@ function withDeadline(
     );
   });
 }
-
-/** How long an API request waits for the start-up's migrations before a 503 `starting`. */
-const API_START_WAIT_MS = 5000;
 
 const QUIET_ROUTES = new Set(["/healthz", "/readyz", "/metrics"]);
 
@@ -196,30 +221,18 @@ export function createRequestHandler(app: AnyElysia, deps: HandlerDeps): (reques
           }
           const pre = preflight(request, deps);
           if (pre) return pre;
-          // Listening comes first (liveness, /readyz); an API request that arrives before the
-          // first migration attempt is over waits for it (a few ms on a healthy start), 503
-          // `starting` past 5 s.
-          if (deps.apiReady && !deps.apiReady.done() && url.pathname.startsWith("/v1/")) {
-            let timer: Timer | undefined;
-            await Promise.race([
-              deps.apiReady.wait,
-              new Promise((resolve) => {
-                timer = setTimeout(resolve, API_START_WAIT_MS);
-              }),
-            ]);
-            clearTimeout(timer);
-          }
-          if (deps.apiReady && !deps.apiReady.done() && url.pathname.startsWith("/v1/")) {
-            const r = problemResponse(
-              toProblem(
-                new AppError("unavailable", "The service is starting (store migrations); retry shortly.", {
-                  code: "starting",
-                }),
-                { instance: url.pathname, traceId },
-              ),
+          // Checked without an await once started: the hot path pays one call.
+          if (
+            deps.apiReady?.done() === false &&
+            url.pathname.startsWith("/v1/") &&
+            !(await apiStarted(deps.apiReady))
+          ) {
+            return retryLater(
+              "The service is starting (store migrations); retry shortly.",
+              "starting",
+              url.pathname,
+              traceId,
             );
-            r.headers.set("retry-after", "1");
-            return r;
           }
           // A scope for the request's actor, named once its token is verified (v1/courses.ts).
           return await withDeadline(
