@@ -313,6 +313,12 @@ describe("enrollment events", () => {
         expect(Number(m.headers["dlq-original-offset"])).toBeGreaterThanOrEqual(0);
       }
       expect(dlq.find((m) => m.headers["dlq-reason"] === "invalid_json")!.value).toBe("{not json");
+      // The count passes through 1 twice before the end (after the duplicate, after the first
+      // cancellation): wait for the clamped cancellation first, after which 1 can only be the end.
+      await eventually("the clamped cancellation", async () => {
+        const metrics = await (await fetch(`${svc.url}/metrics`)).text();
+        return /enrollment_events_total\{outcome="clamped"[^}]*\} 1/.test(metrics) ? true : undefined;
+      });
       const final = await eventually("count settles at 1", async () => {
         const body = await json<CourseBody>(await fetch(`${svc.url}/v1/courses/${c.id}`));
         return body.enrollmentCount === 1 ? body : undefined;
