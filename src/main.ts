@@ -19,7 +19,7 @@ import { createMongoClient, mongoCheck } from "./adapters/mongo/client.ts";
 import { MigrationEditedError, migrate } from "./adapters/mongo/migrate.ts";
 import { MIGRATIONS } from "./adapters/mongo/migrations.ts";
 import { MongoOutboxStore } from "./adapters/mongo/outbox-store.ts";
-import { instrumentMongo } from "./adapters/mongo/telemetry.ts";
+import { instrumentDb, instrumentMongoPool, mongoServer } from "./adapters/mongo/telemetry.ts";
 import { createMetrics } from "./adapters/telemetry/metrics.ts";
 import { initTracing } from "./adapters/telemetry/tracing.ts";
 import { OutboxWakeup } from "./app/outbox.ts";
@@ -156,8 +156,13 @@ function startRuntime(cfg: Config) {
   );
   const mongo = createMongoClient(cfg.mongo, cfg.service.name);
   shutdown.register("mongo", () => mongo.close(), { phase: "clients" });
-  instrumentMongo(mongo, tracing.tracer, metrics, cfg.mongo.maxPoolSize);
-  return { logger, shutdown, tracing, metrics, mongo, db: mongo.db(cfg.mongo.database) };
+  instrumentMongoPool(mongo, metrics, cfg.mongo.maxPoolSize);
+  const db = instrumentDb(mongo.db(cfg.mongo.database), {
+    tracer: tracing.tracer,
+    metrics,
+    server: mongoServer(cfg.mongo.url),
+  });
+  return { logger, shutdown, tracing, metrics, mongo, db };
 }
 
 /**

@@ -17,8 +17,9 @@ export function mongoClientOptions(cfg: Config["mongo"], appName: string): Mongo
     connectTimeoutMS: cfg.connectTimeout,
     serverSelectionTimeoutMS: cfg.serverSelectionTimeout,
     socketTimeoutMS: cfg.socketTimeout,
-    // Command events feed spans and latency metrics (adapters/mongo/telemetry.ts).
-    monitorCommands: true,
+    // No command monitoring: the driver would decode every reply twice to build its events;
+    // spans and latency come from adapters/mongo/telemetry.ts's instrumentDb.
+    monitorCommands: false,
   };
 }
 

@@ -22,6 +22,7 @@ export function createMetrics(labels: { service: string; environment: string }, 
       labelNames: ["version", "revision", "runtime"] as const,
       registers: [registry],
     }).set(build, 1);
+  const mongoPool = { total: 0, inUse: 0 };
   return {
     registry,
     httpInFlight: new Gauge({
@@ -31,16 +32,22 @@ export function createMetrics(labels: { service: string; environment: string }, 
     }),
     mongoCommandDuration: new Histogram({
       name: "mongodb_command_duration_seconds",
-      help: "MongoDB command latency seen by the driver, by command name and outcome (ok, error)",
+      help: "MongoDB operation latency seen by the service (pool wait included), by command name and outcome (ok, error)",
       labelNames: ["operation", "outcome"] as const,
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
+    /** The driver's connections, counted from its pool events and read at scrape time (no work per request). */
+    mongoPool,
     mongoPoolConnections: new Gauge({
       name: "mongodb_pool_connections",
       help: "Connections of the driver's pools, by state (in_use, idle)",
       labelNames: ["state"] as const,
       registers: [registry],
+      collect() {
+        this.set({ state: "in_use" }, mongoPool.inUse);
+        this.set({ state: "idle" }, Math.max(0, mongoPool.total - mongoPool.inUse));
+      },
     }),
     mongoPoolMax: new Gauge({
       name: "mongodb_pool_max_connections",
