@@ -27,7 +27,7 @@ describe("instrumentDb", () => {
     const metrics = createMetrics({ service: "t", environment: "test" });
     const db = instrumentDb(raw, { tracer, metrics, server: mongoServer(url) });
     const col = db.collection<{ _id: string; secret: string }>("things");
-    expect(db.collection("things")).toBe(col);
+    expect(db.collection<{ _id: string; secret: string }>("things")).toBe(col);
 
     await col.insertOne({ _id: "a", secret: "value-never-in-a-span" });
     const dup = await col.insertOne({ _id: "a", secret: "value-never-in-a-span" }).catch((e: unknown) => e);
