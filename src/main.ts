@@ -101,6 +101,7 @@ async function serve(cfg: Config, names: ModuleName[]): Promise<void> {
       requestTimeoutMs: cfg.http.requestTimeout,
       corsOrigins: cfg.http.corsOrigins,
       apiReady: migrated,
+      tracing: cfg.telemetry.tracingEnabled,
     }),
   );
   // Stop accepting, let in-flight requests finish (Bun waits for them with stop(false)).

@@ -14,7 +14,7 @@ import {
 import { log } from "../../../lib/xlog/index.ts";
 import { currentTraceId } from "../telemetry/tracing.ts";
 import { challenge } from "./auth.ts";
-import { routeOf } from "./route.ts";
+import { pathOf, routeOf } from "./route.ts";
 
 interface ValidationLike {
   all?: { path?: string; message?: string; summary?: string }[];
@@ -78,7 +78,7 @@ export function allowedMethods(routes: { method: string; path: string }[], pathn
 export function problemErrors(routes: () => { method: string; path: string }[] = () => []) {
   return new Elysia({ name: "problem-errors" }).onError({ as: "global" }, ({ code, error, request, route }) => {
     routeOf.setIfUnset(request, route);
-    const pathname = new URL(request.url).pathname;
+    const pathname = pathOf(request.url);
     // A path that exists, asked with a method it does not answer: 405 with Allow, not 404.
     const allow = code === "NOT_FOUND" ? allowedMethods(routes(), pathname) : [];
     if (allow.length) {
@@ -96,7 +96,7 @@ export function problemErrors(routes: () => { method: string; path: string }[] =
       // The one log entry with the full chain; the client only gets the traceId.
       log().error({ err: toLogObject(appError), traceId }, "request failed");
     }
-    const res = problemResponse(toProblem(appError, { instance: new URL(request.url).pathname, traceId }));
+    const res = problemResponse(toProblem(appError, { instance: pathname, traceId }));
     const app = findAppError(appError);
     const wwwAuthenticate = app && challenge(app.kind, app.code, app.context?.scope as string | undefined);
     if (wwwAuthenticate) res.headers.set("www-authenticate", wwwAuthenticate);

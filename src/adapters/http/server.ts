@@ -16,7 +16,7 @@ import { Elysia, type AnyElysia } from "elysia";
 import { AppError, problemResponse, toLogObject, toProblem } from "../../../lib/xerrors/index.ts";
 import { enterLogFields, log, withLogFields } from "../../../lib/xlog/index.ts";
 import type { Metrics } from "../telemetry/metrics.ts";
-import { routeOf } from "./route.ts";
+import { pathOf, routeOf } from "./route.ts";
 
 const headerGetter: TextMapGetter<Headers> = {
   keys: (h) => [...h.keys()],
@@ -41,6 +41,8 @@ export interface HandlerDeps {
   apiReady?: { done(): boolean; wait: Promise<unknown> };
   /** Origins allowed to call the API from a browser; empty: CORS off (no headers, no preflight). */
   corsOrigins?: string[];
+  /** False: spans are no-ops, so the handler skips building their attributes. */
+  tracing?: boolean;
 }
 
 const CORS_METHODS = "GET, POST, PATCH, PUT, DELETE, OPTIONS";
@@ -187,34 +189,38 @@ const QUIET_ROUTES = new Set(["/healthz", "/readyz", "/metrics"]);
 
 export function createRequestHandler(app: AnyElysia, deps: HandlerDeps): (request: Request) => Promise<Response> {
   return async (request) => {
-    const url = new URL(request.url);
+    const path = pathOf(request.url);
     const method = request.method;
     const requestId = request.headers.get("x-request-id")?.slice(0, 128) || crypto.randomUUID();
     const parent = propagation.extract(ROOT_CONTEXT, request.headers, headerGetter);
+    // Attributes only for a tracer that records: with tracing off the span is a no-op.
     const span = deps.tracer.startSpan(
       method,
-      {
-        kind: SpanKind.SERVER,
-        attributes: {
-          "http.request.method": method,
-          "url.path": url.pathname,
-          "url.scheme": url.protocol.replace(":", ""),
-          "user_agent.original": request.headers.get("user-agent") ?? "",
-        },
-      },
+      deps.tracing === false
+        ? { kind: SpanKind.SERVER }
+        : {
+            kind: SpanKind.SERVER,
+            attributes: {
+              "http.request.method": method,
+              "url.path": path,
+              "url.scheme": request.url.slice(0, request.url.indexOf(":")),
+              "user_agent.original": request.headers.get("user-agent") ?? "",
+            },
+          },
       parent,
     );
     const traceId = span.spanContext().traceFlags & 1 ? span.spanContext().traceId : undefined;
     const t0 = performance.now();
+    const api = path.startsWith("/v1/");
     deps.metrics.httpInFlight.inc();
     const response = await context.with(trace.setSpan(parent, span), () =>
-      withLogFields({ requestId, method, path: url.pathname }, async () => {
+      withLogFields({ requestId, method, path: path }, async () => {
         try {
           const declared = Number(request.headers.get("content-length") ?? 0);
           if (declared > deps.bodyLimit) {
             return problemResponse(
               toProblem(new AppError("payload_too_large", `The request body exceeds ${deps.bodyLimit} bytes.`), {
-                instance: url.pathname,
+                instance: path,
                 traceId,
               }),
             );
@@ -222,33 +228,26 @@ export function createRequestHandler(app: AnyElysia, deps: HandlerDeps): (reques
           const pre = preflight(request, deps);
           if (pre) return pre;
           // Checked without an await once started: the hot path pays one call.
-          if (
-            deps.apiReady?.done() === false &&
-            url.pathname.startsWith("/v1/") &&
-            !(await apiStarted(deps.apiReady))
-          ) {
-            return retryLater(
-              "The service is starting (store migrations); retry shortly.",
-              "starting",
-              url.pathname,
-              traceId,
-            );
+          if (deps.apiReady?.done() === false && api && !(await apiStarted(deps.apiReady))) {
+            return retryLater("The service is starting (store migrations); retry shortly.", "starting", path, traceId);
           }
+          // Probes, /metrics and the docs answer from memory: no deadline, no actor.
+          if (!api) return await app.handle(request);
           // A scope for the request's actor, named once its token is verified (v1/courses.ts).
           return await withDeadline(
             actorScope(() => app.handle(request)),
             deps.requestTimeoutMs,
-            url.pathname,
+            path,
             traceId,
           );
         } catch (err) {
           log().error({ err: toLogObject(err) }, "request failed outside the router");
-          return problemResponse(toProblem(err, { instance: url.pathname, traceId }));
+          return problemResponse(toProblem(err, { instance: path, traceId }));
         }
       }),
     );
     deps.metrics.httpInFlight.dec();
-    withHeaders(response, request, url.pathname, deps);
+    withHeaders(response, request, path, deps);
     const seconds = (performance.now() - t0) / 1000;
     const route = routeOf.get(request);
     const status = String(response.status);
@@ -273,7 +272,7 @@ export function createRequestHandler(app: AnyElysia, deps: HandlerDeps): (reques
       requestId,
       method,
       route,
-      path: url.pathname,
+      path: path,
       status: response.status,
       ms: Math.round(seconds * 1e4) / 10,
       traceId,
@@ -281,7 +280,7 @@ export function createRequestHandler(app: AnyElysia, deps: HandlerDeps): (reques
     // In the request span's context, so the access log carries trace_id and span_id like every
     // other line the request wrote.
     context.with(trace.setSpan(parent, span), () => {
-      if (QUIET_ROUTES.has(url.pathname)) log().debug(entry, "request");
+      if (QUIET_ROUTES.has(path)) log().debug(entry, "request");
       else log().info(entry, "request");
     });
     return response;

@@ -91,7 +91,8 @@ export function toOutboxEntry(e: OutboxEvent): OutboxEntryDocument {
 }
 
 export function toCourseDocument(course: Course): CourseDocument {
-  const s = course.snapshot;
+  // The view, not a snapshot: every member is copied below (a snapshot would clone it all first).
+  const s = course.view;
   return {
     _id: s.id,
     slug: s.slug,
@@ -101,7 +102,7 @@ export function toCourseDocument(course: Course): CourseDocument {
     description: s.description,
     language: s.language,
     level: s.level,
-    tags: s.tags,
+    tags: [...s.tags],
     instructor: { id: s.instructor.id, name: s.instructor.name },
     price: s.price ? { amount: s.price.amount, currency: s.price.currency } : null,
     status: s.status,
@@ -113,7 +114,7 @@ export function toCourseDocument(course: Course): CourseDocument {
     })),
     totalDurationMinutes: s.totalDurationMinutes,
     enrollmentCount: s.enrollmentCount,
-    source: s.source,
+    source: { ...s.source },
     searchTokens: course.searchTokens,
     createdAt: s.createdAt,
     updatedAt: s.updatedAt,

@@ -172,7 +172,7 @@ export class MongoCourseRepository implements CourseRepository {
   async delete(course: Course): Promise<void> {
     const outbox = toOutboxEntries(course.pendingEvents, this.newEventId);
     this.checkWritable(course, outbox.length);
-    const s = course.snapshot;
+    const s = course.view;
     let res: UpdateResult<StoredCourseDocument>;
     try {
       res = await this.col.updateOne(
@@ -304,7 +304,7 @@ export class MongoCourseRepository implements CourseRepository {
   }
 
   private duplicate(course: Course, cause: unknown): AppError {
-    return AppError.conflict(`The slug '${course.snapshot.slug}' is already taken by another course.`, {
+    return AppError.conflict(`The slug '${course.view.slug}' is already taken by another course.`, {
       cause,
       fields: [{ field: "/slug", message: "is already taken", code: "taken" }],
     });
