@@ -53,7 +53,12 @@ export class AppError extends Error {
   override readonly cause?: unknown;
 
   constructor(kind: ErrorKind, publicMessage: string, opts: AppErrorOptions = {}) {
+    // The client's mistakes (4xx) are answered, never logged with a stack: capturing one through
+    // the framework's frames was the costliest part of building a 400.
+    const limit = Error.stackTraceLimit;
+    if (KINDS[kind].status < 500) Error.stackTraceLimit = 0;
     super(publicMessage);
+    Error.stackTraceLimit = limit;
     this.kind = kind;
     this.publicMessage = publicMessage;
     this.fields = opts.fields ?? [];

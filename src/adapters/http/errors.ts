@@ -76,8 +76,12 @@ export function allowedMethods(routes: { method: string; path: string }[], pathn
 }
 
 export function problemErrors(routes: () => { method: string; path: string }[] = () => []) {
-  return new Elysia({ name: "problem-errors" }).onError({ as: "global" }, ({ code, error, request, route }) => {
+  return new Elysia({ name: "problem-errors" }).onError({ as: "global" }, ({ code, error, request, route, set }) => {
     routeOf.setIfUnset(request, route);
+    // Elysia sets `set.status` from the error's `status` and then copies any Response returned
+    // here into a new one (body and headers merged: a tenth of an invalid POST's CPU). The
+    // problem Response carries its own status, so it goes out as built.
+    set.status = 200;
     const pathname = pathOf(request.url);
     // A path that exists, asked with a method it does not answer: 405 with Allow, not 404.
     const allow = code === "NOT_FOUND" ? allowedMethods(routes(), pathname) : [];
