@@ -1,7 +1,10 @@
 import { beforeAll, describe, expect, it } from "bun:test";
 import { context, trace, TraceFlags } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { REDACTED, captureLogs, createLogger, log, prettyStream, withLogFields } from "./index.ts";
+import { closeSync, openSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { REDACTED, captureLogs, createLogger, log, prettyStream, turnDestination, withLogFields } from "./index.ts";
 
 beforeAll(() => {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
@@ -94,5 +97,45 @@ describe("xlog", () => {
     logger.info({ courseId: "c1", token: "secret" }, "course published");
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO {2}course published courseId=c1 token=\[REDACTED\]\n$/);
+  });
+});
+
+describe("turnDestination", () => {
+  it("writes the lines of one event-loop turn together, in order, before the next turn", async () => {
+    const file = join(tmpdir(), `xlog-turn-${process.pid}-${Date.now()}.log`);
+    const fd = openSync(file, "w");
+    try {
+      const logger = createLogger({ destination: turnDestination(fd) });
+      for (let i = 0; i < 3; i++) logger.info({ i }, "line");
+      expect(readFileSync(file, "utf8")).toBe("");
+      await new Promise((resolve) => setImmediate(resolve));
+      const lines = readFileSync(file, "utf8")
+        .trimEnd()
+        .split("\n")
+        .map((l) => JSON.parse(l).i);
+      expect(lines).toEqual([0, 1, 2]);
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  it("loses no line when the process exits or crashes in the same turn", async () => {
+    const script = `import { createLogger } from ${JSON.stringify(join(import.meta.dir, "index.ts"))};
+      const l = createLogger({});
+      l.info("first");
+      setTimeout(() => { l.info("last"); if (process.argv[2] === "crash") throw new Error("boom"); process.exit(3); }, 5);`;
+    const file = join(tmpdir(), `xlog-exit-${process.pid}-${Date.now()}.ts`);
+    await Bun.write(file, script);
+    for (const how of ["crash", "exit"]) {
+      const proc = Bun.spawn(["bun", file, how], { stdout: "pipe", stderr: "ignore" });
+      const out = await new Response(proc.stdout).text();
+      expect(await proc.exited).toBe(how === "crash" ? 1 : 3);
+      expect(
+        out
+          .trimEnd()
+          .split("\n")
+          .map((l) => JSON.parse(l).msg),
+      ).toEqual(["first", "last"]);
+    }
   });
 });
