@@ -125,7 +125,10 @@ const figure = (
   say(`${name}: ${value.toFixed(value < 10 ? 2 : 0)} ${unit}${extra.note ? ` (${extra.note})` : ""}`);
 };
 
-const svcProc = await startService(svcEnv());
+// The harness keeps only the last lines of each service's log: reading millions of access-log
+// lines into memory took CPU from the service on the same two cores (the references log nothing).
+const QUIET = { retainLines: 1000 };
+const svcProc = await startService(svcEnv(), QUIET);
 const service = asServer("service", svcProc);
 const all: Server[] = [service];
 try {
@@ -227,11 +230,15 @@ try {
   const traced = asServer(
     "service-traced",
     await startService(svcEnv({ COURSES_TELEMETRY_TRACING_ENABLED: "true", COURSES_TELEMETRY_SAMPLE_RATIO: "1" }), {
+      ...QUIET,
       args: ["serve", "--modules=api"],
     }),
   );
   all.push(traced);
-  const untraced = asServer("service-untraced", await startService(svcEnv(), { args: ["serve", "--modules=api"] }));
+  const untraced = asServer(
+    "service-untraced",
+    await startService(svcEnv(), { ...QUIET, args: ["serve", "--modules=api"] }),
+  );
   all.push(untraced);
   const byName = Object.fromEntries(all.map((x) => [x.name, x]));
 
@@ -394,6 +401,7 @@ try {
   {
     const burstSvc = await startService(
       serviceEnv(s, { ...burstNames.env, COURSES_LOG_LEVEL: "info", COURSES_TELEMETRY_TRACING_ENABLED: "false" }),
+      QUIET,
     );
     try {
       const reader = readTopic(kafka, burstNames.eventsTopic, (m) => m.length >= BURST, 300_000);
