@@ -315,9 +315,10 @@ try {
 
   const loadStart = Date.now();
   // Untimed: the first round was the slowest in every run before (GET by id 1.7k → 3.6k req/s
-  // from round 1 to 3), for whichever server went first. Creates are left out (they grow the data set).
+  // from round 1 to 3), for whichever server went first. Creates are left out (they grow the data
+  // set), and so is the filtered list (a request takes seconds on this store: nothing to warm).
   if (WARMUP > 0)
-    for (const sc of SCENARIOS.filter((x) => !x.name.startsWith("create")))
+    for (const sc of SCENARIOS.filter((x) => !x.name.startsWith("create") && !x.name.startsWith("list")))
       for (const name of sc.servers)
         await wrk(sc.load(byName[name]!.url), {
           seconds: WARMUP,
