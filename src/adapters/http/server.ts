@@ -214,7 +214,7 @@ export function createRequestHandler(app: AnyElysia, deps: HandlerDeps): (reques
     const api = path.startsWith("/v1/");
     deps.metrics.httpInFlight.inc();
     const response = await context.with(trace.setSpan(parent, span), () =>
-      withLogFields({ requestId, method, path: path }, async () => {
+      withLogFields({ requestId, method, path }, async () => {
         try {
           const declared = Number(request.headers.get("content-length") ?? 0);
           if (declared > deps.bodyLimit) {
@@ -272,7 +272,7 @@ export function createRequestHandler(app: AnyElysia, deps: HandlerDeps): (reques
       requestId,
       method,
       route,
-      path: path,
+      path,
       status: response.status,
       ms: Math.round(seconds * 1e4) / 10,
       traceId,
