@@ -10,6 +10,7 @@ import { createHttpApp } from "./adapters/http/app.ts";
 import { metricsResponse } from "./adapters/http/health.ts";
 import { mintToken, SCOPES } from "./adapters/http/auth.ts";
 import { buildOpenApiDocument } from "./adapters/http/openapi.ts";
+import { pathOf } from "./adapters/http/route.ts";
 import { createRequestHandler, startHttpServer } from "./adapters/http/server.ts";
 import type { CourseRoutesDeps } from "./adapters/http/v1/courses.ts";
 import { createKafka, kafkaCheck } from "./adapters/kafka/client.ts";
@@ -87,7 +88,7 @@ async function serve(cfg: Config, names: ModuleName[]): Promise<void> {
           hostname: cfg.http.host,
           port: cfg.http.metricsPort,
           fetch: (request) =>
-            new URL(request.url).pathname === "/metrics"
+            pathOf(request.url) === "/metrics"
               ? metricsResponse(metrics, request)
               : new Response("not found", { status: 404, headers: { "x-content-type-options": "nosniff" } }),
         });
@@ -101,7 +102,6 @@ async function serve(cfg: Config, names: ModuleName[]): Promise<void> {
       requestTimeoutMs: cfg.http.requestTimeout,
       corsOrigins: cfg.http.corsOrigins,
       apiReady: migrated,
-      tracing: cfg.telemetry.tracingEnabled,
     }),
   );
   // Stop accepting, let in-flight requests finish (Bun waits for them with stop(false)).

@@ -185,6 +185,7 @@ export function prettyStream(
 
 const pendingTurns = new Set<() => void>();
 let exitHooked = false;
+let pause: Int32Array | undefined;
 
 /** Writes all of `data` to `fd`, blocking: a non-blocking pipe that is full is waited for, as pino's sync mode does. */
 function writeAll(fd: number, data: string): void {
@@ -195,7 +196,8 @@ function writeAll(fd: number, data: string): void {
       off += writeSync(fd, bytes, off);
     } catch (e) {
       if ((e as { code?: string }).code !== "EAGAIN") throw e;
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+      pause ??= new Int32Array(new SharedArrayBuffer(4));
+      Atomics.wait(pause, 0, 0, 1);
     }
   }
 }

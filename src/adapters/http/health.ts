@@ -5,6 +5,7 @@ import { log } from "../../../lib/xlog/index.ts";
 import type { CheckResult } from "../../app/readiness.ts";
 import { type Metrics, PROMETHEUS_TEXT_CONTENT_TYPE, prometheusText } from "../telemetry/metrics.ts";
 import { currentTraceId } from "../telemetry/tracing.ts";
+import { pathOf } from "./route.ts";
 
 export interface HealthDeps {
   readiness: () => Promise<CheckResult[]>;
@@ -38,7 +39,7 @@ export function healthRoutes(deps: HealthDeps) {
         if (failing.length === 0) return { status: results.every((r) => r.ok) ? "ready" : "degraded", checks };
         const detail = `Not ready: ${failing.join(", ")} ${failing.length === 1 ? "is" : "are"} not available.`;
         const problem = toProblem(AppError.unavailable(detail), {
-          instance: new URL(request.url).pathname,
+          instance: pathOf(request.url),
           traceId: currentTraceId(),
         });
         return problemResponse({ ...problem, checks });

@@ -53,6 +53,9 @@ export function jsonDepth(text: string, stopAbove = Number.POSITIVE_INFINITY): n
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const forbidden = (s: string) => s.includes("\0") || LONE_SURROGATE.test(s);
 
+/** One member name as a JSON Pointer segment, "/" included (RFC 6901 escapes). */
+export const pointerSegment = (key: string) => `/${key.replaceAll("~", "~0").replaceAll("/", "~1")}`;
+
 /** JSON Pointers of strings (values or member names) holding NUL or a lone surrogate. */
 function badText(root: unknown): FieldError[] {
   const out: FieldError[] = [];
@@ -66,7 +69,7 @@ function badText(root: unknown): FieldError[] {
       for (const [i, x] of v.entries()) stack.push([x, `${path}/${i}`]);
     } else if (v && typeof v === "object") {
       for (const [k, x] of Object.entries(v)) {
-        const p = `${path}/${k.replaceAll("~", "~0").replaceAll("/", "~1")}`;
+        const p = `${path}${pointerSegment(k)}`;
         if (forbidden(k)) out.push({ field: p, message: "member names must not contain NUL or unpaired surrogates" });
         stack.push([x, p]);
       }

@@ -41,8 +41,6 @@ export interface HandlerDeps {
   apiReady?: { done(): boolean; wait: Promise<unknown> };
   /** Origins allowed to call the API from a browser; empty: CORS off (no headers, no preflight). */
   corsOrigins?: string[];
-  /** False: spans are no-ops, so the handler skips building their attributes. */
-  tracing?: boolean;
 }
 
 const CORS_METHODS = "GET, POST, PATCH, PUT, DELETE, OPTIONS";
@@ -193,27 +191,21 @@ export function createRequestHandler(app: AnyElysia, deps: HandlerDeps): (reques
     const method = request.method;
     const requestId = request.headers.get("x-request-id")?.slice(0, 128) || crypto.randomUUID();
     const parent = propagation.extract(ROOT_CONTEXT, request.headers, headerGetter);
-    // Attributes only for a tracer that records: with tracing off the span is a no-op.
-    const span = deps.tracer.startSpan(
-      method,
-      deps.tracing === false
-        ? { kind: SpanKind.SERVER }
-        : {
-            kind: SpanKind.SERVER,
-            attributes: {
-              "http.request.method": method,
-              "url.path": path,
-              "url.scheme": request.url.slice(0, request.url.indexOf(":")),
-              "user_agent.original": request.headers.get("user-agent") ?? "",
-            },
-          },
-      parent,
-    );
+    const span = deps.tracer.startSpan(method, { kind: SpanKind.SERVER }, parent);
+    // Attributes only for a span that records (tracing on and sampled); the sampler needs none.
+    if (span.isRecording())
+      span.setAttributes({
+        "http.request.method": method,
+        "url.path": path,
+        "url.scheme": request.url.slice(0, request.url.indexOf(":")),
+        "user_agent.original": request.headers.get("user-agent") ?? "",
+      });
+    const spanContext = trace.setSpan(parent, span);
     const traceId = span.spanContext().traceFlags & 1 ? span.spanContext().traceId : undefined;
     const t0 = performance.now();
     const api = path.startsWith("/v1/");
     deps.metrics.httpInFlight.inc();
-    const response = await context.with(trace.setSpan(parent, span), () =>
+    const response = await context.with(spanContext, () =>
       withLogFields({ requestId, method, path }, async () => {
         try {
           const declared = Number(request.headers.get("content-length") ?? 0);
@@ -279,7 +271,7 @@ export function createRequestHandler(app: AnyElysia, deps: HandlerDeps): (reques
     };
     // In the request span's context, so the access log carries trace_id and span_id like every
     // other line the request wrote.
-    context.with(trace.setSpan(parent, span), () => {
+    context.with(spanContext, () => {
       if (QUIET_ROUTES.has(path)) log().debug(entry, "request");
       else log().info(entry, "request");
     });

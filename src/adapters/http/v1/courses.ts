@@ -3,6 +3,7 @@ import { bodyCheck, validBody } from "./validate.ts";
 import { setActor } from "../../../app/actor.ts";
 import { type Authenticator, principalOf, requiredScope, requireScope } from "../auth.ts";
 import { parseJsonBody } from "../json-body.ts";
+import { pathOf } from "../route.ts";
 import { Type as T } from "@sinclair/typebox";
 import { Elysia } from "elysia";
 import { AppError } from "../../../../lib/xerrors/index.ts";
@@ -98,7 +99,7 @@ export function courseRoutes(deps: CourseRoutesDeps) {
         if (request.body === null || request.headers.get("content-length") === "0") {
           // Actions such as publish and delete carry no body; every other write needs one (even
           // a PATCH that changes nothing says so with `{}`).
-          if (request.method === "DELETE" || BODYLESS_ACTION.test(new URL(request.url).pathname)) return {};
+          if (request.method === "DELETE" || BODYLESS_ACTION.test(pathOf(request.url))) return {};
           throw AppError.invalidArgument("The request needs a JSON body.", [{ field: "/", message: "is required" }]);
         }
         const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();

@@ -7,6 +7,7 @@ import type { Static, TSchema } from "@sinclair/typebox";
 import { TypeCompiler, type TypeCheck } from "@sinclair/typebox/compiler";
 import { ValueErrorType } from "@sinclair/typebox/errors";
 import { AppError, type FieldError } from "../../../../lib/xerrors/index.ts";
+import { pointerSegment as pointer } from "../json-body.ts";
 import { MODELS } from "./models.ts";
 
 const references = Object.entries(MODELS).map(([name, schema]) => ({
@@ -63,7 +64,6 @@ function describe(type: ValueErrorType, schema: TSchema, message: string): strin
   return message.replace(/^Expected /, "must be ");
 }
 
-const pointer = (key: string) => `/${key.replaceAll("~", "~0").replaceAll("/", "~1")}`;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** The first error of each failing member (TypeBox's error walk is a generator: only where needed). */
@@ -77,7 +77,8 @@ function memberErrors(c: BodyCheck<TSchema>, body: Record<string, unknown>): Fie
     if (fields.length >= MAX_ERRORS) break;
     const value = body[key];
     if (value === undefined) {
-      if (c.required.has(key)) fields.push({ field: pointer(key), message: "is required" });
+      if (c.required.has(key))
+        fields.push({ field: pointer(key), message: MESSAGES[ValueErrorType.ObjectRequiredProperty]! });
       continue;
     }
     if (check.Check(value)) continue;
