@@ -28,7 +28,7 @@ export const ConfigSchema = t.Object({
         "serve /metrics on this port only (not on the API port, so it need not be public); 0: on the API port",
     }),
     requestTimeout: Duration({
-      default: "30s",
+      default: "15s",
       description: "longest a request may take; past it the client gets a 503 problem (code request_timeout)",
     }),
     corsOrigins: t.Array(t.String(), {
@@ -101,6 +101,11 @@ export const ConfigSchema = t.Object({
     }),
     clockSkew: Duration({ default: "30s", description: "tolerance for exp and nbf" }),
     requireForReads: t.Boolean({ default: false, description: "true: reads need a valid token too (any scope)" }),
+    maxTokenLifetime: Duration({
+      default: "24h",
+      description:
+        "tokens issued for longer than this are refused (exp - iat; without iat, exp - now); 0: no limit (exp is always required)",
+    }),
     devToken: t.Boolean({
       default: false,
       description:
@@ -215,6 +220,10 @@ export const ConfigSchema = t.Object({
       description: "true: sources may resolve to loopback, private or link-local addresses (tests, intranets)",
     }),
     userAgent: t.String({ default: "", description: "User-Agent of fetches; empty: courses-scraper/VERSION" }),
+    propagateTraceContext: t.Boolean({
+      default: false,
+      description: "true: fetches carry our traceparent (feed hosts are third parties: off by default)",
+    }),
     maxBodyBytes: t.Integer({
       default: 10_485_760,
       minimum: 1024,
@@ -247,8 +256,19 @@ export const ConfigSchema = t.Object({
     }),
   }),
   shutdown: t.Object({
-    deadline: Duration({ default: "25s", description: "hard limit for graceful shutdown" }),
-    callbackTimeout: Duration({ default: "10s" }),
+    drainDelay: Duration({
+      default: "0s",
+      description:
+        "after SIGTERM: /readyz answers 503 at once while requests are still served this long (load balancers stop routing), then the listener closes",
+    }),
+    deadline: Duration({
+      default: "30s",
+      description: "hard limit for graceful shutdown; must exceed drainDelay + http.requestTimeout + 2s",
+    }),
+    callbackTimeout: Duration({
+      default: "10s",
+      description: "each shutdown step's limit (the HTTP step gets drainDelay + http.requestTimeout + 1s)",
+    }),
   }),
 });
 

@@ -30,13 +30,18 @@ import { BUILD } from "./build-info.ts";
 import { EXIT, helpText, parseCommandLine, parseModules, UsageError, type Invocation, type ModuleName } from "./cli.ts";
 import { type Config, ConfigSchema, ENV_PREFIX, loadConfig } from "./config.ts";
 import { formatSummary } from "./app/scraper.ts";
-import { checkAuthConfig, clock, ids, kafkaReadiness, MODULE_IMPLEMENTATIONS, type ServeContext } from "./modules.ts";
+import { configProblems } from "./config-rules.ts";
+import { clock, ids, kafkaReadiness, MODULE_IMPLEMENTATIONS, type ServeContext } from "./modules.ts";
 
 async function serve(cfg: Config, names: ModuleName[]): Promise<void> {
-  if (names.includes("api")) checkAuthConfig(cfg);
   const modules = names.map((n) => MODULE_IMPLEMENTATIONS[n]);
   const { logger, shutdown, tracing, metrics, mongo, db } = startRuntime(cfg);
   logger.info({ config: redact(ConfigSchema, cfg), modules: names, build: BUILD }, "starting");
+  if (names.includes("api") && cfg.auth.enabled && cfg.auth.jwksUrl && !cfg.auth.audience)
+    logger.warn(
+      { setting: "auth.audience" },
+      "auth.audience is empty: tokens the identity provider issued for any other service are accepted; set COURSES_AUTH_AUDIENCE",
+    );
 
   // Migrations in the background, retried while the store is down: the process listens at once
   // (exec → first 200 on /healthz is what an orchestrator waits for), /readyz says when the store
@@ -141,7 +146,9 @@ function startRuntime(cfg: Config) {
     deadlineMs: cfg.shutdown.deadline,
     defaultTimeoutMs: cfg.shutdown.callbackTimeout,
     logger,
-  }).listen();
+  })
+    .listen()
+    .exitOnCrash();
   const tracing = initTracing({
     enabled: cfg.telemetry.tracingEnabled,
     serviceName: cfg.service.name,
@@ -286,7 +293,13 @@ async function run({ command, configFiles }: Invocation): Promise<number | undef
   const env = configFiles.length
     ? { ...process.env, [`${ENV_PREFIX}CONFIG_FILES`]: configFiles.join(",") }
     : process.env;
-  const config = () => loadConfig(env).config;
+  // Every rule is checked before anything connects: one line per problem, exit 1.
+  const config = (modules: readonly string[] = []) => {
+    const loaded = loadConfig(env);
+    const issues = configProblems(loaded.config, loaded.sources, modules);
+    if (issues.length) throw new ConfigError(issues);
+    return loaded.config;
+  };
   switch (command.name) {
     case "help":
       console.log(helpText(BUILD));
@@ -297,13 +310,14 @@ async function run({ command, configFiles }: Invocation): Promise<number | undef
       );
       return EXIT.ok;
     case "serve": {
-      const cfg = config();
+      const names = command.modules ?? parseModules(loadConfig(env).config.service.modules);
+      const cfg = config(names);
       // The process keeps running; xshutdown exits with its code after a signal.
-      await serve(cfg, command.modules ?? parseModules(cfg.service.modules));
+      await serve(cfg, names);
       return undefined;
     }
     case "scrape": {
-      const cfg = config();
+      const cfg = config(["scraper"]);
       if (command.once) return scrapeOnce(cfg);
       await serve(cfg, ["scraper"]);
       return undefined;

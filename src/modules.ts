@@ -77,7 +77,11 @@ export const MODULE_IMPLEMENTATIONS: Record<ModuleName, Module> = {
           ...(cfg.auth.enabled
             ? {
                 auth: {
-                  authenticate: createAuthenticator({ ...cfg.auth, clockSkewMs: cfg.auth.clockSkew }),
+                  authenticate: createAuthenticator({
+                    ...cfg.auth,
+                    clockSkewMs: cfg.auth.clockSkew,
+                    maxTokenLifetimeMs: cfg.auth.maxTokenLifetime,
+                  }),
                   requireForReads: cfg.auth.requireForReads,
                 },
               }
@@ -109,7 +113,9 @@ export const MODULE_IMPLEMENTATIONS: Record<ModuleName, Module> = {
     start: (ctx) => {
       // Loaded on demand: the feed parsers cost start-up time to processes that never scrape.
       const worker = ctx.shutdown.worker("scraper");
-      void import("./scraper-wiring.ts").then(({ buildScraper }) => buildScraper(ctx).run(worker));
+      import("./scraper-wiring.ts")
+        .then(({ buildScraper }) => buildScraper(ctx).run(worker))
+        .catch((e) => ctx.shutdown.fail("scraper failed", e));
       return undefined;
     },
   },
@@ -117,15 +123,8 @@ export const MODULE_IMPLEMENTATIONS: Record<ModuleName, Module> = {
 
 /** The enabled sources; names must be unique and URLs http(s) (a configuration error otherwise). */
 export function scraperSources(cfg: Config): Config["scraper"]["sources"] {
-  const all = cfg.scraper.sources;
-  const names = new Set<string>();
-  for (const s of all) {
-    if (names.has(s.name)) throw new Error(`scraper.sources: the name '${s.name}' is used twice`);
-    names.add(s.name);
-    if (!URL.canParse(s.url) || !/^https?:$/.test(new URL(s.url).protocol))
-      throw new Error(`scraper.sources: '${s.name}' needs an http(s) url`);
-  }
-  return all.filter((s) => s.enabled);
+  // Names and URLs were checked when the configuration loaded (config-rules.ts).
+  return cfg.scraper.sources.filter((s) => s.enabled);
 }
 
 /** Kafka's place in readiness for a set of modules: absent, informative, or required. */
@@ -223,17 +222,3 @@ function startEnrollmentConsumer({ cfg, db, kafka, metrics, tracing, shutdown }:
 }
 
 /** Auth settings the API can start with; throws a configuration error naming what is missing. */
-export function checkAuthConfig(cfg: Config): void {
-  const a = cfg.auth;
-  if (!a.enabled) return;
-  if (!a.hs256Secret && !a.jwksUrl)
-    throw new Error(
-      "auth: set COURSES_AUTH_HS256_SECRET or COURSES_AUTH_JWKS_URL (or COURSES_AUTH_ENABLED=false behind a gateway that checks tokens)",
-    );
-  if (a.hs256Secret && a.jwksUrl)
-    throw new Error("auth: set either COURSES_AUTH_HS256_SECRET or COURSES_AUTH_JWKS_URL, not both");
-  if (a.hs256Secret && a.hs256Secret.length < 32)
-    throw new Error("auth: COURSES_AUTH_HS256_SECRET must be at least 32 characters");
-  if (a.devToken && cfg.service.environment === "production")
-    throw new Error("auth: a development token is never printed in production (COURSES_AUTH_DEV_TOKEN)");
-}

@@ -48,7 +48,10 @@ export function buildScraper({
       maxRedirects: sc.maxRedirects,
       userAgent: sc.userAgent || `courses-scraper/${BUILD.version} (+${cfg.service.name})`,
       hostDelayMs: sc.hostDelay,
-      onHop: (_url, headers) => propagation.inject(context.active(), headers),
+      // Feed hosts are third parties: they get our trace context only when asked for.
+      ...(sc.propagateTraceContext
+        ? { onHop: (_url: URL, headers: Record<string, string>) => propagation.inject(context.active(), headers) }
+        : {}),
     },
     tracing.tracer,
   );

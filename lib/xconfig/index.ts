@@ -204,7 +204,7 @@ function setAt(obj: Record<string, unknown>, path: string[], value: unknown): vo
 function show(v: unknown, secret: boolean): string {
   if (v === undefined) return "nothing";
   if (secret) return "a value (hidden: secret)";
-  const text = JSON.stringify(v);
+  const text = hideUrlCredentials(JSON.stringify(v));
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
@@ -362,8 +362,25 @@ function mergeFile(
 }
 
 /** A deep copy with every secret leaf replaced by [REDACTED]; safe to print or log. */
+/**
+ * Credentials written into a URL (`scheme://user:pass@host`), anywhere in a text, replaced by
+ * `***`: a URL's userinfo is a secret whatever setting holds it.
+ */
+export function hideUrlCredentials(text: string): string {
+  return text.replace(/([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#@\s"']*@/g, `$1${REDACTED}@`);
+}
+
+/** Every string of a value passed through hideUrlCredentials. */
+function hideCredentialsDeep(v: unknown): unknown {
+  if (typeof v === "string") return hideUrlCredentials(v);
+  if (Array.isArray(v)) return v.map(hideCredentialsDeep);
+  if (v && typeof v === "object")
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, hideCredentialsDeep(x)]));
+  return v;
+}
+
 export function redact<S extends TSchema>(schema: S, config: Static<S>, prefix = ""): Static<S> {
-  const copy = structuredClone(config) as Record<string, unknown>;
+  const copy = hideCredentialsDeep(config) as Record<string, unknown>;
   for (const l of leaves(schema, prefix)) {
     if (l.schema[SECRET] && getAt(copy, l.path) !== undefined && getAt(copy, l.path) !== "")
       setAt(copy, l.path, REDACTED);
@@ -400,7 +417,7 @@ export function describeEnv<S extends TSchema>(schema: S, prefix: string, loaded
     if (loaded) {
       const v = getAt(loaded.config, l.path);
       info.source = loaded.sources[key] ?? "unset";
-      info.value = v === undefined ? "" : secret && v !== "" ? REDACTED : JSON.stringify(v);
+      info.value = v === undefined ? "" : secret && v !== "" ? REDACTED : hideUrlCredentials(JSON.stringify(v));
     }
     return info;
   });

@@ -88,6 +88,7 @@ export class ShutdownCoordinator {
   private readonly started = new AbortController();
   private running?: Promise<ShutdownReport>;
   private signalHandlers: [NodeJS.Signals, () => void][] = [];
+  private crashHandlers: [string, (e: unknown) => void][] = [];
 
   constructor(opts: CoordinatorOptions = {}) {
     this.phases = opts.phases ?? PHASES;
@@ -160,10 +161,47 @@ export class ShutdownCoordinator {
     return this;
   }
 
+  /**
+   * Shuts down after a fatal error (a failed start, a crash): logs it once, runs every phase and
+   * exits with at least EXIT.failed, whatever the callbacks did.
+   */
+  fail(reason: string, error: unknown): Promise<ShutdownReport> {
+    this.logger.error({ reason, error: error instanceof Error ? error.message : String(error) }, "fatal error");
+    return this.shutdown(reason).then((r) => {
+      this.exit(Math.max(r.exitCode, EXIT.failed));
+      return r;
+    });
+  }
+
+  /**
+   * No code path ends the process through an unhandled rejection or exception: each is logged
+   * once and goes through fail() (one shutdown; a second crash meanwhile is only logged).
+   */
+  exitOnCrash(): this {
+    const handler = (kind: string) => (error: unknown) => {
+      if (this.running) {
+        this.logger.error(
+          { kind, error: error instanceof Error ? error.message : String(error) },
+          "crash during shutdown",
+        );
+        return;
+      }
+      void this.fail(kind, error);
+    };
+    const rejection = handler("unhandled rejection");
+    const exception = handler("uncaught exception");
+    process.on("unhandledRejection", rejection);
+    process.on("uncaughtException", exception);
+    this.crashHandlers.push(["unhandledRejection", rejection], ["uncaughtException", exception]);
+    return this;
+  }
+
   /** Removes the signal handlers installed by listen(). */
   unlisten(): void {
     for (const [sig, h] of this.signalHandlers) process.off(sig, h);
     this.signalHandlers = [];
+    for (const [ev, h] of this.crashHandlers) process.off(ev as "unhandledRejection", h);
+    this.crashHandlers = [];
   }
 
   /** Runs every phase once; calling it again returns the same report. */

@@ -34,6 +34,21 @@ async function runChild(scenario: string, signals: NodeJS.Signals[], gapMs = 100
 }
 
 describe("xshutdown in a real process", () => {
+  it("an unhandled rejection goes through the shutdown: one JSON line, every phase, exit 1", async () => {
+    const r = await runChild("rejection", []);
+    expect(r.code).toBe(EXIT.failed);
+    expect(r.out).toContain("mongo closed");
+    const fatal = r.err
+      .split("\n")
+      .filter((l) => l.includes('"fatal error"'))
+      .map((l) => JSON.parse(l));
+    expect(fatal).toEqual([
+      expect.objectContaining({ reason: "unhandled rejection", error: "module failed to start" }),
+    ]);
+    // Not Bun's own report of an unhandled error (a source excerpt and a stack).
+    expect(r.err).not.toContain("error: module failed to start");
+  });
+
   it("runs phases in order on SIGTERM and exits 0", async () => {
     const r = await runChild("clean", ["SIGTERM"]);
     expect(r.code).toBe(EXIT.ok);

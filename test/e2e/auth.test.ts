@@ -60,7 +60,7 @@ describe("HS256 tokens", () => {
     expect((await fetch(`${svc.url}/v1/courses`)).status).toBe(200);
   });
 
-  it("refuses a forged, an expired and a subject-less token with invalid_token, saying no more", async () => {
+  it("refuses forged, expired, subject-less, expiry-less and over-long tokens with invalid_token, saying no more", async () => {
     const forged = await new SignJWT({ scope: "courses:write" })
       .setProtectedHeader({ alg: "HS256" })
       .setSubject("mallory")
@@ -76,7 +76,29 @@ describe("HS256 tokens", () => {
       .setProtectedHeader({ alg: "HS256" })
       .setExpirationTime("5m")
       .sign(new TextEncoder().encode(TEST_AUTH_SECRET));
+    // No exp: it would be valid forever once leaked.
+    const eternal = await new SignJWT({ scope: "courses:write" })
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject("forever")
+      .setIssuedAt()
+      .sign(new TextEncoder().encode(TEST_AUTH_SECRET));
+    // Issued for 48 h: beyond auth.maxTokenLifetime (24 h), though not expired.
+    const longLived = await new SignJWT({ scope: "courses:write" })
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject("long")
+      .setIssuedAt()
+      .setExpirationTime("48h")
+      .sign(new TextEncoder().encode(TEST_AUTH_SECRET));
+    // Without iat, what is left of it counts: 48 h left is too long.
+    const undated = await new SignJWT({ scope: "courses:write" })
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject("undated")
+      .setExpirationTime("48h")
+      .sign(new TextEncoder().encode(TEST_AUTH_SECRET));
     for (const [token, detail] of [
+      [eternal, "The token has no expiry (exp)."],
+      [longLived, "The token is invalid."],
+      [undated, "The token is invalid."],
       [forged, "The token is invalid."],
       [expired, "The token has expired."],
       [anonymous, "The token has no subject (sub)."],
@@ -229,6 +251,22 @@ describe("JWKS (RS256/ES256) with key rotation", () => {
       expect(fetches).toBeGreaterThan(before);
     } finally {
       await idp.stop();
+    }
+    // Without an audience, any token of the provider would do: said at start.
+    const open = await startService(
+      serviceEnv(s, {
+        COURSES_MONGO_DATABASE: `${database}_jwks`,
+        COURSES_TELEMETRY_TRACING_ENABLED: "false",
+        COURSES_AUTH_ENABLED: "true",
+        COURSES_AUTH_HS256_SECRET: "",
+        COURSES_AUTH_JWKS_URL: `http://127.0.0.1:${jwks.port}/.well-known/jwks.json`,
+        COURSES_AUTH_AUDIENCE: "",
+      }),
+    );
+    try {
+      expect(open.entries().some((e) => e.level === 40 && e.setting === "auth.audience")).toBe(true);
+    } finally {
+      await open.stop();
       jwks.stop(true);
     }
   }, 90_000);

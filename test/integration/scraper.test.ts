@@ -15,7 +15,13 @@ const databases: string[] = [];
 
 /** Feeds served by path; each path's content can change between runs. */
 const feeds = new Map<string, { body: string | Uint8Array; type?: string; etag?: string; delayMs?: number }>();
-const requests: { path: string; at: number; traceparent: string | null; ua: string | null }[] = [];
+const requests: {
+  path: string;
+  at: number;
+  traceparent: string | null;
+  ua: string | null;
+  authorization: string | null;
+}[] = [];
 const fixture = Bun.serve({
   port: 0,
   hostname: "127.0.0.1",
@@ -26,6 +32,7 @@ const fixture = Bun.serve({
       at: performance.now(),
       traceparent: req.headers.get("traceparent"),
       ua: req.headers.get("user-agent"),
+      authorization: req.headers.get("authorization"),
     });
     const f = feeds.get(path);
     if (!f) return new Response("no such feed", { status: 404 });
@@ -298,6 +305,7 @@ describe("courses scrape --once", () => {
         ],
         {
           COURSES_SCRAPER_HOST_DELAY: "600ms",
+          COURSES_SCRAPER_PROPAGATE_TRACE_CONTEXT: "true",
           COURSES_TELEMETRY_TRACING_ENABLED: "true",
           COURSES_TELEMETRY_OTLP_ENDPOINT: s.otlpEndpoint ?? "http://127.0.0.1:4318",
         },
@@ -355,6 +363,91 @@ describe("courses scrape --once", () => {
     const second = await scrapeOnce(e);
     expect(second.summary.partner).toMatch(/^0 created, 1 updated, 2 unchanged, 0 failed/);
     expect(await byId("k1")).toMatchObject({ status: "archived" });
+  }, 60_000);
+
+  it("sends no traceparent to feed hosts unless configured", async () => {
+    const database = freshDb();
+    feeds.set("/t/feed.xml", { body: rss([{ id: "t1", title: "Untraced course" }]) });
+    const run = await scrapeOnce(
+      env(database, [{ name: "untraced", url: url("/t/feed.xml") }], {
+        COURSES_TELEMETRY_TRACING_ENABLED: "true",
+        COURSES_TELEMETRY_OTLP_ENDPOINT: s.otlpEndpoint ?? "http://127.0.0.1:4318",
+      }),
+    );
+    expect(run.code).toBe(0);
+    const hits = requests.filter((r) => r.path === "/t/feed.xml");
+    expect(hits).toHaveLength(1);
+    expect(hits[0]!.traceparent).toBeNull();
+  }, 60_000);
+
+  it("credentials in a source URL: sent as Basic to its origin for every catalog page, never stored, logged or printed", async () => {
+    const database = freshDb();
+    const item = (id: string) => ({
+      id,
+      title: `Private catalog course ${id}`,
+      language: "en",
+      level: "beginner",
+      instructor: { id: "p", name: "P" },
+      url: `/private/${id}`,
+    });
+    feeds.set("/p/catalog-1.json", {
+      body: JSON.stringify({ courses: [item("p1")], next: "/p/catalog-2.json" }),
+      type: "application/json",
+    });
+    feeds.set("/p/catalog-2.json", { body: JSON.stringify({ courses: [item("p2")] }), type: "application/json" });
+    const secretUrl = url("/p/catalog-1.json").replace("http://", "http://partner:s3cr%40t-pw@");
+    const e = env(database, [{ name: "private", url: secretUrl, kind: "catalog" }], { COURSES_LOG_LEVEL: "debug" });
+    const run = await scrapeOnce(e);
+    expect(run.summary.private).toMatch(/^2 created, 0 updated, 0 unchanged, 0 failed/);
+    const hits = requests.filter((r) => r.path.startsWith("/p/"));
+    expect(hits.map((h) => h.path)).toEqual(["/p/catalog-1.json", "/p/catalog-2.json"]);
+    for (const h of hits) expect(h.authorization).toBe(`Basic ${btoa("partner:s3cr@t-pw")}`);
+    const stored = await courses(database, "private");
+    expect(stored.map((c) => c.source.url).sort()).toEqual([url("/private/p1"), url("/private/p2")]);
+    expect(JSON.stringify(stored)).not.toContain("s3cr");
+    expect(run.stderr).not.toContain("s3cr");
+    // `courses config` shows the source with its credentials hidden.
+    const config = Bun.spawnSync([bin, "config"], { cwd: ROOT, env: { ...process.env, ...e } });
+    const printed = config.stdout.toString() + config.stderr.toString();
+    expect(printed).toContain("COURSES_SCRAPER_SOURCES");
+    expect(printed).not.toContain("s3cr");
+    expect(printed).toContain(`"url":"http://[REDACTED]@127.0.0.1:${fixture.port}/p/catalog-1.json"`);
+  }, 60_000);
+
+  it("refuses a configuration that breaks a rule before connecting to anything: one line per problem, exit 1", async () => {
+    const database = freshDb();
+    const e = env(database, [
+      { name: "twice", url: url("/a/first.xml") },
+      { name: "twice", url: url("/a/first.xml") },
+      { name: "ftp", url: "ftp://files.example/feed.xml" },
+    ]);
+    const run = await scrapeOnce({ ...e, COURSES_SHUTDOWN_DEADLINE: "5s" });
+    expect(run.code).toBe(1);
+    const lines = run.stderr.split("\n").filter((l) => l.startsWith("  - "));
+    expect(lines).toEqual([
+      expect.stringContaining("scraper.sources[1].name: expected a name no other source has"),
+      expect.stringContaining("scraper.sources[2].url: expected an absolute http(s) URL"),
+      expect.stringContaining("shutdown.deadline: expected at least"),
+    ]);
+    expect(run.stderr).not.toContain("migrations");
+    // Nothing was written: the database was never created.
+    expect((await mongo.db(database).listCollections().toArray()).length).toBe(0);
+    // serve with the scraper: the same refusal before listening (it used to die later of an
+    // unhandled rejection inside the lazily loaded scraper).
+    const proc = Bun.spawn([bin, "serve", "--modules=api,scraper"], {
+      cwd: ROOT,
+      env: { ...process.env, ...e, COURSES_AUTH_ENABLED: "false" },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const [out, err, code] = await Promise.all([
+      new Response(proc.stdout).text(),
+      new Response(proc.stderr).text(),
+      proc.exited,
+    ]);
+    expect(code).toBe(1);
+    expect(err).toContain("scraper.sources[1].name");
+    expect(out + err).not.toContain('"msg":"listening"');
   }, 60_000);
 
   it("two processes started together split the sources: each item imported once", async () => {

@@ -6,7 +6,9 @@ const say = (s: string) => process.stdout.write(`${s}\n`);
 const coordinator = configureShutdown({
   defaultTimeoutMs: 2000,
   deadlineMs: scenario === "deadline" ? 300 : 20_000,
-}).listen();
+})
+  .listen()
+  .exitOnCrash();
 
 switch (scenario) {
   case "clean": {
@@ -38,6 +40,11 @@ switch (scenario) {
       throw new Error("close failed: socket hang up");
     }, { phase: "clients" });
     coordinator.register("fine-client", () => say("fine closed"), { phase: "clients" });
+    break;
+  case "rejection":
+    coordinator.register("mongo", () => say("mongo closed"), { phase: "clients" });
+    // A lazily started module whose start fails, with nobody awaiting it.
+    setTimeout(() => void Promise.reject(new Error("module failed to start")), 50);
     break;
 }
 // Keep the event loop alive like a server would.

@@ -1,7 +1,8 @@
 // Bearer JWT authentication and scopes for the API, verified with jose: HS256 with a shared
 // secret, or RS256/ES256 through a JWKS URL (cached; a token signed with an unknown key id makes
 // jose fetch the set again, so rotation needs no restart). `iss`, `aud`, `exp` and `nbf` are
-// checked with a small clock skew. Writes need `courses:write`; deleting a course needs
+// checked with a small clock skew; `exp` and `sub` are required, and a token issued for longer than
+// auth.maxTokenLifetime (exp - iat; without iat, exp - now) is refused. Writes need `courses:write`; deleting a course needs
 // `courses:admin` (which includes write). Reads are public unless configured otherwise.
 import { createRemoteJWKSet, type JWTPayload, jwtVerify, SignJWT } from "jose";
 import { AppError } from "../../../lib/xerrors/index.ts";
@@ -18,6 +19,8 @@ export interface AuthConfig {
   scopeClaim: string;
   clockSkewMs: number;
   requireForReads: boolean;
+  /** Longest `exp - iat` accepted, in ms; 0: any. */
+  maxTokenLifetimeMs: number;
 }
 
 export interface Principal {
@@ -50,23 +53,40 @@ export function createAuthenticator(cfg: AuthConfig): Authenticator {
         clockTolerance: Math.round(cfg.clockSkewMs / 1000),
         ...(cfg.issuer ? { issuer: cfg.issuer } : {}),
         ...(cfg.audience ? { audience: cfg.audience } : {}),
+        // A token that never expires is refused: it would be valid forever once leaked.
+        requiredClaims: ["exp", "sub"],
       }));
     } catch (e) {
       // The reason goes to the log, not to the client (it would help forge the next attempt).
       log().info({ reason: (e as { code?: string }).code ?? (e as Error).message }, "bearer token refused");
-      const expired = (e as { code?: string }).code === "ERR_JWT_EXPIRED";
-      throw AppError.unauthenticated(expired ? "The token has expired." : "The token is invalid.", {
+      throw AppError.unauthenticated(refusal(e as { code?: string; claim?: string; reason?: string }), {
         code: "invalid_token",
       });
     }
     if (typeof payload.sub !== "string" || !payload.sub)
       throw AppError.unauthenticated("The token has no subject (sub).", { code: "invalid_token" });
+    // Issued for longer than allowed, whatever its age now; without iat, what is left of it counts.
+    const issued = typeof payload.iat === "number" ? payload.iat : Date.now() / 1000;
+    if (cfg.maxTokenLifetimeMs && (payload.exp! - issued) * 1000 > cfg.maxTokenLifetimeMs + cfg.clockSkewMs) {
+      log().info({ reason: "lifetime above auth.maxTokenLifetime" }, "bearer token refused");
+      throw AppError.unauthenticated("The token is invalid.", { code: "invalid_token" });
+    }
     const raw = payload[cfg.scopeClaim];
     const scopes = new Set(
       Array.isArray(raw) ? raw.map(String) : typeof raw === "string" ? raw.split(/\s+/).filter(Boolean) : [],
     );
     return { subject: payload.sub, scopes };
   };
+}
+
+/** What a client is told of a refused token: a missing claim or expiry, never why a check failed. */
+function refusal(e: { code?: string; claim?: string; reason?: string }): string {
+  if (e.code === "ERR_JWT_EXPIRED" && e.claim === "exp") return "The token has expired.";
+  if (e.code === "ERR_JWT_CLAIM_VALIDATION_FAILED" && e.reason === "missing") {
+    if (e.claim === "sub") return "The token has no subject (sub).";
+    if (e.claim === "exp") return "The token has no expiry (exp).";
+  }
+  return "The token is invalid.";
 }
 
 /** Throws 403 unless the principal holds `scope` (admin includes write). */

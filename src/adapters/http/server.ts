@@ -183,6 +183,8 @@ function withDeadline(
   });
 }
 
+const DECIMAL = /^\d+$/;
+
 const QUIET_ROUTES = new Set(["/healthz", "/readyz", "/metrics"]);
 
 export function createRequestHandler(app: AnyElysia, deps: HandlerDeps): (request: Request) => Promise<Response> {
@@ -208,8 +210,18 @@ export function createRequestHandler(app: AnyElysia, deps: HandlerDeps): (reques
     const response = await context.with(spanContext, () =>
       withLogFields({ requestId, method, path }, async () => {
         try {
-          const declared = Number(request.headers.get("content-length") ?? 0);
-          if (declared > deps.bodyLimit) {
+          const length = request.headers.get("content-length");
+          // One decimal number or nothing: Bun joins repeated headers ("N, N"), and a length that
+          // cannot be read cannot bound a read. The body is counted as it streams anyway.
+          if (length !== null && !DECIMAL.test(length)) {
+            return problemResponse(
+              toProblem(AppError.invalidArgument("The Content-Length header must be one decimal number."), {
+                instance: path,
+                traceId,
+              }),
+            );
+          }
+          if (length !== null && Number(length) > deps.bodyLimit) {
             return problemResponse(
               toProblem(new AppError("payload_too_large", `The request body exceeds ${deps.bodyLimit} bytes.`), {
                 instance: path,

@@ -4,7 +4,7 @@ import { SpanKind, SpanStatusCode, type Tracer, trace } from "@opentelemetry/api
 import { sleepUnlessAborted } from "../../../lib/xshutdown/index.ts";
 import type { ReadItem, ReadResult, SourceConfig, SourceReader, Validators } from "../../app/scraper.ts";
 import { decodeBody, DocumentError, type ItemDefaults, parseDocument, type SourceKind } from "./feeds.ts";
-import { redactUrl, type SafeFetchOptions, safeFetch } from "./safe-fetch.ts";
+import { redactUrl, type SafeFetchOptions, safeFetch, splitCredentials } from "./safe-fetch.ts";
 
 export interface ReaderSource {
   kind: SourceKind;
@@ -12,7 +12,7 @@ export interface ReaderSource {
   defaults: ItemDefaults;
 }
 
-export type FetchOptions = Omit<SafeFetchOptions, "timeoutMs" | "headers" | "signal"> & {
+export type FetchOptions = Omit<SafeFetchOptions, "timeoutMs" | "headers" | "signal" | "authorization"> & {
   /** Politeness: least time between two requests to one host, across sources. */
   hostDelayMs: number;
 };
@@ -36,7 +36,10 @@ export class HttpSourceReader implements SourceReader {
     const conditional: Record<string, string> = {};
     if (validators.etag) conditional["if-none-match"] = validators.etag;
     if (validators.lastModified) conditional["if-modified-since"] = validators.lastModified;
-    let url: string | undefined = source.url;
+    // Credentials in the source's URL: sent as Basic authentication to its origin (every page of
+    // a catalog there), never kept in a URL that items resolve against, store or show.
+    const { url: base, authorization } = splitCredentials(new URL(source.url));
+    let url: string | undefined = base.toString();
     const items: ReadItem[] = [];
     let bytes = 0;
     let first: Validators | undefined;
@@ -57,6 +60,7 @@ export class HttpSourceReader implements SourceReader {
               timeoutMs: spec.timeoutMs,
               signal,
               headers: page === 0 ? conditional : {},
+              ...(authorization ? { authorization } : {}),
             });
             span.setAttributes({ "http.response.status_code": r.status, "http.response.body.size": r.body.byteLength });
             return r;

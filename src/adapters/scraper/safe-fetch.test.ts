@@ -23,6 +23,9 @@ const server = Bun.serve({
         return Response.redirect("http://169.254.169.254/latest/meta-data/", 302);
       case "/to-echo":
         return Response.redirect("/echo", 301);
+      case "/to-other-origin":
+        // The same server under another name: another origin, so no credentials follow.
+        return Response.redirect(`http://other.test:${url.port}/echo`, 302);
       case "/loop":
         return Response.redirect("/loop", 302);
       case "/big":
@@ -77,7 +80,12 @@ describe("isPublicAddress", () => {
     ["fd00::1", false],
     ["ff02::1", false],
     ["::ffff:127.0.0.1", false],
-    ["::ffff:8.8.8.8", true],
+    // Addresses that embed IPv4 are never public, whatever they embed and however written.
+    ["::ffff:8.8.8.8", false],
+    ["::ffff:7f00:1", false],
+    ["::127.0.0.1", false],
+    ["::8.8.8.8", false],
+    ["::a00:1", false],
     ["not-an-ip", false],
   ])("%s → %p", (address, expected) => {
     expect(isPublicAddress(address)).toBe(expected);
@@ -161,6 +169,28 @@ describe("safeFetch", () => {
       inm: '"v3"',
     });
     expect(redactUrl("https://user:secret@example.org/feed?x=1")).toBe("https://example.org/feed?x=1");
+    // The final URL, which relative links resolve against, carries no credentials.
+    expect(res.url).toBe(`http://127.0.0.1:${server.port}/echo`);
+  });
+
+  it("sends the credentials along a redirect on the same origin, never to another origin", async () => {
+    const same = await safeFetch(`http://user:pw@127.0.0.1:${server.port}/to-echo`, opts());
+    expect(JSON.parse(new TextDecoder().decode(same.body)).auth).toBe(`Basic ${btoa("user:pw")}`);
+    const other = await safeFetch(
+      `http://user:pw@127.0.0.1:${server.port}/to-other-origin`,
+      opts({ lookup: async () => [{ address: "127.0.0.1", family: 4 }] }),
+    );
+    expect(other.url).toBe(`http://other.test:${server.port}/echo`);
+    expect(JSON.parse(new TextDecoder().decode(other.body)).auth).toBeNull();
+  });
+
+  it("bounds name resolution by the fetch's timeout and the caller's signal", async () => {
+    const hanging = () => new Promise<{ address: string; family: number }[]>(() => {});
+    await expect(safeFetch("http://hangs.test/echo", opts({ lookup: hanging, timeoutMs: 100 }))).rejects.toThrow();
+    const controller = new AbortController();
+    const p = safeFetch("http://hangs.test/echo", opts({ lookup: hanging, signal: controller.signal }));
+    controller.abort(new Error("stopped"));
+    await expect(p).rejects.toThrow("stopped");
   });
 });
 

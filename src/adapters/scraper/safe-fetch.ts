@@ -30,6 +30,8 @@ export interface SafeFetchOptions {
   addressAllowed?: (address: string) => boolean;
   /** Extra trusted CA certificates (PEM), for tests with a private CA. */
   ca?: string;
+  /** Authorization for the URL's origin only (never sent along a redirect to another origin). */
+  authorization?: string;
   /** Called before each hop, for spans and traceparent. */
   onHop?: (url: URL, headers: Record<string, string>) => void;
 }
@@ -75,12 +77,20 @@ for (const [net, bits] of [
 ] as const)
   NON_PUBLIC.addSubnet(net, bits, "ipv6");
 
-/** True for an address a public service may be reached at (IPv4-mapped IPv6 checked as IPv4). */
+/**
+ * IPv6 ranges that embed an IPv4 address (IPv4-compatible ::/96, IPv4-mapped ::ffff:0:0/96, in
+ * any notation): never public. Kept apart because a BlockList matches IPv4 addresses against
+ * IPv4-mapped IPv6 rules too.
+ */
+const EMBEDDED_V4 = new BlockList();
+EMBEDDED_V4.addSubnet("::", 96, "ipv6");
+EMBEDDED_V4.addSubnet("::ffff:0:0", 96, "ipv6");
+
+/** True for an address a public service may be reached at. */
 export function isPublicAddress(address: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
-  if (mapped) return isPublicAddress(mapped);
   const family = isIP(address);
   if (family === 0) return false;
+  if (family === 6 && EMBEDDED_V4.check(address, "ipv6")) return false;
   return !NON_PUBLIC.check(address, family === 4 ? "ipv4" : "ipv6");
 }
 
@@ -100,17 +110,33 @@ export function redactUrl(url: string): string {
 
 const systemLookup = async (host: string) => dnsLookup(host, { all: true, verbatim: true });
 
+/**
+ * The credentials of a URL (`https://user:pass@host/…`) as a Basic Authorization header, and the
+ * URL without them: what is fetched, stored or shown never carries them.
+ */
+export function splitCredentials(url: URL): { url: URL; authorization?: string } {
+  if (!url.username && !url.password) return { url };
+  const bare = new URL(url);
+  bare.username = "";
+  bare.password = "";
+  const user = decodeURIComponent(url.username);
+  const password = decodeURIComponent(url.password);
+  return { url: bare, authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}` };
+}
+
 /** GET `url` under the rules above; resolves with the final response's status, headers and body. */
 export async function safeFetch(url: string, opts: SafeFetchOptions): Promise<FetchedDocument> {
   const signal = opts.signal
     ? AbortSignal.any([opts.signal, AbortSignal.timeout(opts.timeoutMs)])
     : AbortSignal.timeout(opts.timeoutMs);
-  let current = parseHttpUrl(url);
+  // Credentials go to the origin they were written for, never along a redirect to another.
+  const split = splitCredentials(parseHttpUrl(url));
+  const first = split.url;
+  const authorization = split.authorization ?? opts.authorization;
+  let current = first;
   for (let hop = 0; ; hop++) {
-    const address = await checkedAddress(current.hostname, opts);
+    const address = await checkedAddress(current.hostname, opts, signal);
     const target = new URL(current);
-    target.username = "";
-    target.password = "";
     target.hostname = isIP(address) === 6 ? `[${address}]` : address;
     const headers: Record<string, string> = {
       host: current.host,
@@ -120,8 +146,7 @@ export async function safeFetch(url: string, opts: SafeFetchOptions): Promise<Fe
       "accept-encoding": "gzip, deflate, br",
       ...opts.headers,
     };
-    if (current.username || current.password)
-      headers.authorization = `Basic ${btoa(`${decodeURIComponent(current.username)}:${decodeURIComponent(current.password)}`)}`;
+    if (authorization && current.origin === first.origin) headers.authorization = authorization;
     opts.onHop?.(current, headers);
     const servername = current.hostname.replace(/^\[|\]$/g, "");
     const res = await fetch(target, {
@@ -138,7 +163,8 @@ export async function safeFetch(url: string, opts: SafeFetchOptions): Promise<Fe
     if (res.status >= 300 && res.status < 400 && res.status !== 304 && res.headers.has("location")) {
       await res.body?.cancel();
       if (hop >= opts.maxRedirects) throw new FetchRefusedError(`more than ${opts.maxRedirects} redirects`);
-      current = parseHttpUrl(new URL(res.headers.get("location")!, current).toString());
+      // A Location with its own credentials: dropped (only the configured ones are ever sent).
+      current = splitCredentials(parseHttpUrl(new URL(res.headers.get("location")!, current).toString())).url;
       continue;
     }
     const declared = Number(res.headers.get("content-length") ?? 0);
@@ -167,9 +193,30 @@ function parseHttpUrl(raw: string): URL {
   return u;
 }
 
-async function checkedAddress(hostname: string, opts: SafeFetchOptions): Promise<string> {
+/** Resolves unless `signal` aborts first (a resolver that hangs cannot outlive the fetch's timeout). */
+function withinSignal<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(
+      (v) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+async function checkedAddress(hostname: string, opts: SafeFetchOptions, signal: AbortSignal): Promise<string> {
   const host = hostname.replace(/^\[|\]$/g, "");
-  const addresses = isIP(host) ? [host] : (await (opts.lookup ?? systemLookup)(host)).map((a) => a.address);
+  const addresses = isIP(host)
+    ? [host]
+    : (await withinSignal((opts.lookup ?? systemLookup)(host), signal)).map((a) => a.address);
   if (addresses.length === 0) throw new FetchRefusedError(`${host} does not resolve`);
   if (!opts.allowPrivateNetworks) {
     const allowed = opts.addressAllowed ?? isPublicAddress;

@@ -45,13 +45,19 @@ function courseResponse(course: Course, status = 200, extra: Record<string, stri
 }
 
 /**
- * Reads the body but never more than `limit` bytes (chunked bodies have no Content-Length to
- * check up front): past it, a 413 problem, and the rest is not read.
+ * Reads the body but never more than `limit` bytes, whatever the headers say: the bytes are
+ * counted as they stream, and the first one past the limit ends the read with a 413 problem.
+ * A Content-Length that is one decimal number within the limit (checked before routing,
+ * server.ts) frames the body exactly (Bun reads no more than it), so it is read in one go; any
+ * other body (chunked, or with a Transfer-Encoding beside a length) streams through the counter.
  */
-async function readBodyWithin(request: Request, limit: number): Promise<Uint8Array> {
-  // A declared length was checked against the limit before routing (server.ts), and the server
-  // reads no more than it: one read, no stream.
-  if (request.headers.has("content-length")) return new Uint8Array(await request.arrayBuffer());
+export async function readBodyWithin(request: Request, limit: number): Promise<Uint8Array> {
+  const h = request.headers;
+  if (h.has("content-length") && !h.has("transfer-encoding")) {
+    const bytes = new Uint8Array(await request.arrayBuffer());
+    if (bytes.byteLength > limit) throw tooLarge(limit);
+    return bytes;
+  }
   const reader = request.body!.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -61,12 +67,14 @@ async function readBodyWithin(request: Request, limit: number): Promise<Uint8Arr
     size += value.byteLength;
     if (size > limit) {
       await reader.cancel().catch(() => {});
-      throw new AppError("payload_too_large", `The request body exceeds ${limit} bytes.`);
+      throw tooLarge(limit);
     }
     chunks.push(value);
   }
   return Buffer.concat(chunks);
 }
+
+const tooLarge = (limit: number) => new AppError("payload_too_large", `The request body exceeds ${limit} bytes.`);
 
 /** 304 when the client's If-None-Match names the current ETag, else the course. */
 function conditionalCourseResponse(course: Course, request: Request): Response {
@@ -87,6 +95,21 @@ const CHECKS = {
 /** Operations that take no request body. */
 const BODYLESS_ACTION = /\/(?:publish|archive|unarchive)$/;
 
+/**
+ * A token with the operation's scope (auth.ts); once per request (the parse step runs it for
+ * requests with a body, before reading it; the before-handle step for the others).
+ */
+async function authorize(deps: CourseRoutesDeps, request: Request, route: string): Promise<void> {
+  if (!deps.auth || principalOf.has(request)) return;
+  const scope = requiredScope(request.method, route, deps.auth.requireForReads);
+  if (scope === undefined) return;
+  const principal = await deps.auth.authenticate(request.headers.get("authorization"));
+  requireScope(principal, scope);
+  principalOf.set(request, principal);
+  // The change and its events record who made it.
+  setActor(principal.subject);
+}
+
 export function courseRoutes(deps: CourseRoutesDeps) {
   const d = deps.courses;
   return (
@@ -94,8 +117,10 @@ export function courseRoutes(deps: CourseRoutesDeps) {
     // (and Elysia builds no exact-mirror cleaners, whose failures it dumped on stderr).
     new Elysia({ name: "courses-v1", prefix: "/v1/courses", normalize: false })
       .model(MODELS)
-      // Bodies must be JSON and within the limit; anything else is a problem, not a guess.
-      .onParse({ as: "local" }, async ({ request, contentType }) => {
+      // Who may do what first, then the body: an anonymous or under-scoped caller gets its
+      // 401/403 before a byte of the body is read (GETs have no parse step: checked below).
+      .onParse({ as: "local" }, async ({ request, route, contentType }) => {
+        await authorize(deps, request, route);
         if (request.body === null || request.headers.get("content-length") === "0") {
           // Actions such as publish and delete carry no body; every other write needs one (even
           // a PATCH that changes nothing says so with `{}`).
@@ -110,17 +135,7 @@ export function courseRoutes(deps: CourseRoutesDeps) {
           );
         return parseJsonBody(await readBodyWithin(request, deps.bodyLimit));
       })
-      // Who may do what: a token with the operation's scope (auth.ts), checked before the handler.
-      .onBeforeHandle({ as: "local" }, async ({ request, route }) => {
-        if (!deps.auth) return;
-        const scope = requiredScope(request.method, route, deps.auth.requireForReads);
-        if (scope === undefined) return;
-        const principal = await deps.auth.authenticate(request.headers.get("authorization"));
-        requireScope(principal, scope);
-        principalOf.set(request, principal);
-        // The change and its events record who made it.
-        setActor(principal.subject);
-      })
+      .onBeforeHandle({ as: "local" }, ({ request, route }) => authorize(deps, request, route))
       // Query strings are text: turn numbers into numbers before validation.
       .onTransform({ as: "local" }, ({ query }) => {
         if (query && typeof query.limit === "string" && /^\d+$/.test(query.limit))
