@@ -5,7 +5,7 @@ import type { Db } from "mongodb";
 import { ConfigError, describeEnv, formatEnvMarkdown, formatEnvTable, redact } from "../lib/xconfig/index.ts";
 import { describe as describeError } from "../lib/xerrors/index.ts";
 import { createLogger, log, setRootLogger, type Logger } from "../lib/xlog/index.ts";
-import { configureShutdown, type ShutdownCoordinator } from "../lib/xshutdown/index.ts";
+import { configureShutdown, type ShutdownCoordinator, sleepUnlessAborted } from "../lib/xshutdown/index.ts";
 import { createHttpApp } from "./adapters/http/app.ts";
 import { metricsResponse } from "./adapters/http/health.ts";
 import { mintToken, SCOPES } from "./adapters/http/auth.ts";
@@ -30,7 +30,7 @@ import { BUILD } from "./build-info.ts";
 import { EXIT, helpText, parseCommandLine, parseModules, UsageError, type Invocation, type ModuleName } from "./cli.ts";
 import { type Config, ConfigSchema, ENV_PREFIX, loadConfig } from "./config.ts";
 import { formatSummary } from "./app/scraper.ts";
-import { configProblems } from "./config-rules.ts";
+import { configProblems, httpStopTimeout } from "./config-rules.ts";
 import { clock, ids, kafkaReadiness, MODULE_IMPLEMENTATIONS, type ServeContext } from "./modules.ts";
 
 async function serve(cfg: Config, names: ModuleName[]): Promise<void> {
@@ -109,8 +109,21 @@ async function serve(cfg: Config, names: ModuleName[]): Promise<void> {
       apiReady: migrated,
     }),
   );
-  // Stop accepting, let in-flight requests finish (Bun waits for them with stop(false)).
-  shutdown.register("http-server", () => server.stop(false), { phase: "intake" });
+  // On the signal /readyz turns 503 at once (accepting() is false) while requests are still
+  // served for shutdown.drainDelay, so load balancers stop routing here before anything is
+  // refused; then the listener closes and in-flight requests finish (stop(false) waits for them).
+  // The step may take the drain plus the longest request (config-rules.ts checks it fits).
+  shutdown.register(
+    "http-server",
+    async (signal) => {
+      if (cfg.shutdown.drainDelay > 0) {
+        log().info({ drainDelayMs: cfg.shutdown.drainDelay }, "draining: not ready, still serving");
+        await sleepUnlessAborted(cfg.shutdown.drainDelay, signal);
+      }
+      await server.stop(false);
+    },
+    { phase: "intake", timeoutMs: httpStopTimeout(cfg) },
+  );
   if (names.includes("api") && cfg.auth.enabled && cfg.auth.devToken && cfg.auth.hs256Secret) {
     const token = await mintToken(cfg.auth.hs256Secret, {
       subject: "developer",
