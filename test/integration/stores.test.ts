@@ -98,6 +98,76 @@ describe("MongoEnrollmentLedger", () => {
     expect(await ledger.apply("crash#1", id, 1)).toBe("duplicate");
   });
 
+  /**
+   * A database whose calls of one method on one collection pause after the real call, until
+   * released: drives two appliers of one key through an exact interleaving on the real store.
+   */
+  function pausing(collection: string, method: "insertOne" | "findOne") {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let reached!: () => void;
+    const paused = new Promise<void>((r) => (reached = r));
+    let armed = true;
+    const proxied = new Proxy(db, {
+      get(target, prop, receiver) {
+        if (prop !== "collection") return Reflect.get(target, prop, receiver);
+        return (name: string) => {
+          const real = target.collection(name);
+          if (name !== collection) return real;
+          return new Proxy(real, {
+            get(c, p, r) {
+              const v = Reflect.get(c, p, r);
+              if (p !== method || typeof v !== "function") return typeof v === "function" ? v.bind(c) : v;
+              return async (...args: unknown[]) => {
+                const result = await v.apply(c, args);
+                if (armed) {
+                  armed = false;
+                  reached();
+                  await gate;
+                }
+                return result;
+              };
+            },
+          });
+        };
+      },
+    });
+    return { db: proxied, paused, release };
+  }
+
+  it("two appliers of one key after a rebalance: B resumes a pending record while A finishes — counted once", async () => {
+    const id = await course();
+    // A claims the key and applies; B (the partition's new owner) meets the duplicate key, reads
+    // the record still pending, and pauses there while A marks it done and pulls the key.
+    const b = pausing("processed_events", "findOne");
+    const ledgerA = new MongoEnrollmentLedger(db);
+    const ledgerB = new MongoEnrollmentLedger(b.db);
+    await db
+      .collection<{ _id: string }>("processed_events")
+      .insertOne({ _id: "rebalance#1", courseId: id, delta: 1, state: "pending", receivedAt: new Date() } as never);
+    const applyB = ledgerB.apply("rebalance#1", id, 1);
+    await b.paused;
+    expect(await ledgerA.apply("rebalance#1", id, 1)).toBe("applied");
+    b.release();
+    expect(await applyB).toBe("duplicate");
+    expect(await count(id)).toBe(1);
+    const record = await db.collection<{ _id: string; outcome: string }>("processed_events").findOne({ _id: "rebalance#1" });
+    expect(record).toMatchObject({ state: "done", outcome: "applied" });
+  });
+
+  it("two appliers of one key: A pauses after its claim while B applies and finishes — counted once", async () => {
+    const id = await course();
+    const a = pausing("processed_events", "insertOne");
+    const ledgerA = new MongoEnrollmentLedger(a.db);
+    const ledgerB = new MongoEnrollmentLedger(db);
+    const applyA = ledgerA.apply("rebalance#2", id, 1);
+    await a.paused;
+    expect(await ledgerB.apply("rebalance#2", id, 1)).toBe("applied");
+    a.release();
+    expect(await applyA).toBe("duplicate");
+    expect(await count(id)).toBe(1);
+  });
+
   it("loses no write when the API, the ledger and the relay change one course at the same time", async () => {
     const repo = new MongoCourseRepository(db, new OutboxMarkers(db), { outboxMaxEvents: 1000 });
     const outbox = new MongoOutboxStore(db, "it-relay");

@@ -7,6 +7,10 @@
 //      makes the guard miss and the step re-read)
 //   3. record: state done
 //   4. course: $pull key
+// Two appliers of one key (a rebalance hands the partition to B while A still applies): step 3
+// comes before step 4, so a key missing from the course is re-checked against the record read
+// AFTER the course: done means another applier finished (and pulled the key) — a duplicate; still
+// pending means nobody has pushed it yet, and the revision guard lets only one of them push.
 import type { Collection, Db, MongoServerError } from "mongodb";
 import { AppError } from "../../../lib/xerrors/index.ts";
 import type { ApplyOutcome, EnrollmentLedger } from "../../app/enrollments.ts";
@@ -50,6 +54,8 @@ export class MongoEnrollmentLedger implements EnrollmentLedger {
       if (seen?.state === "done") return "duplicate";
     }
     const outcome = await this.applyToCourse(key, courseId, delta);
+    // Another applier finished it: its record and the course are already final.
+    if (outcome === "duplicate") return outcome;
     await this.processed.updateOne({ _id: key }, { $set: { state: "done", processedAt: new Date(), outcome } });
     await this.courses.updateOne({ _id: courseId }, { $pull: { pendingEnrollmentEvents: key } });
     return outcome;
@@ -68,6 +74,9 @@ export class MongoEnrollmentLedger implements EnrollmentLedger {
       }
       // Already applied before a crash: the key is still on the course.
       if (course.pendingEnrollmentEvents?.includes(key)) return "applied";
+      // Not on the course: applied and finished by another applier since, or not applied yet.
+      const record = await this.processed.findOne({ _id: key }, { projection: { state: 1 } });
+      if (record?.state === "done") return "duplicate";
       if (delta < 0 && (course.enrollmentCount ?? 0) <= 0) return "clamped";
       if (course.enrollmentRev === undefined) {
         // A course stored before migration 0004 set the revision (rare: the migration sets it on all).
