@@ -173,6 +173,11 @@ export const ConfigSchema = t.Object({
       description: "where messages that can never succeed go",
     }),
     groupId: t.String({ default: "courses-enrollments" }),
+    startFrom: t.Union([t.Literal("latest"), t.Literal("earliest")], {
+      default: "latest",
+      description:
+        "where a group with no committed offset starts. earliest replays the topic: safe only while processedRetention covers the topic's retention (older events would be counted again)",
+    }),
     partitionsConsumedConcurrently: t.Integer({ default: 1, minimum: 1 }),
     retryBackoffInitial: Duration({ default: "200ms" }),
     retryBackoffMax: Duration({ default: "30s" }),

@@ -74,7 +74,11 @@ async function serve(cfg: Config, names: ModuleName[]): Promise<void> {
 
   const ctx: ServeContext = { cfg, db, kafka, metrics, tracing, shutdown, wakeup: new OutboxWakeup() };
   let api: CourseRoutesDeps | undefined;
-  for (const m of modules) api = m.start(ctx)?.api ?? api;
+  for (const m of modules) {
+    const started = m.start(ctx);
+    api = started?.api ?? api;
+    for (const c of started?.checks ?? []) checks.push(kafkaRole === "required" ? c : optional(c));
+  }
 
   // HTTP last, in every mode: /healthz, /readyz, /metrics; the API and its docs with the api module.
   const app = createHttpApp({

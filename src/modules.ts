@@ -24,6 +24,7 @@ import { runPeriodically } from "./app/periodic.ts";
 import { retryUntilDone } from "./app/retry.ts";
 import type { ModuleName } from "./cli.ts";
 import type { Config } from "./config.ts";
+import type { DependencyCheck } from "./app/readiness.ts";
 
 export const clock = { now: () => new Date() };
 export const ids = { next: () => Bun.randomUUIDv7() };
@@ -49,8 +50,11 @@ export interface Module {
   kafka: "none" | "optional" | "required";
   /** Topics the module produces to or consumes from; created at start when missing. */
   topics(cfg: Config): string[];
-  /** Starts the module's loops; the API module returns what the HTTP routes need. */
-  start(ctx: ServeContext): { api?: CourseRoutesDeps } | undefined;
+  /**
+   * Starts the module's loops; the API module returns what the HTTP routes need, others the
+   * checks readiness shows of their own state (required as Kafka is for the instance).
+   */
+  start(ctx: ServeContext): { api?: CourseRoutesDeps; checks?: DependencyCheck[] } | undefined;
 }
 
 export const MODULE_IMPLEMENTATIONS: Record<ModuleName, Module> = {
@@ -101,10 +105,7 @@ export const MODULE_IMPLEMENTATIONS: Record<ModuleName, Module> = {
   consumer: {
     kafka: "required",
     topics: (cfg) => [cfg.enrollments.topic, cfg.enrollments.dlqTopic],
-    start: (ctx) => {
-      startEnrollmentConsumer(ctx);
-      return undefined;
-    },
+    start: (ctx) => ({ checks: [startEnrollmentConsumer(ctx)] }),
   },
   scraper: {
     // Imports write courses and their events to the outbox; the relay (anywhere) publishes them.
@@ -188,7 +189,7 @@ function startOutboxRelay({ cfg, db, kafka, metrics, tracing, wakeup, shutdown }
   );
 }
 
-function startEnrollmentConsumer({ cfg, db, kafka, metrics, tracing, shutdown }: ServeContext): void {
+function startEnrollmentConsumer({ cfg, db, kafka, metrics, tracing, shutdown }: ServeContext): DependencyCheck {
   const e = cfg.enrollments;
   const ledger = new MongoEnrollmentLedger(db);
   const consumer = new EnrollmentConsumer(
@@ -201,7 +202,9 @@ function startEnrollmentConsumer({ cfg, db, kafka, metrics, tracing, shutdown }:
       retryBackoffInitialMs: e.retryBackoffInitial,
       retryBackoffMaxMs: e.retryBackoffMax,
       maxAttemptsOnBug: e.maxAttemptsOnBug,
+      fromBeginning: e.startFrom === "earliest",
       onLag: (topic, partition, lag) => metrics.kafkaConsumerLag.set({ topic, partition: String(partition) }, lag),
+      onCrash: () => metrics.enrollmentConsumerCrashes.inc(),
     },
     (event) => applyEnrollmentEvent(ledger, event),
     (outcome) => {
@@ -219,6 +222,10 @@ function startEnrollmentConsumer({ cfg, db, kafka, metrics, tracing, shutdown }:
     () => ledger.expire(new Date(clock.now().getTime() - e.processedRetention)),
     shutdown.worker("processed-events-housekeeping"),
   );
+  return {
+    name: "enrollment-consumer",
+    check: async () => {
+      if (consumer.state !== "running") throw new Error(`enrollment consumer ${consumer.state}`);
+    },
+  };
 }
-
-/** Auth settings the API can start with; throws a configuration error naming what is missing. */

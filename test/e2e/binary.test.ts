@@ -11,7 +11,7 @@ import { helpText } from "../../src/cli.ts";
 import { courseBinary } from "../support/binary.ts";
 import { run } from "../support/run.ts";
 import { serviceEnv, startService, TEST_AUTH_SECRET, testToken, type RunningService } from "../support/service.ts";
-import { dropDatabases, stack, uniqueName, type StackEndpoints } from "../support/stack.ts";
+import { dropDatabases, eventually, stack, uniqueName, type StackEndpoints } from "../support/stack.ts";
 
 const ROOT = join(import.meta.dir, "../..");
 let s: StackEndpoints;
@@ -76,9 +76,20 @@ describe("modules", () => {
     );
     try {
       expect((await fetch(`${svc.url}/healthz`)).status).toBe(200);
-      const ready = await fetch(`${svc.url}/readyz`);
-      expect(ready.status).toBe(200);
-      expect(await ready.json()).toEqual({ status: "ready", checks: { mongo: "ok", kafka: "ok" } });
+      // Ready once its consumer has joined the group (not ready meanwhile: it cannot work yet).
+      const ready = await eventually(
+        "worker ready",
+        async () => {
+          const r = await fetch(`${svc.url}/readyz`);
+          return r.status === 200 ? r : undefined;
+        },
+        20_000,
+        50,
+      );
+      expect(await ready.json()).toEqual({
+        status: "ready",
+        checks: { mongo: "ok", kafka: "ok", "enrollment-consumer": "ok" },
+      });
       const metrics = await (await fetch(`${svc.url}/metrics`)).text();
       expect(metrics).toContain("outbox_pending_events");
       const api = await fetch(`${svc.url}/v1/courses`);
@@ -150,6 +161,7 @@ describe("graceful shutdown", () => {
         COURSES_MONGO_DATABASE: database,
         COURSES_TELEMETRY_TRACING_ENABLED: "false",
         COURSES_SHUTDOWN_DEADLINE: "10s",
+        COURSES_HTTP_REQUEST_TIMEOUT: "5s",
       }),
     );
     const titles = [1, 2, 3].map((i) => `In flight ${i} ${uniqueName("t")}`);
@@ -244,9 +256,18 @@ describe("image runtime (chroot as uid 65532)", () => {
       const svc: RunningService = await startService(env, { command: inImage("serve"), isolatedEnv: true });
       try {
         expect(svc.entries().find((e) => e.msg === "starting")).toMatchObject({ env: "production" });
-        expect(await (await fetch(`${svc.url}/readyz`)).json()).toEqual({
+        const ready = await eventually(
+          "ready in the image",
+          async () => {
+            const b = (await (await fetch(`${svc.url}/readyz`)).json()) as { status: string; checks: unknown };
+            return b.status === "ready" ? b : undefined;
+          },
+          20_000,
+          50,
+        );
+        expect(ready).toEqual({
           status: "ready",
-          checks: { mongo: "ok", kafka: "ok" },
+          checks: { mongo: "ok", kafka: "ok", "enrollment-consumer": "ok" },
         });
         const created = await fetch(`${svc.url}/v1/courses`, {
           method: "POST",

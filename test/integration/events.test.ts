@@ -198,7 +198,10 @@ describe("course events", () => {
         // The outbox is the buffer: a broker outage is not an API outage.
         const ready = await fetch(`${svc.url}/readyz`);
         expect(ready.status).toBe(200);
-        expect(await ready.json()).toEqual({ status: "degraded", checks: { mongo: "ok", kafka: "failed" } });
+        expect(await ready.json()).toEqual({
+          status: "degraded",
+          checks: { mongo: "ok", kafka: "failed", "enrollment-consumer": "failed" },
+        });
         await eventually("backlog metric", async () =>
           (await metric("outbox_pending_events")) === count ? true : undefined,
         );

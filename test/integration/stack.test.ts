@@ -116,16 +116,18 @@ describe("the service against the real stack", () => {
   it("is live and ready when MongoDB and Kafka answer", async () => {
     expect(await (await fetch(`${svc.url}/healthz`)).json()).toEqual({ status: "ok" });
     // It listens before its store is migrated; ready follows within moments.
-    const res = await eventually(
+    // (the enrollment consumer is ready once it has joined its group)
+    const body = await eventually(
       "ready",
       async () => {
         const r = await fetch(`${svc.url}/readyz`);
-        return r.status === 200 ? r : undefined;
+        const b = r.status === 200 ? ((await r.json()) as { status: string; checks: unknown }) : undefined;
+        return b?.status === "ready" ? b : undefined;
       },
-      10_000,
+      20_000,
       50,
     );
-    expect(await res.json()).toEqual({ status: "ready", checks: { mongo: "ok", kafka: "ok" } });
+    expect(body).toEqual({ status: "ready", checks: { mongo: "ok", kafka: "ok", "enrollment-consumer": "ok" } });
   });
 
   it("exports its spans over OTLP to Jaeger, continuing an incoming traceparent", async () => {
@@ -230,7 +232,7 @@ describe("readiness names the failing dependency", () => {
       const res = await fetch(`${svc.url}/readyz`);
       expect(res.status).toBe(503);
       const body = (await res.json()) as Record<string, unknown>;
-      expect(body.checks).toEqual({ mongo: "failed", kafka: "ok" });
+      expect(body.checks).toMatchObject({ mongo: "failed", kafka: "ok" });
       expect(String(body.detail)).toContain("mongo");
       expect(JSON.stringify(body)).not.toContain("127.0.0.1:1");
       // The API answers too: a retryable 503 problem, without the store's address or driver text.
@@ -258,7 +260,10 @@ describe("readiness by default: the outbox is the buffer", () => {
     try {
       const res = await fetch(`${svc.url}/readyz`);
       expect(res.status).toBe(200);
-      expect(await res.json()).toEqual({ status: "degraded", checks: { mongo: "ok", kafka: "failed" } });
+      expect(await res.json()).toEqual({
+        status: "degraded",
+        checks: { mongo: "ok", kafka: "failed", "enrollment-consumer": "failed" },
+      });
       const metrics = await (await fetch(`${svc.url}/metrics`)).text();
       expect(metrics).toMatch(/^dependency_up\{dependency="kafka"[^}]*\} 0$/m);
       expect(metrics).toMatch(/^dependency_up\{dependency="mongo"[^}]*\} 1$/m);

@@ -151,7 +151,9 @@ describe("MongoEnrollmentLedger", () => {
     b.release();
     expect(await applyB).toBe("duplicate");
     expect(await count(id)).toBe(1);
-    const record = await db.collection<{ _id: string; outcome: string }>("processed_events").findOne({ _id: "rebalance#1" });
+    const record = await db
+      .collection<{ _id: string; outcome: string }>("processed_events")
+      .findOne({ _id: "rebalance#1" });
     expect(record).toMatchObject({ state: "done", outcome: "applied" });
   });
 

@@ -32,6 +32,9 @@ export function serviceEnv(s: StackEndpoints, overrides: Record<string, string> 
     // Tests of other features run as behind a gateway that checks tokens; the API's own tests
     // (courses-api, auth) turn authentication on with withAuth().
     COURSES_AUTH_ENABLED: "false",
+    // Tests produce right after start, maybe before the group first joins: read from the start
+    // (each test's topics are its own). Production starts new groups at the end (config.ts).
+    COURSES_ENROLLMENTS_START_FROM: "earliest",
     // Its own consumer group: instances of other tests never make it wait for a rebalance.
     COURSES_ENROLLMENTS_GROUP_ID: `it-${crypto.randomUUID()}`,
     ...overrides,

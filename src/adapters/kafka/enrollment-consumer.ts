@@ -1,9 +1,12 @@
 // Consumes enrollment events (CloudEvents JSON) and applies them through the ledger.
 // - A message that can never succeed (bad JSON, schema violation, unknown type or course) goes
 //   to the dead-letter topic with headers saying why and where it came from.
-// - A transient failure (store or broker down) pauses the partition and retries with backoff,
-//   instead of spinning; an unexpected error is retried a few times, then dead-lettered.
+// - A transient failure (store or broker down) is retried in place with backoff, heartbeating,
+//   as long as it lasts; an unexpected error is retried a few times (counted apart), then
+//   dead-lettered.
 // - Offsets are committed only after success or dead-lettering, message by message.
+// - A crash (an error kafkajs does not retry: it stops the consumer) is counted, shown in
+//   readiness, and the consumer is started again with backoff (a new kafkajs consumer each time).
 import { Type as T } from "@sinclair/typebox";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Tracer } from "@opentelemetry/api";
@@ -68,29 +71,84 @@ export interface EnrollmentConsumerOptions {
   maxAttemptsOnBug: number;
   /** Longest wait for a clean disconnect at shutdown (default 5 s). */
   disconnectTimeoutMs?: number;
+  /** Where a group with no committed offset starts: its topic's beginning, or its end (default). */
+  fromBeginning?: boolean;
   /** Messages behind the high watermark after each message handled, per partition. */
   onLag?: (topic: string, partition: number, lag: number) => void;
+  /** Retries of the client's own operations before it gives up and crashes (default 10). */
+  clientRetries?: number;
+  /** Called on each crash, before the restart is scheduled. */
+  onCrash?: (error: unknown) => void;
 }
+
+/** What readiness shows of the consumer. */
+export type ConsumerState = "starting" | "running" | "crashed" | "stopped";
 
 export type MessageOutcome = ApplyOutcome | "dead_lettered" | "retry";
 
 export class EnrollmentConsumer {
-  private readonly consumer: Consumer;
+  private consumer: Consumer;
   private readonly dlq: Producer;
+  /** Retries in a row of the message at the head of each partition, whatever the cause (backoff). */
   private readonly attempts = new Map<string, number>();
+  /** Unexpected errors in a row of the message at the head of each partition (dead-lettering). */
+  private readonly failures = new Map<string, number>();
   /** Set once the stop handler is installed (run may be retried after a failed start). */
   private stopHandlerInstalled = false;
+  private current: ConsumerState = "starting";
+  private crashesInARow = 0;
+  private stopping = false;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly opts: EnrollmentConsumerOptions,
     private readonly apply: (e: EnrollmentEvent) => Promise<ApplyOutcome>,
     private readonly observe: (outcome: MessageOutcome) => void = () => {},
     private readonly tracer: Tracer = trace.getTracer("courses"),
   ) {
-    // autoCommitThreshold 1: commitOffsetsIfNecessary commits after every resolved message.
-    this.consumer = kafka.consumer({ groupId: opts.groupId, allowAutoTopicCreation: false, retry: { retries: 10 } });
+    this.consumer = this.newConsumer();
     this.dlq = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  }
+
+  /** The consumer's state, for readiness: not ready while crashed (until the restart runs). */
+  get state(): ConsumerState {
+    return this.current;
+  }
+
+  private newConsumer(): Consumer {
+    // restartOnFailure false: kafkajs never restarts by itself (it would not for a non-retriable
+    // error at all); every crash comes to onCrash, which restarts with our backoff.
+    const consumer = this.kafka.consumer({
+      groupId: this.opts.groupId,
+      allowAutoTopicCreation: false,
+      retry: { retries: this.opts.clientRetries ?? 10, restartOnFailure: async () => false },
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => this.onCrash(consumer, payload.error));
+    return consumer;
+  }
+
+  private onCrash(crashed: Consumer, error: unknown): void {
+    if (this.stopping || crashed !== this.consumer) return;
+    this.current = "crashed";
+    this.crashesInARow++;
+    this.opts.onCrash?.(error);
+    const wait = Math.min(this.opts.retryBackoffMaxMs, this.opts.retryBackoffInitialMs * 2 ** (this.crashesInARow - 1));
+    log().warn(
+      { error: describeError(error), crashes: this.crashesInARow, restartInMs: wait },
+      "enrollment consumer crashed; restarting",
+    );
+    setTimeout(() => void this.restart(crashed), wait);
+  }
+
+  private async restart(crashed: Consumer): Promise<void> {
+    if (this.stopping) return;
+    await crashed.disconnect().catch(() => {});
+    this.consumer = this.newConsumer();
+    try {
+      await this.consume();
+    } catch (e) {
+      this.onCrash(this.consumer, e);
+    }
   }
 
   /** Runs until the worker is told to stop; then finishes the message in hand and commits. */
@@ -101,7 +159,9 @@ export class EnrollmentConsumer {
       // kafkajs's disconnect can wait out a whole rejoin cycle when the broker just came back
       // (measured: >10 s after "coordinator is loading"); past the bound the process leaves without
       // it. Nothing is lost: uncommitted messages are redelivered, and applying them is idempotent.
-      const stop = () =>
+      const stop = () => {
+        this.stopping = true;
+        this.current = "stopped";
         void Promise.race([
           this.consumer.disconnect().then(() => this.dlq.disconnect()),
           Bun.sleep(this.opts.disconnectTimeoutMs ?? 5000).then(() => {
@@ -115,38 +175,49 @@ export class EnrollmentConsumer {
             ),
           )
           .finally(() => worker.drained());
+      };
       if (worker.signal.aborted) stop();
       else worker.signal.addEventListener("abort", stop, { once: true });
     }
     await this.dlq.connect();
+    await this.consume();
+  }
+
+  /** Connects, subscribes and runs the current kafkajs consumer. */
+  private async consume(): Promise<void> {
     await this.consumer.connect();
-    await this.consumer.subscribe({ topic: this.opts.topic, fromBeginning: true });
+    await this.consumer.subscribe({ topic: this.opts.topic, fromBeginning: this.opts.fromBeginning ?? false });
+    // autoCommitThreshold 1: commitOffsetsIfNecessary commits after every resolved message.
     await this.consumer.run({
       autoCommitThreshold: 1,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.opts.partitionsConsumedConcurrently,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale, pause }) => {
+      eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
+        const key = `${batch.topic}:${batch.partition}`;
         for (const message of batch.messages) {
-          if (!isRunning() || isStale()) return;
           const where = { topic: batch.topic, partition: batch.partition, offset: message.offset };
-          const outcome = await this.traced(batch.topic, batch.partition, message, () =>
-            withLogFields(where, () => this.handle(batch.topic, batch.partition, message)),
-          );
-          this.observe(outcome);
-          if (outcome === "retry") {
-            const key = `${batch.topic}:${batch.partition}`;
+          // The message is retried in place, with backoff and heartbeats, until it is handled:
+          // kafkajs 2.2.4's pause()/resume() stopped fetching the partition after a few cycles.
+          for (;;) {
+            if (!isRunning() || isStale()) return;
+            const outcome = await this.traced(batch.topic, batch.partition, message, () =>
+              withLogFields(where, () => this.handle(batch.topic, batch.partition, message)),
+            );
+            this.observe(outcome);
+            if (outcome !== "retry") break;
             const n = (this.attempts.get(key) ?? 0) + 1;
             this.attempts.set(key, n);
             const wait = Math.min(this.opts.retryBackoffMaxMs, this.opts.retryBackoffInitialMs * 2 ** (n - 1));
-            log().warn(
-              { ...where, attempt: n, retryInMs: wait },
-              "enrollment event not processed; pausing the partition",
-            );
-            const resume = pause();
-            setTimeout(resume, wait);
-            return;
+            // One warning when a partition starts waiting, not one per attempt of a long outage.
+            if (n === 1)
+              log().warn({ ...where, retryInMs: wait }, "enrollment event not processed; retrying with backoff");
+            else log().debug({ ...where, attempt: n, retryInMs: wait }, "enrollment event not processed; retrying");
+            await this.backoff(wait, heartbeat, isRunning);
           }
-          this.attempts.delete(`${batch.topic}:${batch.partition}`);
+          const waited = this.attempts.get(key);
+          if (waited) log().info({ ...where, attempts: waited + 1 }, "enrollment event processed after retries");
+          this.attempts.delete(key);
+          this.failures.delete(key);
           resolveOffset(message.offset);
           this.opts.onLag?.(
             batch.topic,
@@ -158,6 +229,17 @@ export class EnrollmentConsumer {
         }
       },
     });
+    this.current = "running";
+    this.crashesInARow = 0;
+  }
+
+  /** Waits `ms` in slices of at most a second, heartbeating, until done or no longer running. */
+  private async backoff(ms: number, heartbeat: () => Promise<void>, isRunning: () => boolean): Promise<void> {
+    const until = Date.now() + ms;
+    while (isRunning() && Date.now() < until) {
+      await Bun.sleep(Math.min(1000, until - Date.now()));
+      await heartbeat().catch(() => {});
+    }
   }
 
   /** A CONSUMER span per message, continuing the producer's trace from its traceparent header. */
@@ -215,9 +297,12 @@ export class EnrollmentConsumer {
         return this.deadLetter(topic, partition, message, "unknown_course", `no course ${event.courseId}`);
       if (kind === "invalid_argument")
         return this.deadLetter(topic, partition, message, "invalid_event", describeError(e));
+      // A dependency outage: wait as long as it lasts; it never counts towards dead-lettering.
       if (kind === "unavailable") return "retry";
       const key = `${topic}:${partition}`;
-      if ((this.attempts.get(key) ?? 0) + 1 >= this.opts.maxAttemptsOnBug) {
+      const failures = (this.failures.get(key) ?? 0) + 1;
+      this.failures.set(key, failures);
+      if (failures >= this.opts.maxAttemptsOnBug) {
         log().error(
           { error: describeError(e), eventId: event.id },
           "enrollment event failed repeatedly; dead-lettering it",

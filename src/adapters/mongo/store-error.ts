@@ -7,7 +7,7 @@ export function storeError(e: unknown, action: string): unknown {
   if (e instanceof AppError) return e;
   if (
     (e instanceof MongoError && !(e instanceof MongoServerError)) ||
-    (e instanceof MongoServerError && isConnectionSetup(e))
+    (e instanceof MongoServerError && (isConnectionSetup(e) || isTransient(e)))
   ) {
     // The client gets the dependency's name, never its internals (the log keeps the chain).
     return AppError.unavailable("The course store is unavailable; retry later.", {
@@ -28,5 +28,34 @@ function isConnectionSetup(e: MongoServerError): boolean {
     e.code === 18 || // AuthenticationFailed
     e.hasErrorLabel("HandshakeError") ||
     /saslStart|saslContinue|authenticat|mechanism/i.test(e.message)
+  );
+}
+
+/**
+ * Server errors of a replica set changing hands or going away (a failover, a restart, a lost
+ * majority): the same request succeeds once it settles — never a bug in the request.
+ */
+const TRANSIENT_CODES = new Set([
+  6, // HostUnreachable
+  7, // HostNotFound
+  89, // NetworkTimeout
+  91, // ShutdownInProgress
+  189, // PrimarySteppedDown
+  262, // ExceededTimeLimit
+  9001, // SocketException
+  10107, // NotWritablePrimary
+  11600, // InterruptedAtShutdown
+  11602, // InterruptedDueToReplStateChange
+  13435, // NotPrimaryNoSecondaryOk
+  13436, // NotPrimaryOrSecondary
+]);
+
+export function isTransient(e: MongoServerError): boolean {
+  return (
+    TRANSIENT_CODES.has(Number(e.code)) ||
+    e.hasErrorLabel("RetryableWriteError") ||
+    e.hasErrorLabel("TransientTransactionError") ||
+    // WriteConcernFailed (64) and friends carry the label above when retrying can help.
+    e.hasErrorLabel("NoWritesPerformed")
   );
 }

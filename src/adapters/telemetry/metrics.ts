@@ -146,6 +146,11 @@ export function createMetrics(labels: { service: string; environment: string }, 
       help: "Course leases a relay lost while publishing (another relay took over)",
       registers: [registry],
     }),
+    enrollmentConsumerCrashes: new Counter({
+      name: "enrollment_consumer_crashes_total",
+      help: "Times the enrollment consumer stopped on an error its client does not retry; each is restarted with backoff",
+      registers: [registry],
+    }),
     enrollmentEvents: new Counter({
       name: "enrollment_events_total",
       help: "Enrollment events consumed, by outcome (applied, duplicate, clamped, dead_lettered, retry)",

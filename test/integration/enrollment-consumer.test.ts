@@ -1,0 +1,128 @@
+// The enrollment consumer on the real Kafka, behind the domain's own port (an in-memory ledger
+// stands in for the store): a crash of the client (an error it does not retry stops it) is
+// counted, shown in its state, and followed by a restart that redelivers what was not committed.
+import { afterAll, beforeAll, describe, expect, it } from "bun:test";
+import type { Kafka } from "kafkajs";
+import { EnrollmentConsumer, type ConsumerState } from "../../src/adapters/kafka/enrollment-consumer.ts";
+import type { ApplyOutcome, EnrollmentEvent } from "../../src/app/enrollments.ts";
+import { AppError } from "../../lib/xerrors/index.ts";
+import { ShutdownCoordinator } from "../../lib/xshutdown/index.ts";
+import { enrollment, produce, testKafka } from "../support/kafka.ts";
+import { stack, uniqueName } from "../support/stack.ts";
+
+let kafka: Kafka;
+const topic = `it.consumer-crash.${uniqueName("t")}`;
+beforeAll(async () => {
+  kafka = testKafka((await stack()).kafkaBrokers);
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({
+    topics: [
+      { topic, numPartitions: 1 },
+      { topic: `${topic}.dlq`, numPartitions: 1 },
+    ],
+  });
+  await admin.disconnect();
+});
+afterAll(async () => {
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.deleteTopics({ topics: [topic, `${topic}.dlq`] }).catch(() => {});
+  await admin.disconnect();
+});
+
+const quietCoordinator = () =>
+  new ShutdownCoordinator({
+    deadlineMs: 10_000,
+    defaultTimeoutMs: 5000,
+    logger: { info() {}, warn() {}, error() {} },
+    exit: () => {},
+  });
+
+describe("EnrollmentConsumer", () => {
+  it("a store outage's retries never count towards dead-lettering: one unexpected error after many waits is retried", async () => {
+    const own = `${topic}.outage`;
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: own, numPartitions: 1 }] });
+    await admin.disconnect();
+    const script: (() => ApplyOutcome)[] = [
+      ...Array.from({ length: 6 }, () => () => {
+        throw AppError.unavailable("The course store is unavailable; retry later.", { code: "store_unavailable" });
+      }),
+      () => {
+        throw new Error("unexpected, once");
+      },
+      () => "applied",
+    ];
+    const outcomes: string[] = [];
+    const coordinator = quietCoordinator();
+    const consumer = new EnrollmentConsumer(
+      kafka,
+      {
+        topic: own,
+        dlqTopic: `${topic}.dlq`,
+        groupId: `it-outage-${crypto.randomUUID()}`,
+        partitionsConsumedConcurrently: 1,
+        retryBackoffInitialMs: 100,
+        retryBackoffMaxMs: 400,
+        maxAttemptsOnBug: 3,
+        fromBeginning: true,
+      },
+      async () => script.shift()!(),
+      (o) => outcomes.push(o),
+    );
+    await produce(kafka, own, [enrollment("enrollment.created", "course-outage")]);
+    await consumer.run(coordinator.worker("consumer"));
+    for (let i = 0; i < 300 && !outcomes.includes("applied") && !outcomes.includes("dead_lettered"); i++)
+      await Bun.sleep(100);
+    await coordinator.shutdown("test over");
+    expect(outcomes).toEqual([...Array(7).fill("retry"), "applied"]);
+  }, 90_000);
+
+  it("restarts after a crash with backoff, counts it, shows it, and applies every event once", async () => {
+    const applied = new Map<string, number>();
+    const apply = async (e: EnrollmentEvent): Promise<ApplyOutcome> => {
+      const n = (applied.get(e.id) ?? 0) + 1;
+      applied.set(e.id, n);
+      return n === 1 ? "applied" : "duplicate";
+    };
+    let observed = 0;
+    const statesAtCrash: ConsumerState[] = [];
+    let consumer!: EnrollmentConsumer;
+    consumer = new EnrollmentConsumer(
+      kafka,
+      {
+        topic,
+        dlqTopic: `${topic}.dlq`,
+        groupId: `it-crash-${crypto.randomUUID()}`,
+        partitionsConsumedConcurrently: 1,
+        retryBackoffInitialMs: 200,
+        retryBackoffMaxMs: 1000,
+        maxAttemptsOnBug: 3,
+        fromBeginning: true,
+        clientRetries: 0,
+        onCrash: () => queueMicrotask(() => statesAtCrash.push(consumer.state)),
+      },
+      apply,
+      () => {
+        // A bug after the first event was applied, before its offset was committed.
+        if (++observed === 1) throw new Error("observer bug");
+      },
+    );
+    const coordinator = quietCoordinator();
+    const events = ["a", "b", "c"].map((k) => enrollment("enrollment.created", `course-${k}`));
+    await produce(kafka, topic, events);
+    await consumer.run(coordinator.worker("consumer"));
+    const ids = events.map((e) => JSON.parse(e.value).id as string);
+    // Bounded wait for all three (the restart comes after at least 200 ms of backoff).
+    for (let i = 0; i < 300 && !(ids.every((id) => applied.has(id)) && consumer.state === "running"); i++)
+      await Bun.sleep(100);
+    expect(statesAtCrash).toEqual(["crashed"]);
+    expect(consumer.state).toBe("running");
+    // The first event came again after the restart (its offset was never committed): a duplicate.
+    expect(ids.map((id) => applied.get(id))).toEqual([2, 1, 1]);
+    await coordinator.shutdown("test over");
+    expect(consumer.state).toBe("stopped");
+  }, 90_000);
+});
