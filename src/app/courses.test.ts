@@ -41,7 +41,9 @@ describe("course use cases", () => {
   it("refuses a stale expected version before changing anything", async () => {
     const { d, repo } = deps();
     const c = await uc.createCourse(d, input);
-    expect(await kind(uc.updateCourse(d, c.id, { summary: "x" }, 5))).toBe("precondition_failed");
+    expect(await kind(uc.updateCourse(d, c.id, { summary: "x" }, { version: 5, enrollmentCount: 0 }))).toBe(
+      "precondition_failed",
+    );
     expect(repo.rows.get(c.id)?.summary).toBe("s");
   });
 
@@ -69,7 +71,9 @@ describe("course use cases", () => {
       other.update({ tags: ["other"] }, d.clock);
       repo.rows.set(other.id, other.snapshot);
     };
-    expect(await kind(uc.updateCourse(d, c.id, { summary: "mine" }, 1))).toBe("precondition_failed");
+    expect(await kind(uc.updateCourse(d, c.id, { summary: "mine" }, { version: 1, enrollmentCount: 0 }))).toBe(
+      "precondition_failed",
+    );
   });
 
   it("does not save when nothing changed", async () => {

@@ -17,8 +17,26 @@ export interface CourseDeps {
   ids: IdGenerator;
 }
 
-/** `expectedVersion` comes from If-Match; undefined means "whatever is current". */
-export type Expect = number | undefined;
+/**
+ * The state a change requires (If-Match): the content's version and the enrollment count, both
+ * as the client last saw them; undefined means "whatever is current".
+ */
+export type Expected = { version: number; enrollmentCount: number } | undefined;
+type Expect = Expected;
+
+/** 412 unless the course is in the state the client expects. */
+function checkExpected(course: Course, expected: Expected): void {
+  if (expected === undefined) return;
+  const { version, enrollmentCount } = course.view;
+  if (version !== expected.version)
+    throw AppError.preconditionFailed(
+      `The course is at version ${version}, not ${expected.version}; reload it and try again.`,
+    );
+  if (enrollmentCount !== expected.enrollmentCount)
+    throw AppError.preconditionFailed(
+      `The course's enrollment count changed since you read it (${expected.enrollmentCount} → ${enrollmentCount}); reload it and try again.`,
+    );
+}
 
 const MAX_RETRIES = 3;
 
@@ -40,11 +58,7 @@ export async function mutate<T>(
 ): Promise<{ course: Course; result: T }> {
   for (let attempt = 1; ; attempt++) {
     const course = await load(d, id);
-    if (expected !== undefined && course.version !== expected) {
-      throw AppError.preconditionFailed(
-        `The course is at version ${course.version}, not ${expected}; reload it and try again.`,
-      );
-    }
+    checkExpected(course, expected);
     const result = change(course);
     if (course.version === course.loadedVersion) return { course, result };
     try {
@@ -97,11 +111,7 @@ export async function unarchiveCourse(d: CourseDeps, id: string, expected: Expec
 
 export async function deleteCourse(d: CourseDeps, id: string, expected: Expect): Promise<void> {
   const course = await load(d, id);
-  if (expected !== undefined && course.version !== expected) {
-    throw AppError.preconditionFailed(
-      `The course is at version ${course.version}, not ${expected}; reload it and try again.`,
-    );
-  }
+  checkExpected(course, expected);
   course.delete(d.clock);
   await d.courses.delete(course);
 }

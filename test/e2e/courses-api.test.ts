@@ -163,14 +163,14 @@ describe("bad input is a 400/413/415 problem and changes nothing", () => {
     const before = (await api.GET("/v1/courses", { params: { query: { limit: 100 } } })).data!.items.length;
     const malformed = await fetch(`${svc.url}/v1/courses`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", authorization: bearer },
       body: '{"title": "broken',
     });
     expect(malformed.status).toBe(400);
     expect(((await malformed.json()) as Problem).detail).toBe("The request body is not valid JSON.");
     const text = await fetch(`${svc.url}/v1/courses`, {
       method: "POST",
-      headers: { "content-type": "text/plain" },
+      headers: { "content-type": "text/plain", authorization: bearer },
       body: "title=x",
     });
     expect(text.status).toBe(415);
@@ -204,7 +204,7 @@ describe("bad input is a 400/413/415 problem and changes nothing", () => {
     });
     const chunked = await fetch(`${svc.url}/v1/courses`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", authorization: bearer },
       body: chunks,
     });
     expect(chunked.status).toBe(413);

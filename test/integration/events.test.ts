@@ -327,6 +327,31 @@ describe("enrollment events", () => {
         return body.enrollmentCount === 1 ? body : undefined;
       });
       expect(final.enrollmentCount).toBe(1);
+      // The ETag covers the count: the copy read before the enrollments is stale, not "304 fresh",
+      // and a change made from it is refused (strongly compared; a weak validator never matches).
+      const fresh = await fetch(`${svc.url}/v1/courses/${c.id}`, { headers: { "if-none-match": '"1"' } });
+      expect(fresh.status).toBe(200);
+      expect(fresh.headers.get("etag")).toBe('"1.1"');
+      await fresh.body?.cancel();
+      const revalidated = await fetch(`${svc.url}/v1/courses/${c.id}`, { headers: { "if-none-match": '"1.1"' } });
+      expect(revalidated.status).toBe(304);
+      for (const stale of ['"1"', 'W/"1.1"']) {
+        const patched = await fetch(`${svc.url}/v1/courses/${c.id}`, {
+          method: "PATCH",
+          headers: { "content-type": "application/merge-patch+json", "if-match": stale },
+          body: JSON.stringify({ summary: "from a stale copy" }),
+        });
+        expect(patched.status).toBe(412);
+        await patched.body?.cancel();
+      }
+      const current = await fetch(`${svc.url}/v1/courses/${c.id}`, {
+        method: "PATCH",
+        headers: { "content-type": "application/merge-patch+json", "if-match": '"1.1"' },
+        body: JSON.stringify({ summary: "from the current copy" }),
+      });
+      expect(current.status).toBe(200);
+      expect(current.headers.get("etag")).toBe('"2.1"');
+      await current.body?.cancel();
       const metrics = await (await fetch(`${svc.url}/metrics`)).text();
       expect(metrics).toMatch(/enrollment_events_total\{outcome="duplicate"[^}]*\} 1/);
       expect(metrics).toMatch(/enrollment_events_total\{outcome="clamped"[^}]*\} 1/);

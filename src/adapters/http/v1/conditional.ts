@@ -1,8 +1,13 @@
-// HTTP conditional requests on a course's version: ETag, If-Match, If-None-Match.
+// HTTP conditional requests on a course: ETag, If-Match, If-None-Match.
+// The ETag covers every field of the representation: the content's version and the enrollment
+// count (which changes without a new version): `"3"` for version 3 with no enrollments, `"3.17"`
+// with 17. If-Match compares strongly (RFC 9110): a weak validator never matches.
 import { AppError } from "../../../../lib/xerrors/index.ts";
+import type { Expected } from "../../../app/courses.ts";
 
-/** The ETag of a course at a version: a strong validator, the version number quoted. */
-export const etagOf = (version: number) => `"${version}"`;
+/** The strong ETag of a course's representation. */
+export const etagOf = (version: number, enrollmentCount: number) =>
+  enrollmentCount ? `"${version}.${enrollmentCount}"` : `"${version}"`;
 
 function tags(header: string): string[] {
   return header
@@ -12,21 +17,24 @@ function tags(header: string): string[] {
 }
 
 /**
- * The version an If-Match header requires, undefined when absent or "*".
- * An ETag this API never issues can match nothing: the request fails with 412.
+ * The state an If-Match header requires, undefined when absent or "*". A weak validator, or an
+ * ETag this API never issues, matches nothing: the request fails with 412.
  */
-export function expectedVersion(ifMatch: string | null | undefined): number | undefined {
+export function expectedState(ifMatch: string | null | undefined): Expected {
   if (ifMatch === null || ifMatch === undefined || ifMatch.trim() === "" || ifMatch.trim() === "*") return undefined;
   const list = tags(ifMatch);
   if (list.length !== 1) throw AppError.preconditionFailed("If-Match must name exactly one ETag of this course.");
-  const m = list[0]!.match(/^(?:W\/)?"(\d+)"$/);
+  if (list[0]!.startsWith("W/"))
+    throw AppError.preconditionFailed("If-Match needs the course's strong ETag; a weak validator (W/) never matches.");
+  const m = list[0]!.match(/^"(\d+)(?:\.(\d+))?"$/);
   if (!m) throw AppError.preconditionFailed("If-Match does not match the course's ETag.");
-  return Number(m[1]);
+  return { version: Number(m[1]), enrollmentCount: Number(m[2] ?? 0) };
 }
 
-/** True when If-None-Match names the current ETag (or is "*"): the client's copy is fresh. */
-export function notModified(ifNoneMatch: string | null | undefined, version: number): boolean {
+/** True when If-None-Match names the current ETag (weak comparison) or is "*": the client's copy is fresh. */
+export function notModified(ifNoneMatch: string | null | undefined, version: number, enrollmentCount: number): boolean {
   if (!ifNoneMatch) return false;
   if (ifNoneMatch.trim() === "*") return true;
-  return tags(ifNoneMatch).some((t) => t.replace(/^W\//, "") === etagOf(version));
+  const current = etagOf(version, enrollmentCount);
+  return tags(ifNoneMatch).some((t) => t.replace(/^W\//, "") === current);
 }

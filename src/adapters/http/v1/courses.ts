@@ -13,7 +13,7 @@ import * as uc from "../../../app/courses.ts";
 import type { Course } from "../../../domain/course/course.ts";
 import type { CourseSort } from "../../../domain/course/repository.ts";
 import { IDEMPOTENCY_HEADER, idempotent } from "../idempotency.ts";
-import { expectedVersion, etagOf, notModified } from "./conditional.ts";
+import { etagOf, expectedState, notModified } from "./conditional.ts";
 import { toCourseChanges, toCourseDto, toNewCourse } from "./course-dto.ts";
 import { CourseListQuery, MODELS } from "./models.ts";
 import { operation } from "./openapi.ts";
@@ -40,7 +40,7 @@ function courseResponse(course: Course, status = 200, extra: Record<string, stri
   const view = course.view;
   return new Response(JSON.stringify(toCourseDto(view)), {
     status,
-    headers: { "content-type": "application/json", etag: etagOf(view.version), ...extra },
+    headers: { "content-type": "application/json", etag: etagOf(view.version, view.enrollmentCount), ...extra },
   });
 }
 
@@ -78,8 +78,9 @@ const tooLarge = (limit: number) => new AppError("payload_too_large", `The reque
 
 /** 304 when the client's If-None-Match names the current ETag, else the course. */
 function conditionalCourseResponse(course: Course, request: Request): Response {
-  if (notModified(request.headers.get("if-none-match"), course.version))
-    return new Response(null, { status: 304, headers: { etag: etagOf(course.version) } });
+  const { version, enrollmentCount } = course.view;
+  if (notModified(request.headers.get("if-none-match"), version, enrollmentCount))
+    return new Response(null, { status: 304, headers: { etag: etagOf(version, enrollmentCount) } });
   return courseResponse(course);
 }
 
@@ -223,7 +224,7 @@ export function courseRoutes(deps: CourseRoutesDeps) {
               d,
               params.id,
               toCourseChanges(validBody(CHECKS.patch, body)),
-              expectedVersion(request.headers.get("if-match")),
+              expectedState(request.headers.get("if-match")),
             );
             return courseResponse(course);
           }),
@@ -241,7 +242,7 @@ export function courseRoutes(deps: CourseRoutesDeps) {
         "/:id",
         ({ params, request }) =>
           withLogFields({ courseId: params.id }, async () => {
-            await uc.deleteCourse(d, params.id, expectedVersion(request.headers.get("if-match")));
+            await uc.deleteCourse(d, params.id, expectedState(request.headers.get("if-match")));
             return new Response(null, { status: 204 });
           }),
         {
@@ -258,7 +259,7 @@ export function courseRoutes(deps: CourseRoutesDeps) {
         "/:id/publish",
         ({ params, request }) =>
           withLogFields({ courseId: params.id }, async () =>
-            courseResponse(await uc.publishCourse(d, params.id, expectedVersion(request.headers.get("if-match")))),
+            courseResponse(await uc.publishCourse(d, params.id, expectedState(request.headers.get("if-match")))),
           ),
         {
           params: IdParams,
@@ -274,7 +275,7 @@ export function courseRoutes(deps: CourseRoutesDeps) {
         "/:id/archive",
         ({ params, request }) =>
           withLogFields({ courseId: params.id }, async () =>
-            courseResponse(await uc.archiveCourse(d, params.id, expectedVersion(request.headers.get("if-match")))),
+            courseResponse(await uc.archiveCourse(d, params.id, expectedState(request.headers.get("if-match")))),
           ),
         {
           params: IdParams,
@@ -290,7 +291,7 @@ export function courseRoutes(deps: CourseRoutesDeps) {
         "/:id/unarchive",
         ({ params, request }) =>
           withLogFields({ courseId: params.id }, async () =>
-            courseResponse(await uc.unarchiveCourse(d, params.id, expectedVersion(request.headers.get("if-match")))),
+            courseResponse(await uc.unarchiveCourse(d, params.id, expectedState(request.headers.get("if-match")))),
           ),
         {
           params: IdParams,
@@ -312,7 +313,7 @@ export function courseRoutes(deps: CourseRoutesDeps) {
               params.id,
               { title: input.title, durationMinutes: input.durationMinutes },
               input.position,
-              expectedVersion(request.headers.get("if-match")),
+              expectedState(request.headers.get("if-match")),
             );
             return courseResponse(course, 201, { location: `/v1/courses/${course.id}/lessons/${result.id}` });
           }),
@@ -336,7 +337,7 @@ export function courseRoutes(deps: CourseRoutesDeps) {
               params.id,
               params.lessonId,
               { title: input.title, durationMinutes: input.durationMinutes },
-              expectedVersion(request.headers.get("if-match")),
+              expectedState(request.headers.get("if-match")),
             );
             return courseResponse(course);
           }),
@@ -355,7 +356,7 @@ export function courseRoutes(deps: CourseRoutesDeps) {
         ({ params, request }) =>
           withLogFields({ courseId: params.id }, async () =>
             courseResponse(
-              await uc.removeLesson(d, params.id, params.lessonId, expectedVersion(request.headers.get("if-match"))),
+              await uc.removeLesson(d, params.id, params.lessonId, expectedState(request.headers.get("if-match"))),
             ),
           ),
         {
@@ -377,7 +378,7 @@ export function courseRoutes(deps: CourseRoutesDeps) {
                 d,
                 params.id,
                 validBody(CHECKS.lessonOrder, body).lessonIds,
-                expectedVersion(request.headers.get("if-match")),
+                expectedState(request.headers.get("if-match")),
               ),
             ),
           ),

@@ -1,0 +1,38 @@
+import { describe, expect, it } from "bun:test";
+import type { AppError } from "../../../../lib/xerrors/index.ts";
+import { etagOf, expectedState, notModified } from "./conditional.ts";
+
+const kind = (f: () => unknown) => {
+  try {
+    f();
+    return "ok";
+  } catch (e) {
+    return (e as AppError).kind;
+  }
+};
+
+describe("ETags", () => {
+  it("cover the version and the enrollment count", () => {
+    expect(etagOf(3, 0)).toBe('"3"');
+    expect(etagOf(3, 17)).toBe('"3.17"');
+  });
+
+  it("If-Match is compared strongly: a weak validator never matches (RFC 9110)", () => {
+    expect(kind(() => expectedState('W/"3"'))).toBe("precondition_failed");
+    expect(kind(() => expectedState('W/"3.17"'))).toBe("precondition_failed");
+    expect(expectedState('"3"')).toEqual({ version: 3, enrollmentCount: 0 });
+    expect(expectedState('"3.17"')).toEqual({ version: 3, enrollmentCount: 17 });
+    expect(expectedState("*")).toBeUndefined();
+    expect(kind(() => expectedState('"3", "4"'))).toBe("precondition_failed");
+    expect(kind(() => expectedState('"x"'))).toBe("precondition_failed");
+  });
+
+  it("If-None-Match answers 304 only when the count is the client's too (weak comparison)", () => {
+    expect(notModified('"3"', 3, 0)).toBe(true);
+    expect(notModified('W/"3"', 3, 0)).toBe(true);
+    // The count changed without a new version: the client's copy is stale.
+    expect(notModified('"3"', 3, 1)).toBe(false);
+    expect(notModified('"3.1"', 3, 1)).toBe(true);
+    expect(notModified('"2", "3.1"', 3, 1)).toBe(true);
+  });
+});
