@@ -8,6 +8,7 @@ export const CONFIG_RULES = [
   "scraper.sources: every name is unique; every url is an absolute http(s) URL (credentials in it are a secret: redacted, sent as Basic authentication)",
   "scraper.backoffInitial ≤ scraper.backoffMax; enrollments.retryBackoffInitial ≤ enrollments.retryBackoffMax",
   "shutdown.drainDelay + http.requestTimeout + 2s ≤ shutdown.deadline (a request admitted during the drain can finish before the process exits)",
+  "api.idempotencyInProgressTimeout ≥ http.requestTimeout (a running request's key is never taken over)",
   "with the api module and auth.enabled: exactly one of auth.hs256Secret (32+ characters) and auth.jwksUrl (an http(s) URL); no auth.devToken when service.environment is production",
 ] as const;
 
@@ -61,6 +62,12 @@ export function configProblems(
       `${sd.deadline} ms`,
     );
 
+  if (cfg.api.idempotencyInProgressTimeout < cfg.http.requestTimeout)
+    issue(
+      "api.idempotencyInProgressTimeout",
+      `at least http.requestTimeout (${cfg.http.requestTimeout} ms)`,
+      `${cfg.api.idempotencyInProgressTimeout} ms`,
+    );
   const a = cfg.auth;
   if (modules.includes("api") && a.enabled) {
     if (!a.hs256Secret && !a.jwksUrl)

@@ -83,6 +83,11 @@ export const ConfigSchema = t.Object({
   }),
   api: t.Object({
     idempotencyKeyTtl: Duration({ default: "24h", description: "how long an Idempotency-Key replays its response" }),
+    idempotencyInProgressTimeout: Duration({
+      default: "30s",
+      description:
+        "how long a key whose request never finished (a crash, or a failed request whose key could not be released) answers 409 idempotency_key_in_use before a retry may run it again; at least http.requestTimeout",
+    }),
     housekeepingInterval: Duration({ default: "10m", description: "how often expired idempotency keys are deleted" }),
   }),
   auth: t.Object({

@@ -66,7 +66,10 @@ export const MODULE_IMPLEMENTATIONS: Record<ModuleName, Module> = {
         outboxMaxEvents: cfg.events.outboxMaxEvents,
         onEventsWritten: () => wakeup.notify(),
       });
-      const idempotency = new MongoIdempotencyStore(db, { ttlMs: cfg.api.idempotencyKeyTtl, staleAfterMs: 60_000 });
+      const idempotency = new MongoIdempotencyStore(db, {
+        ttlMs: cfg.api.idempotencyKeyTtl,
+        staleAfterMs: cfg.api.idempotencyInProgressTimeout,
+      });
       void runPeriodically(
         "expire-idempotency-keys",
         cfg.api.housekeepingInterval,

@@ -40,6 +40,8 @@ export interface AppErrorOptions {
   code?: string;
   cause?: unknown;
   context?: ErrorContext;
+  /** When a retry may succeed, in seconds: HTTP adapters send it as Retry-After. */
+  retryAfterSeconds?: number;
 }
 
 /** The error type of the application. `message` is internal; `publicMessage` may reach clients. */
@@ -50,6 +52,7 @@ export class AppError extends Error {
   readonly fields: FieldError[];
   readonly code?: string;
   readonly context: ErrorContext;
+  readonly retryAfterSeconds?: number;
   override readonly cause?: unknown;
 
   constructor(kind: ErrorKind, publicMessage: string, opts: AppErrorOptions = {}) {
@@ -63,6 +66,7 @@ export class AppError extends Error {
     this.publicMessage = publicMessage;
     this.fields = opts.fields ?? [];
     if (opts.code) this.code = opts.code;
+    if (opts.retryAfterSeconds !== undefined) this.retryAfterSeconds = opts.retryAfterSeconds;
     this.context = opts.context ?? {};
     this.cause = opts.cause;
   }

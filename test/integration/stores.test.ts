@@ -30,25 +30,40 @@ const response = { status: 201, headers: { location: "/v1/courses/x" }, body: '{
 describe("MongoIdempotencyStore", () => {
   it("claims a new key once, replays it after completion, and tells a different body apart", async () => {
     const store = new MongoIdempotencyStore(db);
-    expect(await store.claim("k1", "fp-a")).toEqual({ state: "new" });
-    expect(await store.claim("k1", "fp-a")).toEqual({ state: "in_progress" });
-    await store.complete("k1", response);
+    const claim = await store.claim("k1", "fp-a", "course-1");
+    expect(claim).toMatchObject({ state: "new", resourceId: "course-1" });
+    // A second request meets the claim with the id it reserved.
+    expect(await store.claim("k1", "fp-a", "course-2")).toEqual({ state: "in_progress", resourceId: "course-1" });
+    expect(await store.complete("k1", (claim as { token: number }).token, response)).toBe(true);
     expect(await store.claim("k1", "fp-a")).toEqual({ state: "replay", response });
     expect(await store.claim("k1", "fp-b")).toEqual({ state: "mismatch" });
   });
 
-  it("forgets a released key, takes over a stale claim, and expires old keys", async () => {
-    const store = new MongoIdempotencyStore(db, { ttlMs: 50, staleAfterMs: 30 });
-    expect(await store.claim("k2", "fp")).toEqual({ state: "new" });
-    await store.release("k2");
-    expect(await store.claim("k2", "fp-other")).toEqual({ state: "new" });
-    await Bun.sleep(60);
-    // The crashed claim (never completed) is stale, and expired: a new request may run.
-    expect(await store.claim("k2", "fp-third")).toEqual({ state: "new" });
-    await store.complete("k2", response);
-    await Bun.sleep(60);
+  it("forgets a released key, takes over a stale claim with the id it reserved, and expires old keys", async () => {
+    const store = new MongoIdempotencyStore(db, { ttlMs: 1500, staleAfterMs: 300 });
+    const first = (await store.claim("k2", "fp", "r-1")) as { token: number };
+    await store.release("k2", first.token);
+    const second = (await store.claim("k2", "fp", "r-2")) as { state: string; token: number; resourceId: string };
+    expect(second).toMatchObject({ state: "new", resourceId: "r-2" });
+    await Bun.sleep(350);
+    // Never finished (a crash): past its window a retry takes it over, creating under the same id.
+    const third = (await store.claim("k2", "fp", "r-3")) as { state: string; token: number; resourceId: string };
+    expect(third).toMatchObject({ state: "new", resourceId: "r-2" });
+    // The first holder may no longer complete or release it.
+    expect(await store.complete("k2", second.token, response)).toBe(false);
+    await store.release("k2", second.token);
+    expect(await store.claim("k2", "fp")).toMatchObject({ state: "in_progress" });
+    expect(await store.complete("k2", third.token, response)).toBe(true);
+    await Bun.sleep(1600);
     expect(await store.expire(new Date())).toBeGreaterThanOrEqual(1);
     expect(await db.collection("idempotency_keys").countDocuments({ _id: "k2" as never })).toBe(0);
+  });
+
+  it("a recovered response completes the claim whoever holds it", async () => {
+    const store = new MongoIdempotencyStore(db);
+    await store.claim("k3", "fp", "r-9");
+    await store.completeRecovered("k3", response);
+    expect(await store.claim("k3", "fp")).toEqual({ state: "replay", response });
   });
 });
 

@@ -14,8 +14,9 @@ function handlerWith(checks: DependencyCheck[], accepting = true, repo = new InM
   const metrics = createMetrics({ service: "t", environment: "test" });
   const courses = { courses: repo, clock: { now: () => new Date() }, ids: { next: () => crypto.randomUUID() } };
   const idempotency = {
-    claim: async () => ({ state: "new" as const }),
-    complete: async () => {},
+    claim: async () => ({ state: "new" as const, token: 1 }),
+    complete: async () => true,
+    completeRecovered: async () => {},
     release: async () => {},
     expire: async () => 0,
   };

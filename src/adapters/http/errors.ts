@@ -14,6 +14,7 @@ import {
 import { log } from "../../../lib/xlog/index.ts";
 import { currentTraceId } from "../telemetry/tracing.ts";
 import { challenge } from "./auth.ts";
+import { outages } from "./outage.ts";
 import { pathOf, routeOf } from "./route.ts";
 
 interface ValidationLike {
@@ -96,12 +97,14 @@ export function problemErrors(routes: () => { method: string; path: string }[] =
     }
     const appError = toAppError(code, error);
     const traceId = currentTraceId();
-    if (isServerFault(appError)) {
-      // The one log entry with the full chain; the client only gets the traceId.
-      log().error({ err: toLogObject(appError), traceId }, "request failed");
-    }
-    const res = problemResponse(toProblem(appError, { instance: pathname, traceId }));
     const app = findAppError(appError);
+    // A dependency outage is one warning when it starts and one line when it ends (outage.ts),
+    // not an error per request; any other server fault is logged once with its full chain.
+    if (app?.kind === "unavailable" && app.code) outages.failed(app.code, toLogObject(appError));
+    else if (isServerFault(appError)) log().error({ err: toLogObject(appError), traceId }, "request failed");
+    const res = problemResponse(toProblem(appError, { instance: pathname, traceId }));
+    const retryAfter = app?.retryAfterSeconds ?? (app?.kind === "unavailable" ? 1 : undefined);
+    if (retryAfter !== undefined) res.headers.set("retry-after", String(retryAfter));
     const wwwAuthenticate = app && challenge(app.kind, app.code, app.context?.scope as string | undefined);
     if (wwwAuthenticate) res.headers.set("www-authenticate", wwwAuthenticate);
     return res;

@@ -16,6 +16,7 @@ import { Elysia, type AnyElysia } from "elysia";
 import { AppError, problemResponse, toLogObject, toProblem } from "../../../lib/xerrors/index.ts";
 import { enterLogFields, log, withLogFields } from "../../../lib/xlog/index.ts";
 import type { Metrics } from "../telemetry/metrics.ts";
+import { outages } from "./outage.ts";
 import { pathOf, routeOf } from "./route.ts";
 
 const headerGetter: TextMapGetter<Headers> = {
@@ -251,6 +252,8 @@ export function createRequestHandler(app: AnyElysia, deps: HandlerDeps): (reques
       }),
     );
     deps.metrics.httpInFlight.dec();
+    // A successful API request reached its store: an outage in progress is over.
+    if (api && response.status < 300) outages.succeeded();
     withHeaders(response, request, path, deps);
     const seconds = (performance.now() - t0) / 1000;
     const route = routeOf.get(request);

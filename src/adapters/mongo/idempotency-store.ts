@@ -10,6 +10,8 @@ import { IDEMPOTENCY_KEYS } from "./migrations.ts";
 interface KeyDocument {
   _id: string;
   fingerprint: string;
+  /** The id the request creates its resource under, reserved with the claim. */
+  resourceId?: string;
   state: "in_progress" | "done";
   response?: StoredResponse;
   createdAt: Date;
@@ -19,7 +21,10 @@ interface KeyDocument {
 export interface IdempotencyOptions {
   /** How long a completed key replays. */
   ttlMs: number;
-  /** After this long an unfinished claim (a crashed request) can be taken over. */
+  /**
+   * After this long an unfinished claim (a crashed request, or one whose release failed) can be
+   * taken over (api.idempotencyInProgressTimeout; at least http.requestTimeout).
+   */
   staleAfterMs: number;
 }
 
@@ -33,7 +38,7 @@ export class MongoIdempotencyStore implements IdempotencyStore {
     this.col = db.collection<KeyDocument>(IDEMPOTENCY_KEYS);
   }
 
-  async claim(key: string, fingerprint: string): Promise<Claim> {
+  async claim(key: string, fingerprint: string, resourceId?: string): Promise<Claim> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const now = new Date();
       try {
@@ -41,10 +46,11 @@ export class MongoIdempotencyStore implements IdempotencyStore {
           _id: key,
           fingerprint,
           state: "in_progress",
+          ...(resourceId ? { resourceId } : {}),
           createdAt: now,
           expiresAt: new Date(now.getTime() + this.opts.ttlMs),
         });
-        return { state: "new" };
+        return { state: "new", token: now.getTime(), ...(resourceId ? { resourceId } : {}) };
       } catch (e) {
         if ((e as MongoServerError)?.code !== 11000) throw storeError(e, "claim idempotency key");
       }
@@ -52,27 +58,50 @@ export class MongoIdempotencyStore implements IdempotencyStore {
         .findOne({ _id: key })
         .catch((e) => Promise.reject(storeError(e, "read idempotency key")));
       if (!existing) continue;
-      const stale =
-        existing.state === "in_progress" && now.getTime() - existing.createdAt.getTime() > this.opts.staleAfterMs;
-      if (existing.expiresAt <= now || stale) {
-        await this.col.deleteOne({ _id: key, createdAt: existing.createdAt });
+      if (existing.expiresAt <= now) {
+        await this.col
+          .deleteOne({ _id: key, createdAt: existing.createdAt })
+          .catch((e) => Promise.reject(storeError(e, "expire idempotency key")));
         continue;
       }
       if (existing.fingerprint !== fingerprint) return { state: "mismatch" };
       if (existing.state === "done" && existing.response) return { state: "replay", response: existing.response };
-      return { state: "in_progress" };
+      const stale = now.getTime() - existing.createdAt.getTime() > this.opts.staleAfterMs;
+      if (stale) {
+        // Taken over with the id it reserved: a re-run creates under the same id, never twice.
+        const res = await this.col
+          .updateOne({ _id: key, createdAt: existing.createdAt }, { $set: { createdAt: now } })
+          .catch((e) => Promise.reject(storeError(e, "take over idempotency key")));
+        if (res.matchedCount === 1)
+          return {
+            state: "new",
+            token: now.getTime(),
+            ...(existing.resourceId ? { resourceId: existing.resourceId } : {}),
+          };
+        continue;
+      }
+      return { state: "in_progress", ...(existing.resourceId ? { resourceId: existing.resourceId } : {}) };
     }
     return { state: "in_progress" };
   }
 
-  async complete(key: string, response: StoredResponse): Promise<void> {
-    await this.col
-      .updateOne({ _id: key }, { $set: { state: "done", response } })
+  async complete(key: string, token: number, response: StoredResponse): Promise<boolean> {
+    const res = await this.col
+      .updateOne({ _id: key, createdAt: new Date(token) }, { $set: { state: "done", response } })
       .catch((e) => Promise.reject(storeError(e, "store idempotent response")));
+    return res.matchedCount === 1;
   }
 
-  async release(key: string): Promise<void> {
-    await this.col.deleteOne({ _id: key, state: "in_progress" });
+  async completeRecovered(key: string, response: StoredResponse): Promise<void> {
+    await this.col
+      .updateOne({ _id: key, state: "in_progress" }, { $set: { state: "done", response } })
+      .catch((e) => Promise.reject(storeError(e, "store recovered idempotent response")));
+  }
+
+  async release(key: string, token: number): Promise<void> {
+    await this.col
+      .deleteOne({ _id: key, createdAt: new Date(token) })
+      .catch((e) => Promise.reject(storeError(e, "release idempotency key")));
   }
 
   async expire(now: Date): Promise<number> {

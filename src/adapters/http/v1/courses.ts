@@ -150,9 +150,17 @@ export function courseRoutes(deps: CourseRoutesDeps) {
             deps.idempotency,
             request.headers.get(IDEMPOTENCY_HEADER),
             { method: "POST", path: "/v1/courses", body, subject: principalOf.get(request)?.subject },
-            async () => {
-              const course = await uc.createCourse(d, toNewCourse(body));
+            async (id) => {
+              const course = await uc.createCourse(d, { ...toNewCourse(body), ...(id ? { id } : {}) });
               return courseResponse(course, 201, { location: `/v1/courses/${course.id}` });
+            },
+            {
+              newId: () => d.ids.next(),
+              // The course a key reserved exists: its creation is what the request did.
+              recover: async (id) => {
+                const course = await d.courses.findById(id);
+                return course ? courseResponse(course, 201, { location: `/v1/courses/${course.id}` }) : undefined;
+              },
             },
           );
         },
