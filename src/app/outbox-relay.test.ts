@@ -9,11 +9,13 @@ import {
   type OutboxClaim,
   type OutboxCompletion,
   type OutboxEvent,
+  type OutboxFailure,
   type OutboxStore,
 } from "./outbox.ts";
 
 class MemoryOutbox implements OutboxStore {
   readonly pending = new Map<string, OutboxEvent[]>();
+  /** Attempts per event id (they belong to the event, as in the real store). */
   readonly attempts = new Map<string, number>();
   readonly notBefore = new Map<string, number>();
   readonly parkedEvents: { event: OutboxEvent; reason: string }[] = [];
@@ -41,18 +43,14 @@ class MemoryOutbox implements OutboxStore {
       .map(([courseId, events]) => ({
         courseId,
         events: [...events],
-        attempts: this.attempts.get(courseId) ?? 0,
+        attempts: this.attempts.get(events[0]!.id) ?? 0,
         lease: "t",
       }));
   }
   async renew(): Promise<string[]> {
     return [];
   }
-  async complete(
-    claim: OutboxClaim,
-    publishedIds: string[],
-    failure?: { reason: string; retryAt: Date },
-  ): Promise<boolean> {
+  async complete(claim: OutboxClaim, publishedIds: string[], failure?: OutboxFailure): Promise<boolean> {
     return (await this.completeAll([{ claim, publishedIds, ...(failure ? { failure } : {}) }])).length === 0;
   }
   async completeAll(completions: OutboxCompletion[]): Promise<string[]> {
@@ -62,9 +60,9 @@ class MemoryOutbox implements OutboxStore {
         (this.pending.get(claim.courseId) ?? []).filter((e) => !publishedIds.includes(e.id)),
       );
       if (failure) {
-        this.attempts.set(claim.courseId, (this.attempts.get(claim.courseId) ?? 0) + 1);
+        this.attempts.set(failure.eventId, failure.attempts);
         this.notBefore.set(claim.courseId, failure.retryAt.getTime());
-      } else this.attempts.delete(claim.courseId);
+      }
     }
     return [];
   }
@@ -75,7 +73,6 @@ class MemoryOutbox implements OutboxStore {
       claim.courseId,
       (this.pending.get(claim.courseId) ?? []).filter((e) => e.id !== event.id),
     );
-    this.attempts.delete(claim.courseId);
   }
   async backlog() {
     return { events: 0, courses: 0, oldestAgeMs: 0, parked: this.parkedEvents.length };
@@ -130,6 +127,46 @@ describe("OutboxRelay", () => {
       expect(publisher.published.filter((e) => e.courseId === c).map((e) => e.courseVersion)).toEqual([
         1, 2, 3, 4, 5, 6, 7,
       ]);
+  });
+
+  it("counts the byte cap in UTF-8 bytes: events of CJK text stay within it", async () => {
+    const store = new MemoryOutbox();
+    for (const c of ["a", "b"]) {
+      store.add(c, 6, 0);
+      for (const e of store.pending.get(c)!) e.data = { title: "日本語の講座".repeat(150) }; // 2,700 bytes, 900 units
+    }
+    const publisher = new RecordingPublisher();
+    const cap = 8000;
+    expect(await new OutboxRelay(store, publisher, opts({ batchMaxBytes: cap })).drainOnce()).toBe(12);
+    for (const call of publisher.calls) {
+      const bytes = call.reduce((n, e) => n + Buffer.byteLength(JSON.stringify(e.data)) + 512, 0);
+      expect(bytes).toBeLessThanOrEqual(cap);
+    }
+  });
+
+  it("counts a refused event's own attempts: those of an earlier event that went out do not carry over", async () => {
+    const store = new MemoryOutbox();
+    store.add("c", 2);
+    // c-1 is refused twice (a batch call and its isolation), then goes out; c-2 every time.
+    let refusalsOfFirst = 0;
+    const publisher = new RecordingPublisher((e) => e.id === "c-2" || (e.id === "c-1" && ++refusalsOfFirst <= 2));
+    const relay = new OutboxRelay(store, publisher, opts({ maxAttempts: 3 }));
+    const attemptsSeen: number[] = [];
+    const claim = store.claim.bind(store);
+    store.claim = async (max: number) => {
+      const claims = await claim(max);
+      for (const c of claims) attemptsSeen.push(c.attempts);
+      return claims;
+    };
+    for (let i = 0; i < 8 && store.parkedEvents.length === 0; i++) {
+      await relay.drainOnce();
+      await Bun.sleep(5);
+    }
+    expect(publisher.published.map((e) => e.id)).toEqual(["c-1"]);
+    expect(store.parkedEvents.map((p) => p.event.id)).toEqual(["c-2"]);
+    // c-1 at the head: 0, then 1 (out in that round, where c-2 fails once); c-2: 1, 2, and its
+    // own third refusal parks it. Counted per course, c-2 would start at c-1's count.
+    expect(attemptsSeen).toEqual([0, 1, 1, 2]);
   });
 
   it("publishes one event larger than the byte cap alone instead of stalling on it", async () => {

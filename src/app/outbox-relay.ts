@@ -12,6 +12,7 @@ import {
   type OutboxClaim,
   type OutboxCompletion,
   type OutboxEvent,
+  type OutboxFailure,
   type OutboxStore,
 } from "./outbox.ts";
 
@@ -43,8 +44,8 @@ interface Slice {
   events: OutboxEvent[];
 }
 
-/** Approximate size of an event on the wire, for the batch's byte cap. */
-const sizeOf = (e: OutboxEvent) => JSON.stringify(e.data).length + 512;
+/** Approximate size of an event on the wire in bytes (UTF-8, not UTF-16 units), for the batch's byte cap. */
+const sizeOf = (e: OutboxEvent) => Buffer.byteLength(JSON.stringify(e.data)) + 512;
 
 export class OutboxRelay {
   constructor(
@@ -117,7 +118,7 @@ export class OutboxRelay {
     let sent = 0;
     for (const [i, { claim, events }] of slices.entries()) {
       const published: string[] = [];
-      let failure: { reason: string; retryAt: Date } | undefined;
+      let failure: OutboxFailure | undefined;
       let attempts = claim.attempts;
       for (const e of events) {
         try {
@@ -135,7 +136,12 @@ export class OutboxRelay {
           this.observer.failed();
           if (attempts + 1 < this.opts.maxAttempts) {
             const retryInMs = this.backoff(attempts + 1);
-            failure = { reason: err.reason, retryAt: new Date(Date.now() + retryInMs) };
+            failure = {
+              reason: err.reason,
+              retryAt: new Date(Date.now() + retryInMs),
+              eventId: e.id,
+              attempts: attempts + 1,
+            };
             log().warn(
               {
                 courseId: claim.courseId,

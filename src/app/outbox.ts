@@ -22,16 +22,25 @@ export interface OutboxClaim {
   courseId: string;
   /** Every pending event of the course, oldest first. */
   events: OutboxEvent[];
-  /** Failed publish attempts of the course's first event so far. */
+  /** Failed publish attempts of the course's first event so far (they belong to that event). */
   attempts: number;
   /** The store's fencing token for this lease (opaque to the relay). */
   lease: string;
 }
 
+/** The broker refused the course's first remaining event: its attempts so far, and when to try again. */
+export interface OutboxFailure {
+  reason: string;
+  retryAt: Date;
+  /** The refused event (the course's first remaining one): the attempts are its own. */
+  eventId: string;
+  attempts: number;
+}
+
 export interface OutboxCompletion {
   claim: OutboxClaim;
   publishedIds: string[];
-  failure?: { reason: string; retryAt: Date };
+  failure?: OutboxFailure;
 }
 
 export interface OutboxBacklog {
@@ -49,9 +58,9 @@ export interface OutboxStore {
   /**
    * Removes the published events and releases the lease, only while this relay holds it
    * (false: the lease was lost and nothing was changed). With a failure, the course's first
-   * remaining event failed once more: it counts the attempt and waits until `retryAt`.
+   * remaining event has failed `attempts` times (recorded for that event) and waits until `retryAt`.
    */
-  complete(claim: OutboxClaim, publishedIds: string[], failure?: { reason: string; retryAt: Date }): Promise<boolean>;
+  complete(claim: OutboxClaim, publishedIds: string[], failure?: OutboxFailure): Promise<boolean>;
   /** complete() for a whole batch in a few round trips; returns the course ids whose lease was lost. */
   completeAll(completions: OutboxCompletion[]): Promise<string[]>;
   /** Releases the lease without publishing (the broker is away: no attempt is counted). */

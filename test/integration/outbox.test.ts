@@ -3,7 +3,7 @@
 // and the outbox's cap. Each test uses its own database and topic.
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import type { Kafka } from "kafkajs";
-import { type Db, MongoClient } from "mongodb";
+import { type Db, MongoClient, MongoNetworkError } from "mongodb";
 import { AppError } from "../../lib/xerrors/index.ts";
 import { KafkaEventPublisher } from "../../src/adapters/kafka/event-publisher.ts";
 import { toCourseDocument } from "../../src/adapters/mongo/course-document.ts";
@@ -347,6 +347,88 @@ describe("outbox relay", () => {
     expect(stored).toMatchObject({ summary: "three", version: 3 });
     expect(stored!.outbox).toHaveLength(3);
     expect(await uc.deleteCourse(d, c.id, undefined).catch((e) => e.code)).toBe("outbox_full");
+  });
+
+  it("an acknowledged change always has its marker: written before the course write, touched after it", async () => {
+    const db = await freshDb();
+    const store = new MongoOutboxStore(db, "it-markers");
+    const real = new OutboxMarkers(db);
+    const repo = (markers: OutboxMarkers) => ({
+      ...deps(db),
+      courses: new MongoCourseRepository(db, markers, { outboxMaxEvents: 1000 }),
+    });
+    // The write after the change fails (the store went away just then): the marker is there anyway.
+    const touchFails = Object.assign(Object.create(real) as OutboxMarkers, {
+      touch: async () => {
+        throw new Error("store went away");
+      },
+    });
+    const a = await uc.createCourse(repo(touchFails), newCourse("Marker after fails"));
+    const claimed = await store.claim(10, 5000);
+    expect(claimed.map((c) => c.courseId)).toEqual([a.id]);
+    expect(claimed[0]!.events.map((e) => e.type)).toEqual(["course.created"]);
+    await store.completeAll(claimed.map((claim) => ({ claim, publishedIds: claim.events.map((e) => e.id) })));
+    // The marker cannot be written before the change: the change is refused, nothing is stored.
+    const beforeFails = Object.assign(Object.create(real) as OutboxMarkers, {
+      recordPending: async () => {
+        throw new MongoNetworkError("connection reset");
+      },
+    });
+    const refused = await uc.createCourse(repo(beforeFails), newCourse("Marker before fails")).catch((e) => e);
+    expect((refused as AppError).kind).toBe("unavailable");
+    expect(await db.collection("courses").countDocuments({ title: "Marker before fails" })).toBe(0);
+    // A relay round between the marker and the course write finds nothing and deletes nothing
+    // that the change needs: the marker is touched after the write.
+    const racing = Object.assign(Object.create(real) as OutboxMarkers, {
+      recordPending: async (courseId: string, since: Date, count: number) => {
+        await real.recordPending(courseId, since, count);
+        const early = await store.claim(10, 5000);
+        expect(early.flatMap((c) => c.events)).toEqual([]);
+        await store.completeAll(early.map((claim) => ({ claim, publishedIds: [] })));
+      },
+    });
+    const b = await uc.createCourse(repo(racing), newCourse("Marker raced"));
+    const [later] = await store.claim(10, 5000);
+    expect(later?.courseId).toBe(b.id);
+    expect(later?.events.map((e) => e.type)).toEqual(["course.created"]);
+  });
+
+  it("attempts belong to the event at the head of a course's outbox (real store)", async () => {
+    const db = await freshDb();
+    const d = deps(db);
+    const c = await uc.createCourse(d, newCourse("Attempts"));
+    await uc.updateCourse(d, c.id, { summary: "changed" }, undefined);
+    const store = new MongoOutboxStore(db, "it-attempts");
+    const [first] = await store.claim(10, 5000);
+    const [created, updated] = first!.events;
+    expect(first!.attempts).toBe(0);
+    // course.created refused twice.
+    await store.completeAll([
+      {
+        claim: first!,
+        publishedIds: [],
+        failure: { reason: "X", retryAt: new Date(0), eventId: created!.id, attempts: 2 },
+      },
+    ]);
+    const [second] = await store.claim(10, 5000);
+    expect(second!.attempts).toBe(2);
+    // It goes out; the next event's count starts from nothing, not from 2.
+    await store.completeAll([{ claim: second!, publishedIds: [created!.id] }]);
+    const [third] = await store.claim(10, 5000);
+    expect(third!.events.map((e) => e.id)).toEqual([updated!.id]);
+    expect(third!.attempts).toBe(0);
+    // A round in which the course got no event published keeps the count of its head event.
+    await store.completeAll([
+      {
+        claim: third!,
+        publishedIds: [],
+        failure: { reason: "X", retryAt: new Date(0), eventId: updated!.id, attempts: 1 },
+      },
+    ]);
+    const [fourth] = await store.claim(10, 5000);
+    await store.completeAll([{ claim: fourth!, publishedIds: [] }]);
+    const [fifth] = await store.claim(10, 5000);
+    expect(fifth!.attempts).toBe(1);
   });
 
   it("recreates a marker lost between the course write and the marker write", async () => {

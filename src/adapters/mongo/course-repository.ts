@@ -135,6 +135,7 @@ export class MongoCourseRepository implements CourseRepository {
 
   async insert(course: Course): Promise<void> {
     const outbox = toOutboxEntries(course.pendingEvents, this.newEventId);
+    await this.eventsComing(course.id, outbox);
     try {
       await this.col.insertOne({ ...toCourseDocument(course), outbox, deletedAt: null, enrollmentRev: 0 });
     } catch (e) {
@@ -152,6 +153,7 @@ export class MongoCourseRepository implements CourseRepository {
     const { _id, enrollmentCount: _count, ...state } = toCourseDocument(course);
     const outbox = toOutboxEntries(course.pendingEvents, this.newEventId);
     this.checkWritable(course, outbox.length);
+    await this.eventsComing(_id, outbox);
     let res: UpdateResult<StoredCourseDocument>;
     try {
       res = await this.col.updateOne({ _id, version: course.loadedVersion }, { $set: state, ...outboxAppend(outbox) });
@@ -173,6 +175,7 @@ export class MongoCourseRepository implements CourseRepository {
     const outbox = toOutboxEntries(course.pendingEvents, this.newEventId);
     this.checkWritable(course, outbox.length);
     const s = course.view;
+    await this.eventsComing(course.id, outbox);
     let res: UpdateResult<StoredCourseDocument>;
     try {
       res = await this.col.updateOne(
@@ -234,13 +237,27 @@ export class MongoCourseRepository implements CourseRepository {
     }
   }
 
-  /** The pending marker, right after the course write; a lost one is repaired by the relay's sweep. */
-  private async eventsWritten(courseId: string, outbox: OutboxEntryDocument[]): Promise<void> {
+  /**
+   * Before a write that appends events: the pending marker first. If it cannot be written the
+   * change is refused (503, nothing written): an acknowledged change always has its marker.
+   */
+  private async eventsComing(courseId: string, outbox: OutboxEntryDocument[]): Promise<void> {
     if (outbox.length === 0) return;
     try {
       await this.markers.recordPending(courseId, outbox[0]!.occurredAt, outbox.length);
     } catch (e) {
-      log().warn({ courseId, error: String(e) }, "pending marker not written; the relay's sweep will find the events");
+      throw storeError(e, "record pending events");
+    }
+  }
+
+  /** After it: the marker touched again (see OutboxMarkers), and this process's relay woken. */
+  private async eventsWritten(courseId: string, outbox: OutboxEntryDocument[]): Promise<void> {
+    if (outbox.length === 0) return;
+    try {
+      await this.markers.touch(courseId, outbox[0]!.occurredAt);
+    } catch (e) {
+      // The marker written before the change is there: the relay finds the events anyway.
+      log().warn({ courseId, error: String(e) }, "pending marker not touched after the write");
     }
     this.opts.onEventsWritten?.();
   }

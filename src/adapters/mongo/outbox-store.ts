@@ -1,14 +1,21 @@
 // The outbox as stored: events live in their course's document (written with the change, in
 // one document write), and a small `outbox_pending` collection holds one marker per course with
 // pending events. The relay only ever queries the markers — O(pending courses) — and reaches
-// courses by _id. A marker lost in a crash between the two writes is recreated by
-// repairMarkers(), a slow sweep.
+// courses by _id. The marker is written before the course write and touched after it
+// (OutboxMarkers); repairMarkers(), a slow sweep, remains for markers deleted by hand.
 //
 // A marker's lease is a fencing token (`lease`): claiming, renewing, completing and releasing
 // all match it, so a relay that lost its lease changes nothing. `writes` counts appends: a
 // marker is deleted only if no event was appended since it was claimed.
 import type { Collection, Db } from "mongodb";
-import type { OutboxBacklog, OutboxClaim, OutboxCompletion, OutboxEvent, OutboxStore } from "../../app/outbox.ts";
+import type {
+  OutboxBacklog,
+  OutboxClaim,
+  OutboxCompletion,
+  OutboxEvent,
+  OutboxFailure,
+  OutboxStore,
+} from "../../app/outbox.ts";
 import {
   COURSES,
   type OutboxEntryDocument,
@@ -35,8 +42,10 @@ export interface PendingMarker {
   lease: string;
   /** Not claimable before this time: the lease's end, or the next attempt after a failure. */
   leaseUntil: Date;
-  /** Failed attempts at the course's first pending event. */
+  /** Failed attempts at the event `attemptsOf` (the course's first pending event when counted). */
   attempts: number;
+  /** The event the attempts belong to: once it is out (or parked), they count for nothing. */
+  attemptsOf?: string;
   lastError?: string;
 }
 
@@ -49,12 +58,30 @@ export interface ParkedEvent {
   parkedAt: Date;
 }
 
-/** Records that a course has pending events: written right after the course write. */
+/**
+ * Records that a course has pending events: written BEFORE the course write (a marker with
+ * nothing pending is harmless: the relay deletes it), so that an acknowledged change can never
+ * be left without one; touched again after it, so that a relay that claimed the marker in
+ * between and found no events yet does not delete it (its `writes` moved on).
+ */
 export class OutboxMarkers {
   private readonly col: Collection<PendingMarker>;
 
   constructor(db: Db) {
     this.col = db.collection<PendingMarker>(OUTBOX_PENDING);
+  }
+
+  /** After the course write: the append is counted again, so the marker outlives a relay round that missed it. */
+  async touch(courseId: string, since: Date): Promise<void> {
+    await this.col.updateOne(
+      { _id: courseId },
+      {
+        $min: { since },
+        $inc: { writes: 1 },
+        $setOnInsert: { events: 1, owner: "", lease: "", leaseUntil: FREE, attempts: 0 },
+      },
+      { upsert: true },
+    );
   }
 
   async recordPending(courseId: string, since: Date, count: number): Promise<void> {
@@ -103,7 +130,7 @@ export class MongoOutboxStore implements OutboxStore {
     const now = new Date();
     try {
       const free = await this.markers
-        .find({ leaseUntil: { $lte: now } }, { projection: { _id: 1, writes: 1, attempts: 1 } })
+        .find({ leaseUntil: { $lte: now } }, { projection: { _id: 1, writes: 1, attempts: 1, attemptsOf: 1 } })
         .sort({ since: 1, _id: 1 })
         .limit(maxCourses)
         .toArray();
@@ -121,7 +148,10 @@ export class MongoOutboxStore implements OutboxStore {
         res.modifiedCount === ids.length
           ? free
           : await this.markers
-              .find({ _id: { $in: ids }, lease: token }, { projection: { _id: 1, writes: 1, attempts: 1 } })
+              .find(
+                { _id: { $in: ids }, lease: token },
+                { projection: { _id: 1, writes: 1, attempts: 1, attemptsOf: 1 } },
+              )
               .sort({ since: 1, _id: 1 })
               .toArray();
       if (owned.length === 0) return [];
@@ -129,12 +159,17 @@ export class MongoOutboxStore implements OutboxStore {
         .find({ _id: { $in: owned.map((m) => m._id) } }, { projection: { outbox: 1 } })
         .toArray();
       const outboxes = new Map(docs.map((d) => [d._id, d.outbox ?? []]));
-      return owned.map((m) => ({
-        courseId: m._id,
-        events: (outboxes.get(m._id) ?? []).map((e) => toOutboxEvent(m._id, e)),
-        attempts: m.attempts ?? 0,
-        lease: encodeLease({ token, writes: m.writes }),
-      }));
+      return owned.map((m) => {
+        const events = (outboxes.get(m._id) ?? []).map((e) => toOutboxEvent(m._id, e));
+        // Attempts are the head event's own: counted for another event, they do not carry over.
+        const mine = m.attemptsOf === undefined || m.attemptsOf === events[0]?.id;
+        return {
+          courseId: m._id,
+          events,
+          attempts: mine ? (m.attempts ?? 0) : 0,
+          lease: encodeLease({ token, writes: m.writes }),
+        };
+      });
     } catch (e) {
       throw storeError(e, "claim outbox");
     }
@@ -157,11 +192,7 @@ export class MongoOutboxStore implements OutboxStore {
     return ids.filter((id) => !held.has(id));
   }
 
-  async complete(
-    claim: OutboxClaim,
-    publishedIds: string[],
-    failure?: { reason: string; retryAt: Date },
-  ): Promise<boolean> {
+  async complete(claim: OutboxClaim, publishedIds: string[], failure?: OutboxFailure): Promise<boolean> {
     return (await this.completeAll([{ claim, publishedIds, ...(failure ? { failure } : {}) }])).length === 0;
   }
 
@@ -226,9 +257,19 @@ export class MongoOutboxStore implements OutboxStore {
             const progress = remaining.length
               ? { since: new Date(remaining[0]!.occurredAt), events: remaining.length }
               : {};
+            // A failure records the refused event's own count; a course none of whose events
+            // was tried this round keeps its head event's count as it is.
             const update = failure
-              ? { $set: { ...freed, ...progress, lastError: failure.reason }, $inc: { attempts: 1 } }
-              : { $set: { ...freed, ...progress, attempts: 0 }, $unset: { lastError: "" as const } };
+              ? {
+                  $set: {
+                    ...freed,
+                    ...progress,
+                    lastError: failure.reason,
+                    attempts: failure.attempts,
+                    attemptsOf: failure.eventId,
+                  },
+                }
+              : { $set: { ...freed, ...progress } };
             return { updateOne: { filter: { _id: claim.courseId, lease: token }, update } };
           }),
           { ordered: false },
