@@ -4,6 +4,7 @@
 import { join } from "node:path";
 import { DASHBOARDS, toGrafana } from "../ops/grafana/dashboards.ts";
 import { catalogJsonSchema } from "../src/adapters/scraper/catalog.ts";
+import { CONFIG_RULES } from "../src/config-rules.ts";
 import { createMetrics } from "../src/adapters/telemetry/metrics.ts";
 
 export const ROOT = join(import.meta.dir, "..");
@@ -114,6 +115,20 @@ Generated from \`src/config.ts\` by \`bun run gen\`; do not edit. Values come fr
 defaults, then \`config/courses.yaml\` (or the files in \`COURSES_CONFIG_FILES\`), then these
 variables. Durations take \`250ms\`, \`5s\`, \`1m\`, \`2h\`; lists take \`a,b\` or a JSON array.
 \`courses config\` (or \`bun src/main.ts config\` from source) shows the current value of each and where it came from.
+
+## Rules across settings
+
+Checked when the configuration loads, before anything connects (\`src/config-rules.ts\`); each
+broken rule is one line naming the setting, and the process exits 1:
+
+${CONFIG_RULES.map((r) => `- ${r}`).join("\n")}
+
+Credentials written into any URL setting (\`https://user:pass@host/…\`) are a secret: \`courses
+config\`, configuration errors and the start-up line show \`[REDACTED]\` in their place, and the
+scraper sends a source's credentials as Basic authentication to its origin only, never keeping
+them in a URL it stores, logs or emits.
+
+## Variables
 
 ${table}`;
 }

@@ -17,6 +17,8 @@ const ROUTINE =
 /** A broker that cannot be reached: worth a warning, not a stack trace per retry. */
 const UNREACHABLE =
   /Connection error|Failed to connect|ECONNREFUSED|Connection timeout|Closed connection|ENOTFOUND|EHOSTUNREACH/i;
+/** A consumer crash: the enrollment consumer counts it, logs it once at warn and restarts it. */
+const CRASH = /^Crash: /;
 /** Said on every producer we make, on purpose (bounded retries: the relay must see failures). */
 const EXPECTED = /Limiting retries for the idempotent producer/;
 const REPEAT_MS = 30_000;
@@ -41,7 +43,8 @@ function kafkaLogCreator() {
     let lvl = LEVELS[level] ?? "info";
     if (EXPECTED.test(message)) lvl = "debug";
     else if (ROUTINE.test(message) || ROUTINE.test(String(rest.error ?? ""))) lvl = "info";
-    else if (UNREACHABLE.test(message) || UNREACHABLE.test(String(rest.error ?? ""))) lvl = "warn";
+    else if (UNREACHABLE.test(message) || UNREACHABLE.test(String(rest.error ?? "")) || CRASH.test(message))
+      lvl = "warn";
     if (lvl === "warn" || lvl === "info") {
       const key = `${namespace}:${message.slice(0, 60)}`;
       const now = Date.now();
