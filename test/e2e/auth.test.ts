@@ -220,17 +220,19 @@ describe("JWKS (RS256/ES256) with key rotation", () => {
         .setAudience(claims.aud ?? "courses-api")
         .setExpirationTime("5m")
         .sign(key);
-    const idp = await startService(
-      serviceEnv(s, {
-        COURSES_MONGO_DATABASE: `${database}_jwks`,
-        COURSES_TELEMETRY_TRACING_ENABLED: "false",
-        COURSES_AUTH_ENABLED: "true",
-        COURSES_AUTH_HS256_SECRET: "",
-        COURSES_AUTH_JWKS_URL: `http://127.0.0.1:${jwks.port}/.well-known/jwks.json`,
-        COURSES_AUTH_ISSUER: "https://idp.example",
-        COURSES_AUTH_AUDIENCE: "courses-api",
-      }),
-    );
+    /** A service that takes tokens from the keys published above. */
+    const withJwks = (over: Record<string, string>) =>
+      startService(
+        serviceEnv(s, {
+          COURSES_MONGO_DATABASE: `${database}_jwks`,
+          COURSES_TELEMETRY_TRACING_ENABLED: "false",
+          COURSES_AUTH_ENABLED: "true",
+          COURSES_AUTH_HS256_SECRET: "",
+          COURSES_AUTH_JWKS_URL: `http://127.0.0.1:${jwks.port}/.well-known/jwks.json`,
+          ...over,
+        }),
+      );
+    const idp = await withJwks({ COURSES_AUTH_ISSUER: "https://idp.example", COURSES_AUTH_AUDIENCE: "courses-api" });
     try {
       expect((await post(idp.url, await sign(k1.privateKey, "k1", "ES256"))).status).toBe(201);
       expect(
@@ -253,16 +255,7 @@ describe("JWKS (RS256/ES256) with key rotation", () => {
       await idp.stop();
     }
     // Without an audience, any token of the provider would do: said at start.
-    const open = await startService(
-      serviceEnv(s, {
-        COURSES_MONGO_DATABASE: `${database}_jwks`,
-        COURSES_TELEMETRY_TRACING_ENABLED: "false",
-        COURSES_AUTH_ENABLED: "true",
-        COURSES_AUTH_HS256_SECRET: "",
-        COURSES_AUTH_JWKS_URL: `http://127.0.0.1:${jwks.port}/.well-known/jwks.json`,
-        COURSES_AUTH_AUDIENCE: "",
-      }),
-    );
+    const open = await withJwks({ COURSES_AUTH_AUDIENCE: "" });
     try {
       expect(open.entries().some((e) => e.level === 40 && e.setting === "auth.audience")).toBe(true);
     } finally {

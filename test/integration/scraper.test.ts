@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { MongoClient } from "mongodb";
 import { courseBinary } from "../support/binary.ts";
 import { readTopic, testKafka } from "../support/kafka.ts";
+import { run as runCommand } from "../support/run.ts";
 import { serviceEnv, startService } from "../support/service.ts";
 import { dropDatabases, eventually, stack, uniqueName, type StackEndpoints } from "../support/stack.ts";
 
@@ -434,20 +435,13 @@ describe("courses scrape --once", () => {
     expect((await mongo.db(database).listCollections().toArray()).length).toBe(0);
     // serve with the scraper: the same refusal before listening (it used to die later of an
     // unhandled rejection inside the lazily loaded scraper).
-    const proc = Bun.spawn([bin, "serve", "--modules=api,scraper"], {
+    const served = await runCommand([bin, "serve", "--modules=api,scraper"], {
       cwd: ROOT,
       env: { ...process.env, ...e, COURSES_AUTH_ENABLED: "false" },
-      stdout: "pipe",
-      stderr: "pipe",
     });
-    const [out, err, code] = await Promise.all([
-      new Response(proc.stdout).text(),
-      new Response(proc.stderr).text(),
-      proc.exited,
-    ]);
-    expect(code).toBe(1);
-    expect(err).toContain("scraper.sources[1].name");
-    expect(out + err).not.toContain('"msg":"listening"');
+    expect(served.code).toBe(1);
+    expect(served.stderr).toContain("scraper.sources[1].name");
+    expect(served.stdout + served.stderr).not.toContain('"msg":"listening"');
   }, 60_000);
 
   it("two processes started together split the sources: each item imported once", async () => {

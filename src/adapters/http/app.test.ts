@@ -4,17 +4,23 @@ import { context, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
 import { captureLogs } from "../../../lib/xlog/index.ts";
+import type { Claim } from "../../app/idempotency.ts";
 import { checkReadiness, type DependencyCheck } from "../../app/readiness.ts";
 import { createMetrics } from "../telemetry/metrics.ts";
 import { createHttpApp } from "./app.ts";
 import { createRequestHandler } from "./server.ts";
 import { InMemoryCourseRepository } from "../../../test/support/in-memory-courses.ts";
 
-function handlerWith(checks: DependencyCheck[], accepting = true, repo = new InMemoryCourseRepository()) {
+function handlerWith(
+  checks: DependencyCheck[],
+  accepting = true,
+  repo = new InMemoryCourseRepository(),
+  claim: () => Promise<Claim> = async () => ({ state: "new", token: 1 }),
+) {
   const metrics = createMetrics({ service: "t", environment: "test" });
   const courses = { courses: repo, clock: { now: () => new Date() }, ids: { next: () => crypto.randomUUID() } };
   const idempotency = {
-    claim: async () => ({ state: "new" as const, token: 1 }),
+    claim,
     complete: async () => true,
     completeRecovered: async () => {},
     release: async () => {},
@@ -33,6 +39,31 @@ const up = (name: string): DependencyCheck => ({ name, check: async () => {} });
 const down = (name: string): DependencyCheck => ({
   name,
   check: async () => Promise.reject(new Error("connect ECONNREFUSED 10.1.2.3:27017")),
+});
+
+describe("Idempotency-Key conflicts", () => {
+  const create = (handle: (r: Request) => Promise<Response>) =>
+    handle(
+      new Request("http://localhost/v1/courses", {
+        method: "POST",
+        headers: { "content-type": "application/json", "idempotency-key": "key-12345678" },
+        body: JSON.stringify({ title: "T", language: "en", level: "beginner", instructor: { id: "i", name: "I" } }),
+      }),
+    );
+  it("still in progress: 409 idempotency_key_in_use with Retry-After", async () => {
+    const { handle } = handlerWith([], true, undefined, async () => ({ state: "in_progress" }));
+    const res = await create(handle);
+    expect(res.status).toBe(409);
+    expect(res.headers.get("retry-after")).toBe("1");
+    expect(((await res.json()) as { code: string }).code).toBe("idempotency_key_in_use");
+  });
+  it("reused with another body: 409 idempotency_key_reused, no Retry-After", async () => {
+    const { handle } = handlerWith([], true, undefined, async () => ({ state: "mismatch" }));
+    const res = await create(handle);
+    expect(res.status).toBe(409);
+    expect(res.headers.get("retry-after")).toBeNull();
+    expect(((await res.json()) as { code: string }).code).toBe("idempotency_key_reused");
+  });
 });
 
 describe("HTTP skeleton", () => {
