@@ -140,7 +140,8 @@ export function kafkaReadiness(modules: Module[], requireKafka: boolean): "none"
 
 function startOutboxRelay({ cfg, db, kafka, metrics, tracing, wakeup, shutdown }: ServeContext): void {
   const e = cfg.events;
-  const publisher = new KafkaEventPublisher(kafka, e.topic, e.source, tracing.tracer);
+  // A publish gets the client's own retries (3 × the request timeout) and no more.
+  const publisher = new KafkaEventPublisher(kafka, e.topic, e.source, tracing.tracer, 3 * cfg.kafka.requestTimeout);
   shutdown.register("kafka-producer", () => publisher.close(), { phase: "clients" });
   const store = new MongoOutboxStore(db, `${hostname()}:${process.pid}:${ids.next().slice(-8)}`);
   const relay = new OutboxRelay(

@@ -14,6 +14,7 @@ import type { Consumer, Kafka, KafkaMessage, Producer } from "kafkajs";
 import { describe as describeError, kindOf } from "../../../lib/xerrors/index.ts";
 import { log, withLogFields } from "../../../lib/xlog/index.ts";
 import type { Worker } from "../../../lib/xshutdown/index.ts";
+import { KafkaTimeout, within } from "./timeout.ts";
 import { ENROLLMENT_EVENT_TYPES, type ApplyOutcome, type EnrollmentEvent } from "../../app/enrollments.ts";
 
 const EnrollmentCloudEvent = TypeCompiler.Compile(
@@ -75,6 +76,8 @@ export interface EnrollmentConsumerOptions {
   fromBeginning?: boolean;
   /** Messages behind the high watermark after each message handled, per partition. */
   onLag?: (topic: string, partition: number, lag: number) => void;
+  /** Longest a dead-letter send may take (default 30 s); past it, a new producer and a retry. */
+  dlqTimeoutMs?: number;
   /** Retries of the client's own operations before it gives up and crashes (default 10). */
   clientRetries?: number;
   /** Called on each crash, before the restart is scheduled. */
@@ -88,7 +91,9 @@ export type MessageOutcome = ApplyOutcome | "dead_lettered" | "retry";
 
 export class EnrollmentConsumer {
   private consumer: Consumer;
-  private readonly dlq: Producer;
+  private dlq: Producer;
+  /** The dead-letter producer was replaced and is not connected yet. */
+  private dlqFresh = false;
   /** Retries in a row of the message at the head of each partition, whatever the cause (backoff). */
   private readonly attempts = new Map<string, number>();
   /** Unexpected errors in a row of the message at the head of each partition (dead-lettering). */
@@ -327,30 +332,45 @@ export class EnrollmentConsumer {
     reason: string,
     detail: string,
   ): Promise<MessageOutcome> {
+    const dlq = this.dlq;
     try {
-      await this.dlq.send({
-        topic: this.opts.dlqTopic,
-        acks: -1,
-        messages: [
-          {
-            key: message.key,
-            value: message.value,
-            headers: {
-              ...message.headers,
-              "dlq-reason": reason,
-              "dlq-detail": detail,
-              "dlq-original-topic": topic,
-              "dlq-original-partition": String(partition),
-              "dlq-original-offset": message.offset,
-              "dlq-consumer-group": this.opts.groupId,
-              "dlq-failed-at": new Date().toISOString(),
-            },
-          },
-        ],
-      });
+      await within(
+        // A replaced producer connects on its first send.
+        (this.dlqFresh ? dlq.connect() : Promise.resolve()).then(() => {
+          this.dlqFresh = false;
+          return dlq.send({
+            topic: this.opts.dlqTopic,
+            acks: -1,
+            messages: [
+              {
+                key: message.key,
+                value: message.value,
+                headers: {
+                  ...message.headers,
+                  "dlq-reason": reason,
+                  "dlq-detail": detail,
+                  "dlq-original-topic": topic,
+                  "dlq-original-partition": String(partition),
+                  "dlq-original-offset": message.offset,
+                  "dlq-consumer-group": this.opts.groupId,
+                  "dlq-failed-at": new Date().toISOString(),
+                },
+              },
+            ],
+          });
+        }),
+        this.opts.dlqTimeoutMs ?? 30_000,
+        "dead-letter",
+      );
       log().warn({ reason, detail }, "enrollment event dead-lettered");
       return "dead_lettered";
     } catch (e) {
+      if (e instanceof KafkaTimeout && this.dlq === dlq) {
+        // A producer that stopped answering is replaced; the message is retried through the new one.
+        this.dlq = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+        this.dlqFresh = true;
+        void dlq.disconnect().catch(() => {});
+      }
       log().warn({ error: describeError(e) }, "dead-letter topic unavailable");
       return "retry";
     }

@@ -13,6 +13,7 @@ import type { Kafka, Producer } from "kafkajs";
 import { EventRejectedError, type EventPublisher, type OutboxEvent } from "../../app/outbox.ts";
 import { AppError } from "../../../lib/xerrors/index.ts";
 import { CLOUDEVENTS_CONTENT_TYPE, toCloudEvent } from "./cloudevents.ts";
+import { KafkaTimeout, within } from "./timeout.ts";
 
 /** Broker errors about the records themselves: retrying the same event can never succeed. */
 const REJECTIONS = new Set([
@@ -55,6 +56,12 @@ export class KafkaEventPublisher implements EventPublisher {
     private readonly topic: string,
     private readonly source: string,
     private readonly tracer: Tracer = trace.getTracer("courses"),
+    /**
+     * Longest a publish may take, connecting included. Past it the producer is abandoned for a
+     * new one and the relay backs off: after a broker restart a kafkajs send was seen hanging for
+     * minutes while the relay kept renewing its lease (found by `bun run chaos`).
+     */
+    private readonly timeoutMs = 30_000,
   ) {
     this.producer = this.newProducer();
   }
@@ -104,6 +111,19 @@ export class KafkaEventPublisher implements EventPublisher {
 
   async publish(events: OutboxEvent[]): Promise<void> {
     if (events.length === 0) return;
+    const producer = this.producer;
+    try {
+      await within(this.send(events), this.timeoutMs, "publish");
+    } catch (e) {
+      if (!(e instanceof KafkaTimeout)) throw e;
+      // Whatever the old producer still does (it may deliver later: at-least-once), the next
+      // publish goes through a new one.
+      if (this.producer === producer) void this.restartSession();
+      throw AppError.unavailable("Kafka is unavailable.", { cause: e });
+    }
+  }
+
+  private async send(events: OutboxEvent[]): Promise<void> {
     try {
       this.connected ??= this.producer.connect();
       await this.connected;
