@@ -63,9 +63,12 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
   clampNegativeTimers();
   const say = opts.log ?? ((l: string) => console.error(l));
   const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
-  const rnd = random(seed);
+  // Faults draw from their own generator: a seed replays the same faults at the same gaps,
+  // whatever the workload (which draws from another) did meanwhile.
+  const rnd = random(seed + 1);
+  const faultRnd = random(seed);
   const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)]!;
-  const between = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo));
+  const between = (lo: number, hi: number, r = rnd) => lo + Math.floor(r() * (hi - lo));
   const s: StackEndpoints = await stack();
   const names = isolated("chaos");
   const env = serviceEnv(s, {
@@ -304,14 +307,14 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
   // before any repeats.
   const bag: string[] = [];
   async function faults(until: number): Promise<void> {
-    await Bun.sleep(between(gapMin, gapMax));
+    await Bun.sleep(between(gapMin, gapMax, faultRnd));
     while (Date.now() < until) {
       if (bag.length === 0) bag.push("kill replica", "stop replica", "stop kafka", "stop store");
-      const kind = bag.splice(between(0, bag.length), 1)[0]!;
+      const kind = bag.splice(between(0, bag.length, faultRnd), 1)[0]!;
       counts.faults[kind] = (counts.faults[kind] ?? 0) + 1;
       const t0 = Date.now();
       if (kind === "kill replica" || kind === "stop replica") {
-        const i = between(0, 2);
+        const i = between(0, 2, faultRnd);
         const r = replicas[i];
         replicas[i] = undefined;
         if (r) {
@@ -323,15 +326,15 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
         await start(i);
       } else if (kind === "stop kafka") {
         await stackCommand("down", "kafka");
-        await Bun.sleep(between(10_000, 20_000));
+        await Bun.sleep(between(10_000, 20_000, faultRnd));
         await stackCommand("up", "kafka");
       } else {
         await stackCommand("down", "mongo");
-        await Bun.sleep(between(5_000, 10_000));
+        await Bun.sleep(between(5_000, 10_000, faultRnd));
         await stackCommand("up", "mongo");
       }
       say(`[chaos] ${kind}: back after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-      await Bun.sleep(between(gapMin, gapMax));
+      await Bun.sleep(between(gapMin, gapMax, faultRnd));
     }
   }
 

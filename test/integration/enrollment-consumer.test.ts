@@ -80,6 +80,44 @@ describe("EnrollmentConsumer", () => {
     expect(outcomes).toEqual([...Array(7).fill("retry"), "applied"]);
   }, 90_000);
 
+  it("a new group starts at the topic's end by default: events older than it are not counted again", async () => {
+    const own = `${topic}.latest`;
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: own, numPartitions: 1 }] });
+    await admin.disconnect();
+    const old = enrollment("enrollment.created", "course-old");
+    await produce(kafka, own, [old]);
+    const applied: string[] = [];
+    const coordinator = quietCoordinator();
+    const consumer = new EnrollmentConsumer(
+      kafka,
+      {
+        topic: own,
+        dlqTopic: `${topic}.dlq`,
+        groupId: `it-latest-${crypto.randomUUID()}`,
+        partitionsConsumedConcurrently: 1,
+        retryBackoffInitialMs: 100,
+        retryBackoffMaxMs: 400,
+        maxAttemptsOnBug: 3,
+      },
+      async (e) => {
+        applied.push(e.courseId);
+        return "applied";
+      },
+    );
+    await consumer.run(coordinator.worker("consumer"));
+    // Newer events until one arrives (the group's start is wherever the end was when it joined);
+    // the one produced before the group existed must never come.
+    for (let i = 0; i < 60 && !applied.includes("course-new"); i++) {
+      await produce(kafka, own, [enrollment("enrollment.created", "course-new")]);
+      await Bun.sleep(500);
+    }
+    await coordinator.shutdown("test over");
+    expect(applied).toContain("course-new");
+    expect(applied).not.toContain("course-old");
+  }, 90_000);
+
   it("restarts after a crash with backoff, counts it, shows it, and applies every event once", async () => {
     const applied = new Map<string, number>();
     const apply = async (e: EnrollmentEvent): Promise<ApplyOutcome> => {
