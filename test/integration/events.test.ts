@@ -5,7 +5,15 @@ import { join } from "node:path";
 import type { Kafka } from "kafkajs";
 import { MongoClient } from "mongodb";
 import { contractErrors } from "../support/contract.ts";
-import { enrollment, produce, readTopic, testKafka, waitForTopic, type Received } from "../support/kafka.ts";
+import {
+  duplicateIds,
+  enrollment,
+  produce,
+  readTopic,
+  testKafka,
+  waitForTopic,
+  type Received,
+} from "../support/kafka.ts";
 import { isolated, serviceEnv, startService, type RunningService } from "../support/service.ts";
 import { dropDatabases, eventually, required, stack, type StackEndpoints } from "../support/stack.ts";
 
@@ -126,10 +134,10 @@ describe("course events", () => {
       expect(new Set(mine.map((m) => m.partition)).size).toBe(1);
       expect(mine[0]!.headers["content-type"]).toStartWith("application/cloudevents+json");
       expect(mine[0]!.headers.traceparent).toStartWith(`00-${traceId}-`);
-      // No other course's events, and nothing extra (deletion would be a fifth event).
-      await new Promise((r) => setTimeout(r, 1500));
-      const again = await readTopic(kafka, n.eventsTopic, (m) => m.length >= 4);
-      expect(again).toHaveLength(4);
+      // The whole topic (read to its end offsets, and a quiet second past them): no other
+      // course's events, no duplicate, nothing extra (deletion would be a fifth event).
+      expect(msgs).toHaveLength(4);
+      expect(duplicateIds(msgs)).toEqual([]);
     } finally {
       await svc.stop();
     }
@@ -144,6 +152,7 @@ describe("course events", () => {
       expect(del.status).toBe(204);
       const events = eventsOf(await readTopic(kafka, n.eventsTopic, (m) => eventsOf(m, c.id).length >= 2), c.id);
       expect(events.map((e) => e.type)).toEqual(["courses.course.created.v1", "courses.course.deleted.v1"]);
+      expect(new Set(events.map((e) => e.id)).size).toBe(2);
       const client = new MongoClient(s.mongoUrl);
       try {
         const db = client.db(n.env.COURSES_MONGO_DATABASE!);

@@ -20,45 +20,84 @@ function headersToStrings(h: IHeaders | undefined): Record<string, string> {
   return Object.fromEntries(Object.entries(h ?? {}).map(([k, v]) => [k, String(v)]));
 }
 
-/** Reads `topic` from the beginning with a fresh group until `until` says enough, or fails after timeoutMs. */
+/**
+ * Reads `topic` from the beginning with a fresh group: first until `until` says the expected
+ * messages are there (or fails after timeoutMs), then on to the topic's end offsets, and again
+ * until they stop moving for `quietMs` — so a duplicate or an extra message already written, or
+ * written just after, is in what it returns. Assert exact counts on the result, never `until`'s.
+ */
 export async function readTopic(
   kafka: Kafka,
   topic: string,
   until: (msgs: Received[]) => boolean,
   timeoutMs = 30_000,
+  quietMs = 1000,
 ): Promise<Received[]> {
   await waitForTopic(kafka, topic, timeoutMs);
   const consumer = kafka.consumer({ groupId: `it-reader-${crypto.randomUUID()}` });
   const got: Received[] = [];
+  const last = new Map<number, number>();
+  let wake: () => void = () => {};
   await consumer.connect();
+  const admin = kafka.admin();
+  await admin.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`read ${got.length} messages from ${topic} within ${timeoutMs}ms, not enough`)),
-        timeoutMs,
-      );
-      void consumer.run({
-        eachMessage: async ({ message, partition }) => {
-          got.push({
-            key: String(message.key),
-            value: String(message.value),
-            headers: headersToStrings(message.headers),
-            partition,
-            offset: message.offset,
-            timestamp: Number(message.timestamp),
-          });
-          if (until(got)) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-      });
+    void consumer.run({
+      eachMessage: async ({ message, partition }) => {
+        got.push({
+          key: String(message.key),
+          value: String(message.value),
+          headers: headersToStrings(message.headers),
+          partition,
+          offset: message.offset,
+          timestamp: Number(message.timestamp),
+        });
+        last.set(partition, Number(message.offset));
+        wake();
+      },
     });
+    const deadline = Date.now() + timeoutMs;
+    const waitFor = async (what: string, done: () => boolean) => {
+      while (!done()) {
+        if (Date.now() > deadline)
+          throw new Error(`read ${got.length} messages from ${topic} within ${timeoutMs}ms; still waiting for ${what}`);
+        await new Promise<void>((r) => {
+          wake = r;
+          setTimeout(r, 100);
+        });
+      }
+    };
+    await waitFor("enough messages", () => until(got));
+    // On to the end, and again while the end moves: nothing written so far is left out.
+    let ends = "";
+    for (;;) {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      const now = JSON.stringify(offsets.map((o) => [o.partition, o.high]));
+      if (now === ends) break;
+      ends = now;
+      await waitFor("the topic's end offsets", () =>
+        offsets.every((o) => Number(o.high) === 0 || (last.get(o.partition) ?? -1) >= Number(o.high) - 1),
+      );
+      await Bun.sleep(quietMs);
+    }
   } finally {
+    await admin.disconnect();
     await consumer.disconnect();
   }
   return got;
+}
+
+/** Event ids that occur more than once among CloudEvents messages. */
+export function duplicateIds(msgs: Received[]): string[] {
+  const seen = new Set<string>();
+  const dup = new Set<string>();
+  for (const m of msgs) {
+    const id = (JSON.parse(m.value) as { id: string }).id;
+    if (seen.has(id)) dup.add(id);
+    seen.add(id);
+  }
+  return [...dup];
 }
 
 /** Topics are created by the service at start: readers wait for them instead of failing. */
