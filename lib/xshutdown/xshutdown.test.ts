@@ -66,20 +66,18 @@ describe("xshutdown in a real process", () => {
     expect(r.out).toContain("telemetry flushed");
     expect(r.err).toContain("stuck-client");
     expect(r.err).toContain("abandoned");
-    expect(r.ms).toBeLessThan(5000);
   });
 
   it("forces exit on a second signal", async () => {
     const r = await runChild("slow", ["SIGTERM", "SIGTERM"], 200);
+    // Without the forced exit the slow drain would end and the code would be 0.
     expect(r.code).toBe(EXIT.forced);
-    expect(r.ms).toBeLessThan(4000);
     expect(r.err).toContain("second signal");
   });
 
   it("forces exit when the global deadline passes", async () => {
     const r = await runChild("deadline", ["SIGTERM"]);
     expect(r.code).toBe(EXIT.forced);
-    expect(r.ms).toBeLessThan(4000);
     expect(r.err).toContain("deadline passed");
   });
 
@@ -106,10 +104,20 @@ describe("ShutdownCoordinator", () => {
 
   it("runs callbacks of one phase concurrently", async () => {
     const c = new ShutdownCoordinator({ logger: quiet, exit: () => {} });
-    for (const n of ["a", "b", "c"]) c.register(n, () => Bun.sleep(150), { phase: "clients" });
-    const t0 = Date.now();
+    const steps: string[] = [];
+    for (const n of ["a", "b", "c"])
+      c.register(
+        n,
+        async () => {
+          steps.push(`start ${n}`);
+          await Bun.sleep(50);
+          steps.push(`end ${n}`);
+        },
+        { phase: "clients" },
+      );
     const report = await c.shutdown();
-    expect(Date.now() - t0).toBeLessThan(400);
+    // Every callback started before any ended: they ran together, not one after another.
+    expect(steps.slice(0, 3).sort()).toEqual(["start a", "start b", "start c"]);
     expect(report.results.map((r) => r.outcome)).toEqual(["ok", "ok", "ok"]);
   });
 
@@ -169,16 +177,13 @@ describe("ShutdownCoordinator", () => {
 });
 
 describe("sleepUnlessAborted", () => {
+  // Ten-minute sleeps under a 5 s test timeout: only the signal can end them in time.
   it("returns at once when the signal has already aborted, and early when it aborts", async () => {
     const { sleepUnlessAborted } = await import("./index.ts");
-    const aborted = AbortSignal.abort();
-    let t0 = Date.now();
-    await sleepUnlessAborted(10_000, aborted);
-    expect(Date.now() - t0).toBeLessThan(100);
+    await sleepUnlessAborted(600_000, AbortSignal.abort());
     const c = new AbortController();
     setTimeout(() => c.abort(), 30);
-    t0 = Date.now();
-    await sleepUnlessAborted(10_000, c.signal);
-    expect(Date.now() - t0).toBeLessThan(1000);
-  });
+    await sleepUnlessAborted(600_000, c.signal);
+    expect(c.signal.aborted).toBe(true);
+  }, 5_000);
 });

@@ -196,16 +196,13 @@ describe("OutboxRelay", () => {
 });
 
 describe("OutboxWakeup", () => {
+  // Ten-minute waits under a 5 s test timeout: only the notifications can end them in time.
   it("ends a wait at once on notify, and keeps a notify that came before the wait", async () => {
     const w = new OutboxWakeup();
     const signal = new AbortController().signal;
-    const t0 = performance.now();
     setTimeout(() => w.notify(), 10);
-    await w.wait(10_000, signal);
-    expect(performance.now() - t0).toBeLessThan(1000);
+    await w.wait(600_000, signal);
     w.notify();
-    const t1 = performance.now();
-    await w.wait(10_000, signal);
-    expect(performance.now() - t1).toBeLessThan(100);
-  });
+    await w.wait(600_000, signal);
+  }, 5_000);
 });
