@@ -19,7 +19,7 @@ import { readTopic, testKafka } from "../test/support/kafka.ts";
 import { isolated, type RunningService, serviceEnv, startService } from "../test/support/service.ts";
 import { dropDatabases, stack } from "../test/support/stack.ts";
 import { chart } from "./lib/chart.ts";
-import { inParallel, type Load, type LoadResult, median, rssMiB, wrk } from "./lib/measure.ts";
+import { checkAnswers, inParallel, type Load, type LoadResult, median, rssMiB, wrk } from "./lib/measure.ts";
 import { startTimes } from "./lib/startup.ts";
 
 const ROOT = join(import.meta.dir, "..");
@@ -325,7 +325,7 @@ try {
           connections: CONNECTIONS,
           pid: byName[name]!.pid,
           dir: WORK,
-          name: `warmup-${name}`.replace(/\W/g, "_"),
+          name: `warmup-${sc.name}-${name}`.replace(/\W/g, "_"),
         });
   for (let round = 1; round <= ROUNDS; round++) {
     for (const sc of SCENARIOS) {
@@ -338,11 +338,9 @@ try {
           connections: CONNECTIONS,
           pid: srv.pid,
           dir: WORK,
-          name: `${name}-${round}`.replace(/\W/g, "_"),
+          name: `${sc.name}-${name}-${round}`.replace(/\W/g, "_"),
         });
-        const expectNon2xx = sc.name.includes("400");
-        if (r.errors || (!expectNon2xx && r.non2xx))
-          say(`warning: ${sc.name} on ${name}: ${r.non2xx} non-2xx/3xx, ${r.errors} socket errors`);
+        checkAnswers(r, sc.name.includes("400"), `${sc.name} on ${name}, round ${round}`);
         const byServer = results.scenarios[sc.name] ?? {};
         results.scenarios[sc.name] = byServer;
         byServer[name] = [...(byServer[name] ?? []), r];

@@ -27,13 +27,17 @@ export interface LoadResult {
 
 const lua = (s: string) => JSON.stringify(s); // a JSON string literal is a valid Lua string literal here
 
-/** A wrk script for the load: method, headers, body with a counter, or a random path per request. */
-function script(load: Load, dir: string, name: string): string {
+/**
+ * A wrk script for the load: method, headers, body with a counter, or a random path per request.
+ * Written (and awaited) under a name unique to the run's scenario, server and round, before wrk
+ * starts: wrk never reads a missing file or another scenario's script.
+ */
+async function script(load: Load, dir: string, name: string): Promise<string> {
   const lines = [`wrk.method = ${lua(load.method ?? "GET")}`];
   for (const [k, v] of Object.entries(load.headers ?? {})) lines.push(`wrk.headers[${lua(k)}] = ${lua(v)}`);
   if (load.paths) {
     const file = join(dir, `${name}.paths`);
-    Bun.write(file, `${load.paths.join("\n")}\n`);
+    await Bun.write(file, `${load.paths.join("\n")}\n`);
     lines.push(
       "local paths = {}",
       `for line in io.lines(${lua(file)}) do paths[#paths + 1] = line end`,
@@ -51,7 +55,7 @@ function script(load: Load, dir: string, name: string): string {
     lines.push(`wrk.body = ${lua(load.body)}`);
   }
   const path = join(dir, `${name}.lua`);
-  Bun.write(path, `${lines.join("\n")}\n`);
+  await Bun.write(path, `${lines.join("\n")}\n`);
   return path;
 }
 
@@ -78,7 +82,7 @@ export async function wrk(
   load: Load,
   opts: { seconds: number; connections: number; pid: number; dir: string; name: string },
 ): Promise<LoadResult> {
-  const s = script(load, opts.dir, opts.name);
+  const s = await script(load, opts.dir, opts.name);
   const c0 = cpuTicks(opts.pid);
   const proc = Bun.spawn(
     ["wrk", "-t1", `-c${opts.connections}`, `-d${opts.seconds}s`, "--latency", "--timeout", "10s", "-s", s, load.url],
@@ -100,6 +104,18 @@ export async function wrk(
     errors: errors ? errors.slice(1).reduce((a, b) => a + Number(b), 0) : 0,
     cpuPer10k: (cpu / requests) * 10_000,
   };
+}
+
+/**
+ * Refuses a run whose answers are not what its scenario expects (all 2xx/3xx, or all not, for
+ * an invalid-request scenario) or that had socket errors: such figures measure something else.
+ */
+export function checkAnswers(r: LoadResult, expectNon2xx: boolean, what: string): void {
+  const expected = expectNon2xx ? r.requests : 0;
+  if (r.non2xx !== expected || r.errors > 0)
+    throw new Error(
+      `${what}: ${r.non2xx} of ${r.requests} answers non-2xx/3xx (expected ${expected}), ${r.errors} socket errors — not reported`,
+    );
 }
 
 export const median = (xs: number[]) => {
