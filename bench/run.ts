@@ -434,9 +434,14 @@ try {
       const msgs = await reader;
       const last = Math.max(...msgs.map((m) => m.timestamp));
       const seconds = (last - wallStart) / 1000;
-      figure("outbox: burst of creates → events on Kafka", BURST / seconds, "events/s", {
-        note: `${BURST} creates accepted in ${(accepted / 1000).toFixed(1)} s, last event ${seconds.toFixed(1)} s after the first POST`,
-      });
+      figure(
+        "outbox: create throughput with events (a burst of creates → their events on Kafka)",
+        BURST / seconds,
+        "events/s",
+        {
+          note: `${BURST} creates accepted in ${(accepted / 1000).toFixed(1)} s, last event ${seconds.toFixed(1)} s after the first POST`,
+        },
+      );
     } finally {
       await burstSvc.stop();
     }

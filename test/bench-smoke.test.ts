@@ -32,7 +32,12 @@ it("bun run bench --smoke measures every scenario on the service and its referen
   // Every target got a figure, and the non-load figures are there.
   expect(result.targets).toHaveLength(10);
   for (const t of result.targets) expect(Number.isFinite(t.value)).toBe(true);
-  for (const f of ["exec → first 200 on /healthz", "outbox: burst", "raw kafkajs producer", "scraper: a 50-item"])
+  for (const f of [
+    "exec → first 200 on /healthz",
+    "outbox: create throughput",
+    "raw kafkajs producer",
+    "scraper: a 50-item",
+  ])
     expect(Object.keys(result.figures).some((k) => k.startsWith(f))).toBe(true);
   expect(stdout).toContain("| target | min | median | max | goal | met |");
   expect(await Bun.file(join(out, "bench.svg")).text()).toStartWith("<svg");
