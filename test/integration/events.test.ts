@@ -6,6 +6,7 @@ import type { Kafka } from "kafkajs";
 import { MongoClient } from "mongodb";
 import { contractErrors } from "../support/contract.ts";
 import {
+  consumedToEnd,
   duplicateIds,
   enrollment,
   produce,
@@ -325,16 +326,10 @@ describe("enrollment events", () => {
         expect(Number(m.headers["dlq-original-offset"])).toBeGreaterThanOrEqual(0);
       }
       expect(dlq.find((m) => m.headers["dlq-reason"] === "invalid_json")!.value).toBe("{not json");
-      // The count passes through 1 twice before the end (after the duplicate, after the first
-      // cancellation): wait for the clamped cancellation first, after which 1 can only be the end.
-      await eventually("the clamped cancellation", async () => {
-        const metrics = await (await fetch(`${svc.url}/metrics`)).text();
-        return /enrollment_events_total\{outcome="clamped"[^}]*\} 1/.test(metrics) ? true : undefined;
-      });
-      const final = await eventually("count settles at 1", async () => {
-        const body = await json<CourseBody>(await fetch(`${svc.url}/v1/courses/${c.id}`));
-        return body.enrollmentCount === 1 ? body : undefined;
-      });
+      // Every message consumed and committed: the count read now is final (it passes through 1
+      // twice on the way, so waiting for 1 would prove nothing).
+      await consumedToEnd(kafka, n.env.COURSES_ENROLLMENTS_GROUP_ID!, n.enrollTopic);
+      const final = await json<CourseBody>(await fetch(`${svc.url}/v1/courses/${c.id}`));
       expect(final.enrollmentCount).toBe(1);
       // The ETag covers the count: the copy read before the enrollments is stale, not "304 fresh",
       // and a change made from it is refused (strongly compared; a weak validator never matches).
@@ -433,16 +428,8 @@ describe("enrollment events", () => {
       // Each attempt waits 0.3 s for the store, then backs off 0.2 s, 0.4 s … 2 s: a handful in 6 s, not a spin.
       expect(during).toBeGreaterThanOrEqual(1);
       expect(during).toBeLessThanOrEqual(8);
-      const done = await eventually(
-        `count reaches ${total}`,
-        async () => {
-          const res = await fetch(`${svc.url}/v1/courses/${c.id}`);
-          if (!res.ok) return undefined;
-          const body = (await res.json()) as CourseBody;
-          return body.enrollmentCount >= total ? body : undefined;
-        },
-        60_000,
-      );
+      await consumedToEnd(kafka, n.env.COURSES_ENROLLMENTS_GROUP_ID!, n.enrollTopic);
+      const done = await json<CourseBody>(await fetch(`${svc.url}/v1/courses/${c.id}`));
       expect(done.enrollmentCount).toBe(total);
     } finally {
       await svc.stop();
@@ -485,17 +472,9 @@ describe("enrollment events", () => {
     expect(midway!.enrollmentCount).toBeLessThan(total);
     const second = await startService(n.env);
     try {
-      const done = await eventually(
-        `count reaches ${total}`,
-        async () => {
-          const body = await json<CourseBody>(await fetch(`${second.url}/v1/courses/${courseId}`));
-          return body.enrollmentCount >= total ? body : undefined;
-        },
-        60_000,
-      );
+      await consumedToEnd(kafka, n.env.COURSES_ENROLLMENTS_GROUP_ID!, n.enrollTopic);
+      const done = await json<CourseBody>(await fetch(`${second.url}/v1/courses/${courseId}`));
       expect(done.enrollmentCount).toBe(total);
-      await new Promise((r) => setTimeout(r, 1500));
-      expect((await json<CourseBody>(await fetch(`${second.url}/v1/courses/${courseId}`))).enrollmentCount).toBe(total);
     } finally {
       await second.stop();
     }

@@ -88,6 +88,33 @@ export async function readTopic(
   return got;
 }
 
+/**
+ * Waits until consumer group `groupId` has committed every message of `topic` written so far
+ * (committed offsets at the end offsets): after it, whatever the group does with those messages
+ * is done, so a count read then is final — no "eventually equal" that an extra apply could follow.
+ */
+export async function consumedToEnd(kafka: Kafka, groupId: string, topic: string, timeoutMs = 60_000): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const ends = new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, Number(o.high)]));
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      const at = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+      const behind = [...ends].filter(([p, high]) => high > 0 && (at.get(p) ?? -1) < high);
+      if (behind.length === 0) return;
+      if (Date.now() > deadline)
+        throw new Error(
+          `group ${groupId} did not consume ${topic} to its end within ${timeoutMs}ms: ${behind.map(([p, h]) => `partition ${p} at ${at.get(p)} of ${h}`).join(", ")}`,
+        );
+      await Bun.sleep(200);
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** Event ids that occur more than once among CloudEvents messages. */
 export function duplicateIds(msgs: Received[]): string[] {
   const seen = new Set<string>();
