@@ -121,6 +121,32 @@ describe("traces", () => {
   }, 120_000);
 });
 
+describe("probes", () => {
+  it("/healthz, /readyz and /metrics are never traced, even under a sampled traceparent", async () => {
+    const probeTraces = ["/healthz", "/readyz", "/metrics"].map((path) => ({
+      path,
+      traceId: crypto.randomUUID().replaceAll("-", ""),
+    }));
+    for (const p of probeTraces)
+      await (
+        await fetch(`${svc.url}${p.path}`, { headers: { traceparent: `00-${p.traceId}-00f067aa0ba902b7-01` } })
+      ).arrayBuffer();
+    // A traced request after them: once its trace is in Jaeger, anything the probes would have
+    // exported (spans end in order, batches export in order) would be there too.
+    const after = crypto.randomUUID().replaceAll("-", "");
+    await (
+      await fetch(`${svc.url}/v1/courses?limit=1`, { headers: { traceparent: `00-${after}-00f067aa0ba902b7-01` } })
+    ).arrayBuffer();
+    await jaegerTrace(after, (t) => t.spans.some((x) => x.operationName === "GET /v1/courses"));
+    const jaeger = required(s, "jaegerQueryUrl");
+    for (const p of probeTraces) {
+      const r = await fetch(`${jaeger}/api/traces/${p.traceId}`);
+      const found = r.ok ? ((await r.json()) as { data: JaegerTrace[] }).data.length : 0;
+      expect({ path: p.path, spans: found }).toEqual({ path: p.path, spans: 0 });
+    }
+  });
+});
+
 describe("metrics", () => {
   it("/metrics passes promtool check metrics with no finding, and holds the runtime, build, MongoDB and Kafka families", async () => {
     const text = await (await fetch(`${svc.url}/metrics`)).text();
@@ -192,14 +218,17 @@ describe("secrets", () => {
       // The stack's store does not do authentication: the instance is up but not ready, and says why.
       const ready = await fetch(`${other.url}/readyz`, { headers: { authorization: `Bearer ${SECRET_TOKEN}` } });
       expect(ready.status).toBe(503);
-      const answers = [await ready.text(), await (await fetch(`${other.url}/metrics`)).text()];
-      // The spans of that request (its headers included, were they recorded) reach Jaeger.
+      // An API request with the token, which meets the store: a 503 whose spans reach Jaeger
+      // (its headers included, were they recorded). Probes are never traced.
+      const api = await fetch(`${other.url}/v1/courses`, { headers: { authorization: `Bearer ${SECRET_TOKEN}` } });
+      expect(api.status).toBe(503);
+      const answers = [await ready.text(), await api.text(), await (await fetch(`${other.url}/metrics`)).text()];
       const jaeger = required(s, "jaegerQueryUrl");
       const traces = await eventually(
-        "the readiness request's trace in Jaeger",
+        "the API request's trace in Jaeger",
         async () => {
           const text = await (await fetch(`${jaeger}/api/traces?service=${serviceName}-auth&limit=50`)).text();
-          return text.includes("GET /readyz") ? text : undefined;
+          return text.includes("GET /v1/courses") ? text : undefined;
         },
         20_000,
         500,

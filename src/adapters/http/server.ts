@@ -4,6 +4,7 @@
 import { actorScope } from "../../app/actor.ts";
 import {
   context,
+  INVALID_SPAN_CONTEXT,
   propagation,
   ROOT_CONTEXT,
   SpanKind,
@@ -193,8 +194,13 @@ export function createRequestHandler(app: AnyElysia, deps: HandlerDeps): (reques
     const path = pathOf(request.url);
     const method = request.method;
     const requestId = request.headers.get("x-request-id")?.slice(0, 128) || crypto.randomUUID();
-    const parent = propagation.extract(ROOT_CONTEXT, request.headers, headerGetter);
-    const span = deps.tracer.startSpan(method, { kind: SpanKind.SERVER }, parent);
+    // Probes and /metrics are never traced, whatever the sampling and the caller's traceparent:
+    // a non-recording span, no propagation work, nothing exported.
+    const quiet = QUIET_ROUTES.has(path);
+    const parent = quiet ? ROOT_CONTEXT : propagation.extract(ROOT_CONTEXT, request.headers, headerGetter);
+    const span = quiet
+      ? trace.wrapSpanContext(INVALID_SPAN_CONTEXT)
+      : deps.tracer.startSpan(method, { kind: SpanKind.SERVER }, parent);
     // Attributes only for a span that records (tracing on and sampled); the sampler needs none.
     if (span.isRecording())
       span.setAttributes({
@@ -287,7 +293,7 @@ export function createRequestHandler(app: AnyElysia, deps: HandlerDeps): (reques
     // In the request span's context, so the access log carries trace_id and span_id like every
     // other line the request wrote.
     context.with(spanContext, () => {
-      if (QUIET_ROUTES.has(path)) log().debug(entry, "request");
+      if (quiet) log().debug(entry, "request");
       else log().info(entry, "request");
     });
     return response;
