@@ -217,7 +217,7 @@ export class EnrollmentConsumer {
             if (n === 1)
               log().warn({ ...where, retryInMs: wait }, "enrollment event not processed; retrying with backoff");
             else log().debug({ ...where, attempt: n, retryInMs: wait }, "enrollment event not processed; retrying");
-            await this.backoff(wait, heartbeat, isRunning);
+            if (!(await this.backoff(wait, heartbeat, isRunning))) return;
           }
           const waited = this.attempts.get(key);
           if (waited) log().info({ ...where, attempts: waited + 1 }, "enrollment event processed after retries");
@@ -238,13 +238,25 @@ export class EnrollmentConsumer {
     this.crashesInARow = 0;
   }
 
-  /** Waits `ms` in slices of at most a second, heartbeating, until done or no longer running. */
-  private async backoff(ms: number, heartbeat: () => Promise<void>, isRunning: () => boolean): Promise<void> {
+  /**
+   * Waits `ms` in slices of at most a second, heartbeating. False when the wait was cut short:
+   * the consumer is stopping, or a heartbeat failed (a rebalance: the partition may be another
+   * member's now) — the batch is then left without resolving the message.
+   */
+  private async backoff(ms: number, heartbeat: () => Promise<void>, isRunning: () => boolean): Promise<boolean> {
     const until = Date.now() + ms;
-    while (isRunning() && Date.now() < until) {
+    while (Date.now() < until) {
+      if (!isRunning()) return false;
       await Bun.sleep(Math.min(1000, until - Date.now()));
-      await heartbeat().catch(() => {});
+      if (
+        !(await heartbeat().then(
+          () => true,
+          () => false,
+        ))
+      )
+        return false;
     }
+    return isRunning();
   }
 
   /** A CONSUMER span per message, continuing the producer's trace from its traceparent header. */
