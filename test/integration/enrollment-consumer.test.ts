@@ -3,7 +3,12 @@
 // counted, shown in its state, and followed by a restart that redelivers what was not committed.
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import type { Kafka } from "kafkajs";
-import { EnrollmentConsumer, type ConsumerState } from "../../src/adapters/kafka/enrollment-consumer.ts";
+import {
+  type ConsumerState,
+  EnrollmentConsumer,
+  type EnrollmentConsumerOptions,
+  type MessageOutcome,
+} from "../../src/adapters/kafka/enrollment-consumer.ts";
 import type { ApplyOutcome, EnrollmentEvent } from "../../src/app/enrollments.ts";
 import { AppError } from "../../lib/xerrors/index.ts";
 import { ShutdownCoordinator } from "../../lib/xshutdown/index.ts";
@@ -39,13 +44,42 @@ const quietCoordinator = () =>
     exit: () => {},
   });
 
+/** A one-partition topic of the test's own, named after `suffix`. */
+async function ownTopic(suffix: string): Promise<string> {
+  const own = `${topic}.${suffix}`;
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic: own, numPartitions: 1 }] });
+  await admin.disconnect();
+  return own;
+}
+
+/** A consumer of `on` in a group of its own, with short backoffs; `over` changes any option. */
+const consumerOf = (
+  on: string,
+  apply: (e: EnrollmentEvent) => Promise<ApplyOutcome>,
+  observe: (o: MessageOutcome) => void = () => {},
+  over: Partial<EnrollmentConsumerOptions> = {},
+) =>
+  new EnrollmentConsumer(
+    kafka,
+    {
+      topic: on,
+      dlqTopic: `${topic}.dlq`,
+      groupId: `it-${crypto.randomUUID()}`,
+      partitionsConsumedConcurrently: 1,
+      retryBackoffInitialMs: 100,
+      retryBackoffMaxMs: 400,
+      maxAttemptsOnBug: 3,
+      ...over,
+    },
+    apply,
+    observe,
+  );
+
 describe("EnrollmentConsumer", () => {
   it("a store outage's retries never count towards dead-lettering: one unexpected error after many waits is retried", async () => {
-    const own = `${topic}.outage`;
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic: own, numPartitions: 1 }] });
-    await admin.disconnect();
+    const own = await ownTopic("outage");
     const script: (() => ApplyOutcome)[] = [
       ...Array.from({ length: 6 }, () => () => {
         throw AppError.unavailable("The course store is unavailable; retry later.", { code: "store_unavailable" });
@@ -57,20 +91,11 @@ describe("EnrollmentConsumer", () => {
     ];
     const outcomes: string[] = [];
     const coordinator = quietCoordinator();
-    const consumer = new EnrollmentConsumer(
-      kafka,
-      {
-        topic: own,
-        dlqTopic: `${topic}.dlq`,
-        groupId: `it-outage-${crypto.randomUUID()}`,
-        partitionsConsumedConcurrently: 1,
-        retryBackoffInitialMs: 100,
-        retryBackoffMaxMs: 400,
-        maxAttemptsOnBug: 3,
-        fromBeginning: true,
-      },
+    const consumer = consumerOf(
+      own,
       async () => script.shift()!(),
       (o) => outcomes.push(o),
+      { fromBeginning: true },
     );
     await produce(kafka, own, [enrollment("enrollment.created", "course-outage")]);
     await consumer.run(coordinator.worker("consumer"));
@@ -81,31 +106,14 @@ describe("EnrollmentConsumer", () => {
   }, 90_000);
 
   it("a new group starts at the topic's end by default: events older than it are not counted again", async () => {
-    const own = `${topic}.latest`;
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic: own, numPartitions: 1 }] });
-    await admin.disconnect();
-    const old = enrollment("enrollment.created", "course-old");
-    await produce(kafka, own, [old]);
+    const own = await ownTopic("latest");
+    await produce(kafka, own, [enrollment("enrollment.created", "course-old")]);
     const applied: string[] = [];
     const coordinator = quietCoordinator();
-    const consumer = new EnrollmentConsumer(
-      kafka,
-      {
-        topic: own,
-        dlqTopic: `${topic}.dlq`,
-        groupId: `it-latest-${crypto.randomUUID()}`,
-        partitionsConsumedConcurrently: 1,
-        retryBackoffInitialMs: 100,
-        retryBackoffMaxMs: 400,
-        maxAttemptsOnBug: 3,
-      },
-      async (e) => {
-        applied.push(e.courseId);
-        return "applied";
-      },
-    );
+    const consumer = consumerOf(own, async (e) => {
+      applied.push(e.courseId);
+      return "applied";
+    });
     await consumer.run(coordinator.worker("consumer"));
     // Newer events until one arrives (the group's start is wherever the end was when it joined);
     // the one produced before the group existed must never come.
@@ -128,24 +136,19 @@ describe("EnrollmentConsumer", () => {
     let observed = 0;
     const statesAtCrash: ConsumerState[] = [];
     let consumer!: EnrollmentConsumer;
-    consumer = new EnrollmentConsumer(
-      kafka,
-      {
-        topic,
-        dlqTopic: `${topic}.dlq`,
-        groupId: `it-crash-${crypto.randomUUID()}`,
-        partitionsConsumedConcurrently: 1,
-        retryBackoffInitialMs: 200,
-        retryBackoffMaxMs: 1000,
-        maxAttemptsOnBug: 3,
-        fromBeginning: true,
-        clientRetries: 0,
-        onCrash: () => queueMicrotask(() => statesAtCrash.push(consumer.state)),
-      },
+    consumer = consumerOf(
+      topic,
       apply,
       () => {
         // A bug after the first event was applied, before its offset was committed.
         if (++observed === 1) throw new Error("observer bug");
+      },
+      {
+        retryBackoffInitialMs: 200,
+        retryBackoffMaxMs: 1000,
+        fromBeginning: true,
+        clientRetries: 0,
+        onCrash: () => queueMicrotask(() => statesAtCrash.push(consumer.state)),
       },
     );
     const coordinator = quietCoordinator();
