@@ -5,7 +5,7 @@
 // has its event (per-course order kept, duplicates counted), enrollment counts equal what was
 // sent, and no 500 was answered. Prints a table; exits 0 only when nothing was lost.
 //
-//   bun run chaos [--minutes N] [--seed S]     (the stack must be up: `bun run chaos` starts it)
+//   bun run chaos [--minutes N] [--seed S] [--gaps MIN,MAX]   (`bun run chaos` starts the stack)
 import { parseArgs } from "node:util";
 import { Kafka, logLevel, type Producer } from "kafkajs";
 import { MongoClient } from "mongodb";
@@ -82,6 +82,8 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     COURSES_API_IDEMPOTENCY_IN_PROGRESS_TIMEOUT: "6s",
     COURSES_SHUTDOWN_DEADLINE: "10s",
     COURSES_EVENTS_SWEEP_INTERVAL: "1m",
+    // Backoffs short enough that a run's end is not spent waiting out a 30 s retry.
+    COURSES_ENROLLMENTS_RETRY_BACKOFF_MAX: "5s",
   });
   say(`[chaos] seed ${seed}, ${opts.minutes} min, database ${names.database}`);
 
@@ -366,7 +368,9 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
         return { courseId, expected: sure.size, atMost: sure.size + maybe.length };
       });
     let mismatched: { courseId: string; expected: number; atMost: number; stored: number }[] = [];
-    for (let i = 0; i < 60; i++) {
+    // Up to 3 minutes: a killed replica's partitions wait for its session to expire (30 s) and a
+    // rebalance, then for the survivor's backoff; longer than that is a stalled consumer.
+    for (let i = 0; i < 180; i++) {
       const docs = new Map(
         (
           await db
@@ -381,6 +385,19 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       if (mismatched.length === 0) break;
       await Bun.sleep(1000);
     }
+
+    // Why counts differ, if they do: messages not consumed yet (a stalled consumer) or consumed
+    // and miscounted.
+    const lagAdmin = kafka.admin();
+    await lagAdmin.connect();
+    const ends = await lagAdmin.fetchTopicOffsets(names.enrollTopic);
+    const [committed] = await lagAdmin.fetchOffsets({
+      groupId: env.COURSES_ENROLLMENTS_GROUP_ID!,
+      topics: [names.enrollTopic],
+    });
+    await lagAdmin.disconnect();
+    const at = new Map((committed?.partitions ?? []).map((p) => [p.partition, Math.max(0, Number(p.offset))]));
+    const lag = ends.reduce((sum, o) => sum + Math.max(0, Number(o.high) - (at.get(o.partition) ?? 0)), 0);
 
     // Stored: every acknowledged write.
     const stored = new Map(
@@ -465,8 +482,15 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       ["events out of per-course order", outOfOrder],
       ["enrollment events acknowledged (distinct + duplicates)", `${counts.enrollSent} + ${counts.enrollDup}`],
       ["courses whose enrollment count differs", mismatched.length],
+      ["enrollment messages not consumed at the end (group lag)", lag],
       ["answers 5xx other than 503", counts.fiveHundreds],
     ];
+    if (lost.length) {
+      // What the replicas said about it: their last warnings and errors.
+      for (const [i, r] of replicas.entries())
+        for (const line of (r?.lines ?? []).filter((l) => /"level":(40|50|60)/.test(l)).slice(-15))
+          lost.push(`replica ${i}: ${line.slice(0, 400)}`);
+    }
     return { rows, lost, ok: lost.length === 0 };
   } finally {
     await mongo.close();
@@ -524,11 +548,14 @@ export function formatReport(r: ChaosReport): string {
 if (import.meta.main) {
   const { values } = parseArgs({
     args: process.argv.slice(2),
-    options: { minutes: { type: "string", default: "10" }, seed: { type: "string" } },
+    options: { minutes: { type: "string", default: "10" }, seed: { type: "string" }, gaps: { type: "string" } },
   });
+  const gaps = values.gaps?.split(",").map(Number);
   const report = await runChaos({
     minutes: Number(values.minutes),
     ...(values.seed ? { seed: Number(values.seed) } : {}),
+    // --gaps MIN,MAX in ms between faults (the suite's run: 6000,12000).
+    ...(gaps?.length === 2 ? { gapMs: [gaps[0]!, gaps[1]!] as [number, number] } : {}),
   });
   console.log(formatReport(report));
   process.exit(report.ok ? 0 : 1);

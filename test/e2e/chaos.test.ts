@@ -13,5 +13,5 @@ describe("chaos", () => {
     const faults = String(report.rows.find(([k]) => k === "faults")?.[1]);
     for (const kind of ["kill replica", "stop replica", "stop kafka", "stop store"]) expect(faults).toContain(kind);
     expect(report.lost).toEqual([]);
-  }, 480_000);
+  }, 600_000);
 });

@@ -133,8 +133,12 @@ describe("the service against the real stack", () => {
   it("exports its spans over OTLP to Jaeger, continuing an incoming traceparent", async () => {
     const jaeger = required(s, "jaegerQueryUrl");
     const traceId = crypto.randomUUID().replaceAll("-", "");
-    const res = await fetch(`${svc.url}/healthz`, { headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } });
+    // An API request (probes are never traced).
+    const res = await fetch(`${svc.url}/v1/courses?limit=1`, {
+      headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+    });
     expect(res.status).toBe(200);
+    await res.arrayBuffer();
     const spans = await eventually(
       `trace ${traceId} in Jaeger`,
       async () => {
@@ -150,7 +154,7 @@ describe("the service against the real stack", () => {
       },
       20_000,
     );
-    const span = spans.spans.find((x) => x.operationName === "GET /healthz");
+    const span = spans.spans.find((x) => x.operationName === "GET /v1/courses");
     expect(span).toBeDefined();
     expect(span!.references[0]?.spanID).toBe("00f067aa0ba902b7");
     expect(Object.values(spans.processes).map((p) => p.serviceName)).toContain(serviceName);
