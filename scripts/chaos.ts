@@ -18,9 +18,14 @@ export interface ChaosOptions {
   seed?: number;
   /** Pause between faults, drawn in [min, max) ms; default 20-40 s. */
   gapMs?: [number, number];
+  /** The kinds of fault to draw from; default all four. */
+  faultKinds?: FaultKind[];
   /** Progress lines on stderr. */
   log?: (line: string) => void;
 }
+
+export const FAULT_KINDS = ["kill replica", "stop replica", "stop kafka", "stop store"] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface ChaosReport {
   rows: [string, string | number][];
@@ -311,7 +316,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
   async function faults(until: number): Promise<void> {
     await Bun.sleep(between(gapMin, gapMax, faultRnd));
     while (Date.now() < until) {
-      if (bag.length === 0) bag.push("kill replica", "stop replica", "stop kafka", "stop store");
+      if (bag.length === 0) bag.push(...(opts.faultKinds ?? FAULT_KINDS));
       const kind = bag.splice(between(0, bag.length, faultRnd), 1)[0]!;
       counts.faults[kind] = (counts.faults[kind] ?? 0) + 1;
       const t0 = Date.now();
