@@ -10,6 +10,7 @@ import { parseArgs } from "node:util";
 import { Kafka, logLevel, type Producer } from "kafkajs";
 import { MongoClient } from "mongodb";
 import { clampNegativeTimers } from "../src/adapters/kafka/timers.ts";
+import { readTopic } from "../test/support/kafka.ts";
 import { isolated, type RunningService, serviceEnv, startService } from "../test/support/service.ts";
 import { stack, type StackEndpoints } from "../test/support/stack.ts";
 
@@ -505,42 +506,13 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
 
 /** Every course event on `topic`, in partition offset order, read up to the end offsets. */
 async function readAll(kafka: Kafka, topic: string): Promise<{ id: string; courseId: string; version: number }[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = await admin.fetchTopicOffsets(topic);
-  await admin.disconnect();
-  const want = new Map(ends.map((p) => [p.partition, Number(p.high)]));
-  const got = new Map<number, { id: string; courseId: string; version: number; offset: number }[]>();
-  const done = () => [...want].every(([p, high]) => high === 0 || (got.get(p)?.at(-1)?.offset ?? -1) >= high - 1);
-  if (done()) return [];
-  const consumer = kafka.consumer({ groupId: `chaos-reader-${crypto.randomUUID()}` });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`events of ${topic} not read to their end within 60 s`)), 60_000);
-    void consumer.run({
-      eachMessage: async ({ partition, message }) => {
-        const e = JSON.parse(String(message.value)) as {
-          id: string;
-          data: { courseId: string; courseVersion: number };
-        };
-        const list = got.get(partition) ?? [];
-        list.push({
-          id: e.id,
-          courseId: e.data.courseId,
-          version: e.data.courseVersion,
-          offset: Number(message.offset),
-        });
-        got.set(partition, list);
-        if (done()) {
-          clearTimeout(timer);
-          resolve();
-        }
-      },
+  const msgs = await readTopic(kafka, topic, () => true, 60_000);
+  return msgs
+    .sort((a, b) => a.partition - b.partition || Number(a.offset) - Number(b.offset))
+    .map((m) => {
+      const e = JSON.parse(m.value) as { id: string; data: { courseId: string; courseVersion: number } };
+      return { id: e.id, courseId: e.data.courseId, version: e.data.courseVersion };
     });
-  });
-  await consumer.disconnect();
-  return [...got.values()].flat();
 }
 
 export function formatReport(r: ChaosReport): string {

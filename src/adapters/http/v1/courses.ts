@@ -44,6 +44,9 @@ function courseResponse(course: Course, status = 200, extra: Record<string, stri
   });
 }
 
+/** The answer to a create: 201 with the course and its Location. */
+const created = (course: Course) => courseResponse(course, 201, { location: `/v1/courses/${course.id}` });
+
 /**
  * Reads the body but never more than `limit` bytes, whatever the headers say: the bytes are
  * counted as they stream, and the first one past the limit ends the read with a 413 problem.
@@ -150,16 +153,13 @@ export function courseRoutes(deps: CourseRoutesDeps) {
             deps.idempotency,
             request.headers.get(IDEMPOTENCY_HEADER),
             { method: "POST", path: "/v1/courses", body, subject: principalOf.get(request)?.subject },
-            async (id) => {
-              const course = await uc.createCourse(d, { ...toNewCourse(body), ...(id ? { id } : {}) });
-              return courseResponse(course, 201, { location: `/v1/courses/${course.id}` });
-            },
+            async (id) => created(await uc.createCourse(d, { ...toNewCourse(body), ...(id ? { id } : {}) })),
             {
               newId: () => d.ids.next(),
               // The course a key reserved exists: its creation is what the request did.
               recover: async (id) => {
                 const course = await d.courses.findById(id);
-                return course ? courseResponse(course, 201, { location: `/v1/courses/${course.id}` }) : undefined;
+                return course ? created(course) : undefined;
               },
             },
           );
