@@ -168,14 +168,14 @@ describe("graceful shutdown", () => {
     const posts = titles.map((t) => slowPost(svc.port, "/v1/courses", course(t)));
     await Promise.all(posts.map((p) => p.sent));
     await Bun.sleep(100); // the server has read the headers and is waiting for the bodies
-    const t0 = performance.now();
     const exited = svc.stop("SIGTERM");
     await Bun.sleep(300); // shutdown has begun while the bodies are still arriving
     for (const p of posts) p.finish();
     const responses = await Promise.all(posts.map((p) => p.response));
     expect(responses.map((r) => r.status)).toEqual([201, 201, 201]);
+    // Exit 0: every callback finished before the deadline (a passed deadline forces exit code 3).
     expect(await exited).toBe(0);
-    expect(performance.now() - t0).toBeLessThan(10_000);
+    expect(svc.entries().some((e) => String(e.msg).includes("deadline passed"))).toBe(false);
     expect(svc.entries().find((e) => e.msg === "shutdown complete")).toMatchObject({ reason: "SIGTERM" });
     // Nothing was lost: every course the clients were told about is in the store.
     const client = new MongoClient(s.mongoUrl);
