@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { readTopic, testKafka, waitForTopic } from "../test/support/kafka.ts";
+import { describeDrain, outageDrain } from "./lib/outage-drain.ts";
 import { ownStore } from "../test/support/memory-store.ts";
 import { serviceEnv, startService, type RunningService } from "../test/support/service.ts";
 import { stack, uniqueName } from "../test/support/stack.ts";
@@ -187,57 +188,11 @@ try {
   if (run("outage")) {
     const n = names();
     const svc = await startService(n.env());
-    const stackCli = (cmd: string) =>
-      Bun.spawn(["bun", join(ROOT, "ops/stack/cli.ts"), cmd, "kafka"], { stdout: "ignore", stderr: "ignore" }).exited;
-    const COURSES = 200;
-    const EVENTS = COURSES * 4;
     try {
-      await waitForTopic(kafka, n.topic, 30_000);
-      if ((await stackCli("down")) !== 0) throw new Error("could not stop kafka");
-      try {
-        const start = performance.now();
-        let sent = 0;
-        const paced = async (req: () => Promise<Response>) => {
-          await Bun.sleep(Math.max(0, start + sent++ * 30 - performance.now()));
-          const r = await req();
-          if (!r.ok) throw new Error(`burst request answered ${r.status}: ${await r.text()}`);
-          return r;
-        };
-        const call = (path: string, method: string, body?: unknown) =>
-          fetch(`${svc.url}${path}`, {
-            method,
-            headers: { "content-type": "application/merge-patch+json" },
-            ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-          });
-        for (let i = 0; i < COURSES; i++) {
-          const { id } = (await (await paced(() => post(svc, course(i, "outage")))).json()) as { id: string };
-          await paced(() => call(`/v1/courses/${id}`, "PATCH", { summary: `Changed ${i}` }));
-          await paced(() => call(`/v1/courses/${id}/lessons`, "POST", { title: "Only lesson", durationMinutes: 5 }));
-          await paced(() => call(`/v1/courses/${id}/publish`, "POST"));
-        }
-      } finally {
-        // Not a throw: that would hide the error that got us here; readTopic below fails anyway.
-        if ((await stackCli("up")) !== 0) console.error("[bench] could not restart kafka");
-      }
-      const distinct = (m: { value: string }[]) => new Set(m.map((x) => JSON.parse(x.value).id)).size;
-      const msgs = await readTopic(kafka, n.topic, (m) => distinct(m) >= EVENTS, 180_000);
-      const ts = msgs.map((m) => m.timestamp);
-      const seconds = (Math.max(...ts) - Math.min(...ts)) / 1000;
-      // Per course, in partition order (one key, one partition), the first delivery of each
-      // event: versions must rise strictly. Redeliveries are counted as duplicates.
-      const seen = new Set<string>();
-      const last = new Map<string, number>();
-      let outOfOrder = 0;
-      for (const m of [...msgs].sort((a, b) => a.partition - b.partition || Number(a.offset) - Number(b.offset))) {
-        const e = JSON.parse(m.value) as { id: string; data: { courseVersion: number } };
-        if (seen.has(e.id)) continue;
-        seen.add(e.id);
-        if ((last.get(m.key) ?? 0) >= e.data.courseVersion) outOfOrder++;
-        last.set(m.key, e.data.courseVersion);
-      }
+      const d = await outageDrain({ kafka, topic: n.topic, url: svc.url, courses: 200 });
       note(
-        "relay drain after a 30 s outage (200 courses × 4 changes)",
-        `${(seen.size / seconds).toFixed(0)} events/s (${seen.size} of ${EVENTS} events in ${seconds.toFixed(2)} s; ${msgs.length - seen.size} duplicates over everything read; ${outOfOrder} out of per-course order)`,
+        "relay drain after a Kafka outage (200 courses × 4 changes)",
+        `${d.eventsPerSecond.toFixed(0)} events/s (${describeDrain(d)})`,
       );
     } finally {
       await svc.stop();

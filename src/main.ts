@@ -11,7 +11,7 @@ import { metricsResponse } from "./adapters/http/health.ts";
 import { mintToken, SCOPES } from "./adapters/http/auth.ts";
 import { buildOpenApiDocument } from "./adapters/http/openapi.ts";
 import { pathOf } from "./adapters/http/route.ts";
-import { createRequestHandler, startHttpServer } from "./adapters/http/server.ts";
+import { createRequestHandler, livenessRoute, startHttpServer } from "./adapters/http/server.ts";
 import type { CourseRoutesDeps } from "./adapters/http/v1/courses.ts";
 import { createKafka, kafkaCheck } from "./adapters/kafka/client.ts";
 import { clampNegativeTimers } from "./adapters/kafka/timers.ts";
@@ -112,6 +112,7 @@ async function serve(cfg: Config, names: ModuleName[]): Promise<void> {
       corsOrigins: cfg.http.corsOrigins,
       apiReady: migrated,
     }),
+    livenessRoute(metrics),
   );
   // On the signal /readyz turns 503 at once (accepting() is false) while requests are still
   // served for shutdown.drainDelay, so load balancers stop routing here before anything is

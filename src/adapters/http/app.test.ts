@@ -8,7 +8,7 @@ import type { Claim } from "../../app/idempotency.ts";
 import { checkReadiness, type DependencyCheck } from "../../app/readiness.ts";
 import { createMetrics } from "../telemetry/metrics.ts";
 import { createHttpApp } from "./app.ts";
-import { createRequestHandler } from "./server.ts";
+import { createRequestHandler, livenessRoute, startHttpServer } from "./server.ts";
 import { InMemoryCourseRepository } from "../../../test/support/in-memory-courses.ts";
 
 function handlerWith(
@@ -159,5 +159,38 @@ describe("HTTP skeleton", () => {
     expect(text).toContain(
       'http_requests_total{method="GET",route="unmatched",status="404",service="t",environment="test"} 1',
     );
+  });
+
+  it("answers GET and HEAD /healthz before the handler, counts them in /metrics, and leaves other methods to it", async () => {
+    const h = handlerWith([]);
+    const server = startHttpServer(
+      { host: "127.0.0.1", port: 0, idleTimeoutMs: 5000, bodyLimit: 1024 },
+      h.handle,
+      livenessRoute(h.metrics),
+    );
+    try {
+      const base = `http://127.0.0.1:${server.port}`;
+      const get = await fetch(`${base}/healthz`);
+      expect(get.status).toBe(200);
+      expect(await get.json()).toEqual({ status: "ok" });
+      expect(get.headers.get("cache-control")).toBe("no-store");
+      expect(get.headers.get("x-content-type-options")).toBe("nosniff");
+      expect((await fetch(`${base}/healthz`, { method: "HEAD" })).status).toBe(200);
+      // Another method reaches the handler (and its 405), with the handler's request id.
+      const post = await fetch(`${base}/healthz`, { method: "POST" });
+      expect(post.status).toBe(405);
+      expect(post.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+      const text = await (await fetch(`${base}/metrics`)).text();
+      expect(text).toContain(
+        'http_requests_total{method="GET",route="/healthz",status="200",service="t",environment="test"} 2',
+      );
+      // Read again: counted once, not added twice.
+      const again = await (await fetch(`${base}/metrics`)).text();
+      expect(again).toContain(
+        'http_requests_total{method="GET",route="/healthz",status="200",service="t",environment="test"} 2',
+      );
+    } finally {
+      server.stop(true);
+    }
   });
 });

@@ -188,6 +188,7 @@ function withDeadline(
 const DECIMAL = /^\d+$/;
 
 const QUIET_ROUTES = new Set(["/healthz", "/readyz", "/metrics"]);
+const SERVER_SPAN = { kind: SpanKind.SERVER };
 
 export function createRequestHandler(app: AnyElysia, deps: HandlerDeps): (request: Request) => Promise<Response> {
   return async (request) => {
@@ -200,7 +201,7 @@ export function createRequestHandler(app: AnyElysia, deps: HandlerDeps): (reques
     const parent = quiet ? ROOT_CONTEXT : propagation.extract(ROOT_CONTEXT, request.headers, headerGetter);
     const span = quiet
       ? trace.wrapSpanContext(INVALID_SPAN_CONTEXT)
-      : deps.tracer.startSpan(method, { kind: SpanKind.SERVER }, parent);
+      : deps.tracer.startSpan(method, SERVER_SPAN, parent);
     // Attributes only for a span that records (tracing on and sampled); the sampler needs none.
     if (span.isRecording())
       span.setAttributes({
@@ -272,10 +273,12 @@ export function createRequestHandler(app: AnyElysia, deps: HandlerDeps): (reques
       // (prom-client types exemplar labels as the metric's own; any names are allowed.)
       ...(traceId ? { exemplarLabels: { trace_id: traceId } as never } : {}),
     });
-    span.updateName(`${method} ${route}`);
-    span.setAttributes({ "http.route": route, "http.response.status_code": response.status });
-    if (response.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-    span.end();
+    if (span.isRecording()) {
+      span.updateName(`${method} ${route}`);
+      span.setAttributes({ "http.route": route, "http.response.status_code": response.status });
+      if (response.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    }
     try {
       response.headers.set("x-request-id", requestId);
     } catch {
@@ -307,10 +310,42 @@ export interface ServerConfig {
   bodyLimit: number;
 }
 
-export function startHttpServer(cfg: ServerConfig, handler: (request: Request) => Promise<Response>) {
+const HEALTHZ_BODY = JSON.stringify({ status: "ok" });
+const HEALTHZ_HEADERS = {
+  "content-type": "application/json",
+  "cache-control": "no-store",
+  "x-content-type-options": "nosniff",
+};
+
+/**
+ * GET (and HEAD) /healthz answered by Bun's router, before the request handler: liveness is the
+ * one request an orchestrator sends every few seconds to every instance, and it needs nothing the
+ * handler does (no span, no request id, no access log, no router). It is counted in
+ * http_requests_total like any request: a plain integer here, added to the counter when /metrics
+ * is read (a prom-client inc per probe was a third of the probe's JavaScript time).
+ * Other methods on /healthz go to the handler (405).
+ */
+export function livenessRoute(metrics: Metrics): Record<"/healthz", { GET: () => Response }> {
+  const count = metrics.liveness;
+  return {
+    "/healthz": {
+      GET: () => {
+        count.answered++;
+        return new Response(HEALTHZ_BODY, { headers: HEALTHZ_HEADERS });
+      },
+    },
+  };
+}
+
+export function startHttpServer(
+  cfg: ServerConfig,
+  handler: (request: Request) => Promise<Response>,
+  routes: ReturnType<typeof livenessRoute> | Record<string, never> = {},
+) {
   return Bun.serve({
     hostname: cfg.host,
     port: cfg.port,
+    routes,
     idleTimeout: Math.min(255, Math.max(1, Math.round(cfg.idleTimeoutMs / 1000))),
     // Bun would answer bodies over this itself, with a bare 413; keep it far above bodyLimit so
     // the handler (declared Content-Length) and the body reader (chunked) answer with a problem.

@@ -2,6 +2,7 @@
 import { MongoClient, type MongoClientOptions, type ReadPreferenceMode, type W } from "mongodb";
 import type { DependencyCheck } from "../../app/readiness.ts";
 import type { Config } from "../../config.ts";
+import { log } from "../../../lib/xlog/index.ts";
 
 export function mongoClientOptions(cfg: Config["mongo"], appName: string): MongoClientOptions {
   const w: W = /^\d+$/.test(cfg.writeConcern) ? Number(cfg.writeConcern) : (cfg.writeConcern as W);
@@ -32,8 +33,16 @@ export function createMongoClient(cfg: Config["mongo"], appName: string): MongoC
   client.on("topologyClosed", () => {
     queueMicrotask(() => {
       const c = client as unknown as { topology?: { isDestroyed(): boolean } };
-      if (c.topology?.isDestroyed()) c.topology = undefined;
+      if (c.topology?.isDestroyed()) {
+        c.topology = undefined;
+        log().info("store topology closed by the driver: the next operation connects afresh");
+      }
     });
+  });
+  // For the on-call engineer: when the driver drops its connections to a server (the server went
+  // away or answered with a network error), one line — not one per failed operation.
+  client.on("connectionPoolCleared", (e) => {
+    log().warn({ server: e.address }, "store connection pool cleared: reconnecting");
   });
   return client;
 }

@@ -9,7 +9,7 @@
 // every reply a second time to build its CommandSucceededEvent — 20 % of the CPU of a GET by id
 // (docs/PERFORMANCE.md). The figure is the latency the service sees: pool wait and server
 // selection included, a cursor's getMores inside its find.
-import { context, SpanKind, SpanStatusCode, type Tracer } from "@opentelemetry/api";
+import { context, SpanKind, type SpanOptions, SpanStatusCode, type Tracer } from "@opentelemetry/api";
 import type { Collection, Db, MongoClient } from "mongodb";
 import type { Metrics } from "../telemetry/metrics.ts";
 
@@ -67,22 +67,33 @@ export function instrumentDb(db: Db, t: MongoTelemetry): Db {
 
 function instrumentCollection<T extends Collection>(col: T, database: string, t: MongoTelemetry): T {
   const wrapped = new Map<string, unknown>();
-  const measure = <R>(command: string, run: () => Promise<R>): Promise<R> => {
-    const span = t.tracer.startSpan(
-      `${command} ${col.collectionName}`,
-      {
-        kind: SpanKind.CLIENT,
-        attributes: {
-          "db.system": "mongodb",
-          "db.operation.name": command,
-          "db.collection.name": col.collectionName,
-          "db.namespace": database,
-          "server.address": t.server.address,
-          ...(t.server.port ? { "server.port": t.server.port } : {}),
+  // A span's name and options depend on the command only: built once per command, so an
+  // unsampled operation builds no strings and no attribute objects.
+  const spanOptions = new Map<string, { name: string; options: SpanOptions }>();
+  const optionsOf = (command: string) => {
+    let o = spanOptions.get(command);
+    if (!o) {
+      o = {
+        name: `${command} ${col.collectionName}`,
+        options: {
+          kind: SpanKind.CLIENT,
+          attributes: {
+            "db.system": "mongodb",
+            "db.operation.name": command,
+            "db.collection.name": col.collectionName,
+            "db.namespace": database,
+            "server.address": t.server.address,
+            ...(t.server.port ? { "server.port": t.server.port } : {}),
+          },
         },
-      },
-      context.active(),
-    );
+      };
+      spanOptions.set(command, o);
+    }
+    return o;
+  };
+  const measure = <R>(command: string, run: () => Promise<R>): Promise<R> => {
+    const { name, options } = optionsOf(command);
+    const span = t.tracer.startSpan(name, options, context.active());
     const t0 = performance.now();
     const done = (failed: unknown) => {
       t.metrics.mongoCommandDuration.observe(

@@ -8,6 +8,13 @@ export interface BuildLabels {
   runtime: string;
 }
 
+/** GET /healthz answered by Bun's router: a plain count, added to http_requests_total when it is read. */
+export interface LivenessCount {
+  answered: number;
+  reported: number;
+}
+const LIVENESS_LABELS = { method: "GET", route: "/healthz", status: "200" } as const;
+
 export function createMetrics(labels: { service: string; environment: string }, build?: BuildLabels) {
   // OpenMetrics, so histograms can carry trace exemplars; /metrics serves the classic text format
   // to scrapers that do not ask for OpenMetrics (prometheusText below).
@@ -23,8 +30,10 @@ export function createMetrics(labels: { service: string; environment: string }, 
       registers: [registry],
     }).set(build, 1);
   const mongoPool = { total: 0, inUse: 0 };
+  const liveness: LivenessCount = { answered: 0, reported: 0 };
   return {
     registry,
+    liveness,
     httpInFlight: new Gauge({
       name: "http_requests_in_flight",
       help: "HTTP requests being handled right now",
@@ -83,6 +92,15 @@ export function createMetrics(labels: { service: string; environment: string }, 
       help: "HTTP requests handled, by method, route template and status code",
       labelNames: ["method", "route", "status"] as const,
       registers: [registry],
+      // Liveness probes are answered before the request handler and counted with a bare integer
+      // (server.ts livenessRoute); they join the counter when it is read.
+      collect() {
+        const d = liveness.answered - liveness.reported;
+        if (d > 0) {
+          this.inc(LIVENESS_LABELS, d);
+          liveness.reported += d;
+        }
+      },
     }),
     httpDuration: new Histogram({
       name: "http_request_duration_seconds",

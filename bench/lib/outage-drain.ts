@@ -1,0 +1,103 @@
+// The relay's drain after a Kafka outage, shared by bench/run.ts and bench/outbox.ts: Kafka (the
+// stack's) is stopped, a burst of `courses` courses × 4 changes (create, patch, lesson, publish)
+// goes through the API at one request per 30 ms, Kafka comes back, and the events topic is read to
+// its end. Each course has several events, so per-course order can be violated and is checked;
+// duplicates are counted over everything read.
+import { join } from "node:path";
+import type { Kafka } from "kafkajs";
+import { readTopic, waitForTopic } from "../../test/support/kafka.ts";
+
+const ROOT = join(import.meta.dir, "../..");
+
+export interface DrainResult {
+  eventsPerSecond: number;
+  distinct: number;
+  expected: number;
+  seconds: number;
+  duplicates: number;
+  outOfOrder: number;
+  outageSeconds: number;
+}
+
+export async function outageDrain(opts: {
+  kafka: Kafka;
+  topic: string;
+  url: string;
+  courses: number;
+  /** Headers for every request (a bearer token when the service checks them). */
+  headers?: Record<string, string>;
+}): Promise<DrainResult> {
+  const { kafka, topic, url, courses } = opts;
+  const expected = courses * 4;
+  const stackCli = (cmd: string) =>
+    Bun.spawn(["bun", join(ROOT, "ops/stack/cli.ts"), cmd, "kafka"], { stdout: "ignore", stderr: "ignore" }).exited;
+  await waitForTopic(kafka, topic, 30_000);
+  if ((await stackCli("down")) !== 0) throw new Error("could not stop kafka");
+  const down = performance.now();
+  let outageSeconds = 0;
+  try {
+    let sent = 0;
+    const call = async (path: string, method: string, body?: unknown) => {
+      await Bun.sleep(Math.max(0, down + sent++ * 30 - performance.now()));
+      const r = await fetch(`${url}${path}`, {
+        method,
+        headers: {
+          "content-type": method === "PATCH" ? "application/merge-patch+json" : "application/json",
+          ...opts.headers,
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      if (!r.ok) throw new Error(`${method} ${path} answered ${r.status}: ${await r.text()}`);
+      return r;
+    };
+    for (let i = 0; i < courses; i++) {
+      const created = await call("/v1/courses", "POST", {
+        title: `Outage course ${i}`,
+        summary: "Created while Kafka was down",
+        description: "d".repeat(400),
+        language: "en",
+        level: "beginner",
+        instructor: { id: "i-1", name: "Ada" },
+        tags: ["bench", `t${i % 50}`],
+      });
+      const { id } = (await created.json()) as { id: string };
+      await (await call(`/v1/courses/${id}`, "PATCH", { summary: `Changed ${i}` })).arrayBuffer();
+      await (
+        await call(`/v1/courses/${id}/lessons`, "POST", { title: "Only lesson", durationMinutes: 5 })
+      ).arrayBuffer();
+      await (await call(`/v1/courses/${id}/publish`, "POST")).arrayBuffer();
+    }
+  } finally {
+    outageSeconds = (performance.now() - down) / 1000;
+    // Not a throw: that would hide the error that got us here; readTopic below fails anyway.
+    if ((await stackCli("up")) !== 0) console.error("[bench] could not restart kafka");
+  }
+  const distinctIds = (m: { value: string }[]) => new Set(m.map((x) => JSON.parse(x.value).id)).size;
+  const msgs = await readTopic(kafka, topic, (m) => distinctIds(m) >= expected, 180_000);
+  const ts = msgs.map((m) => m.timestamp);
+  const seconds = (Math.max(...ts) - Math.min(...ts)) / 1000;
+  // Per course, in partition order (one key, one partition), the first delivery of each event:
+  // versions must rise strictly. Redeliveries are counted as duplicates.
+  const seen = new Set<string>();
+  const last = new Map<string, number>();
+  let outOfOrder = 0;
+  for (const m of [...msgs].sort((a, b) => a.partition - b.partition || Number(a.offset) - Number(b.offset))) {
+    const e = JSON.parse(m.value) as { id: string; data: { courseVersion: number } };
+    if (seen.has(e.id)) continue;
+    seen.add(e.id);
+    if ((last.get(m.key) ?? 0) >= e.data.courseVersion) outOfOrder++;
+    last.set(m.key, e.data.courseVersion);
+  }
+  return {
+    eventsPerSecond: seen.size / seconds,
+    distinct: seen.size,
+    expected,
+    seconds,
+    duplicates: msgs.length - seen.size,
+    outOfOrder,
+    outageSeconds,
+  };
+}
+
+export const describeDrain = (d: DrainResult) =>
+  `${d.distinct} of ${d.expected} events in ${d.seconds.toFixed(2)} s after a ${d.outageSeconds.toFixed(0)} s outage; ${d.duplicates} duplicates over everything read; ${d.outOfOrder} out of per-course order`;
