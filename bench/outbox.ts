@@ -203,7 +203,8 @@ try {
 }
 
 const machine = `${Bun.spawnSync(["nproc"]).stdout.toString().trim()} cores, ${(Number(readFileSync("/proc/meminfo", "utf8").match(/MemTotal:\s+(\d+)/)![1]) / 1048576).toFixed(0)} GiB, Bun ${Bun.version}`;
-const section = `### Outbox and store (${new Date().toISOString().slice(0, 10)}, ${backend} backend of mongo-java-server 1.47.0, ${machine})\n\nMeasured by \`bun ops/stack/cli.ts exec -- bun bench/outbox.ts --backend=${backend}\`.\n\n| figure | measured |\n|---|---|\n${Object.entries(
+const resultsFile = `bench/results/outbox-${backend}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`;
+const section = `### Outbox and store (${new Date().toISOString().slice(0, 10)}, ${backend} backend of mongo-java-server 1.47.0, ${machine})\n\nMeasured by \`bun ops/stack/cli.ts exec -- bun bench/outbox.ts --backend=${backend}\`; every figure from \`${resultsFile}\`.\n\n| figure | measured |\n|---|---|\n${Object.entries(
   figures,
 )
   .map(([k, v]) => `| ${k} | ${v} |`)
@@ -219,6 +220,10 @@ if (only || storeArgs.length) {
   console.error("[bench] a partial or tuned run: docs/PERFORMANCE.md left as it is");
   process.exit(0);
 }
+writeFileSync(
+  join(ROOT, resultsFile),
+  `${JSON.stringify({ date: new Date().toISOString(), backend, machine, figures }, null, 2)}\n`,
+);
 doc = doc.includes(marker)
   ? doc.replace(new RegExp(`${marker}[\\s\\S]*?${marker}`), block)
   : `${doc.trimEnd()}\n\n${block}\n`;

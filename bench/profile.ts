@@ -240,9 +240,16 @@ const pct = (r: (typeof results)[number], c: string) => {
   const x = r.rows.find((y) => y.category === c);
   return x ? `${(x.share * 100).toFixed(1)} %` : "—";
 };
+const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+const resultsFile = `bench/results/profile-${stamp}.json`;
+if (!args.print)
+  writeFileSync(
+    join(ROOT, resultsFile),
+    `${JSON.stringify({ date: new Date().toISOString(), seconds: SECONDS, results }, null, 2)}\n`,
+  );
 const section = `### Where a request's CPU goes (${new Date().toISOString().slice(0, 10)})
 
-\`bun ops/stack/cli.ts exec -- bun bench/profile.ts --seconds=${SECONDS}\`: the compiled binary, \`serve --modules=api\` in the shipped configuration (config/production.yaml, addresses, a secret), under \`BUN_OPTIONS=--cpu-prof\` (1 ms sampling) and wrk -t1 -c64 for ${SECONDS} s per scenario, one process per scenario, 500 courses. Each sample is assigned to the innermost frame a category names (bench/profile.ts); shares are of the process's busy time (idle excluded), garbage collection on its own line. The profiler itself slows the process: read shares, not throughput.
+\`bun ops/stack/cli.ts exec -- bun bench/profile.ts --seconds=${SECONDS}\`: the compiled binary, \`serve --modules=api\` in the shipped configuration (config/production.yaml, addresses, a secret), under \`BUN_OPTIONS=--cpu-prof\` (1 ms sampling) and wrk -t1 -c64 for ${SECONDS} s per scenario, one process per scenario, 500 courses. Each sample is assigned to the innermost frame a category names (bench/profile.ts); shares are of the samples taken once the load began (start-up excluded), garbage collection on its own line. The profiler itself slows the process: read shares, not throughput. Only time spent running JavaScript, or native code called from it, is sampled: Bun's HTTP server and socket I/O outside JavaScript are not in these shares. ${args.print ? "" : `From \`${resultsFile}\`.`}
 
 | category | ${results.map((r) => `${r.scenario} (${r.rps.toFixed(0)} req/s profiled)`).join(" | ")} |
 |---|${results.map(() => "---").join("|")}|

@@ -559,6 +559,17 @@ const cpuRatio = (sc: string, a: string, b: string) => {
   return { value: median(rs), min: Math.min(...rs), max: Math.max(...rs) };
 };
 const F = results.figures;
+{
+  const getById = median(results.scenarios["GET by id (random of all)"]!.service!.map((r) => r.rps));
+  figure(
+    "traces started per second at the shipped ratio, at the service's GET by id rate",
+    shippedRatio * getById,
+    "traces/s",
+    {
+      note: `${shippedRatio} × ${getById.toFixed(0)} req/s (new traces only: a caller's sampled flag is followed)`,
+    },
+  );
+}
 /** Throughput lost to tracing: 1 − (req/s of `server` / req/s with tracing off), within a round. */
 const tracingCost = (server: string) => {
   const r = ratio("GET by id, tracing: all sampled / shipped ratio / off", server, "service-untraced");

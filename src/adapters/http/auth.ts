@@ -38,17 +38,35 @@ export function requiredScope(method: string, route: string, requireForReads: bo
 
 export type Authenticator = (authorization: string | null) => Promise<Principal>;
 
-export function createAuthenticator(cfg: AuthConfig): Authenticator {
+/** How long a verified token is taken on trust without verifying it again (never past its exp). */
+export const VERIFIED_TOKEN_TTL_MS = 60_000;
+/** Verified tokens remembered at most; the oldest is forgotten first. */
+const VERIFIED_TOKENS_MAX = 4096;
+
+export function createAuthenticator(cfg: AuthConfig, now: () => number = Date.now): Authenticator {
   const key = cfg.hs256Secret
     ? new TextEncoder().encode(cfg.hs256Secret)
     : createRemoteJWKSet(new URL(cfg.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000 });
   const algorithms = cfg.hs256Secret ? ["HS256"] : ["RS256", "ES256"];
+  // A client sends the same token with every request until it expires: verifying its signature
+  // each time was a sixth of an invalid POST's CPU. A token verified here is trusted, by its exact
+  // bytes (signature included), until its exp or for VERIFIED_TOKEN_TTL_MS, whichever is first
+  // (a key removed from the JWKS stops its tokens that much later than jose's own key cache says).
+  // Refusals are not kept.
+  const verified = new Map<string, { principal: Principal; until: number }>();
   return async (authorization) => {
     const token = /^Bearer\s+([A-Za-z0-9\-_.]+)\s*$/i.exec(authorization ?? "")?.[1];
     if (!token) throw AppError.unauthenticated("A bearer token is required: Authorization: Bearer <JWT>.");
+    const t = now();
+    const known = verified.get(token);
+    if (known) {
+      if (t < known.until) return known.principal;
+      verified.delete(token);
+    }
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, key as Uint8Array, {
+        currentDate: new Date(t),
         algorithms,
         clockTolerance: Math.round(cfg.clockSkewMs / 1000),
         ...(cfg.issuer ? { issuer: cfg.issuer } : {}),
@@ -66,7 +84,7 @@ export function createAuthenticator(cfg: AuthConfig): Authenticator {
     if (typeof payload.sub !== "string" || !payload.sub)
       throw AppError.unauthenticated("The token has no subject (sub).", { code: "invalid_token" });
     // Issued for longer than allowed, whatever its age now; without iat, what is left of it counts.
-    const issued = typeof payload.iat === "number" ? payload.iat : Date.now() / 1000;
+    const issued = typeof payload.iat === "number" ? payload.iat : t / 1000;
     if (cfg.maxTokenLifetimeMs && (payload.exp! - issued) * 1000 > cfg.maxTokenLifetimeMs + cfg.clockSkewMs) {
       log().info({ reason: "lifetime above auth.maxTokenLifetime" }, "bearer token refused");
       throw AppError.unauthenticated("The token is invalid.", { code: "invalid_token" });
@@ -75,7 +93,11 @@ export function createAuthenticator(cfg: AuthConfig): Authenticator {
     const scopes = new Set(
       Array.isArray(raw) ? raw.map(String) : typeof raw === "string" ? raw.split(/\s+/).filter(Boolean) : [],
     );
-    return { subject: payload.sub, scopes };
+    const principal = { subject: payload.sub, scopes };
+    if (verified.size >= VERIFIED_TOKENS_MAX) verified.delete(verified.keys().next().value!);
+    // exp is required above; the clock skew that let it pass is not extended.
+    verified.set(token, { principal, until: Math.min(payload.exp! * 1000, t + VERIFIED_TOKEN_TTL_MS) });
+    return principal;
   };
 }
 
