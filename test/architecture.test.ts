@@ -72,6 +72,28 @@ describe("layering", () => {
     ).toEqual([]);
   });
 
+  it("an adapter imports no other adapter (but the shared v1 contract and telemetry), and not the configuration", () => {
+    const out: string[] = [];
+    const adapters = readdirSync(join(ROOT, "src/adapters")).filter((d) =>
+      statSync(join(ROOT, "src/adapters", d)).isDirectory(),
+    );
+    const shared = ["contract", "telemetry"];
+    for (const adapter of adapters) {
+      const others = adapters.filter((d) => d !== adapter && !shared.includes(d)).map((d) => `src/adapters/${d}`);
+      out.push(...violations(`src/adapters/${adapter}`, { dirs: [...others, "src/config.ts"] }));
+    }
+    // The shared pieces depend on no adapter at all.
+    for (const s of shared)
+      out.push(
+        ...violations(`src/adapters/${s}`, {
+          dirs: adapters
+            .filter((d) => d !== s && !(s === "telemetry" && d === "contract"))
+            .map((d) => `src/adapters/${d}`),
+        }),
+      );
+    expect(out).toEqual([]);
+  });
+
   it("the check itself sees imports (guards against a scanner that finds nothing)", () => {
     expect(imports(join(ROOT, "src/main.ts")).length).toBeGreaterThan(5);
     expect(violations("src", { dirs: ["lib"] }).length).toBeGreaterThan(0);

@@ -2,7 +2,6 @@
 import { Kafka, logLevel, type Admin, type LogEntry } from "kafkajs";
 import { log } from "../../../lib/xlog/index.ts";
 import type { DependencyCheck } from "../../app/readiness.ts";
-import type { Config } from "../../config.ts";
 
 const LEVELS: Record<number, "error" | "warn" | "info" | "debug"> = {
   [logLevel.ERROR]: "error",
@@ -60,7 +59,15 @@ function kafkaLogCreator() {
   };
 }
 
-export function createKafka(cfg: Config["kafka"]): Kafka {
+/** What the client needs of the configuration (config.ts's `kafka` section fits it); durations in ms. */
+export interface KafkaSettings {
+  clientId: string;
+  brokers: string[];
+  connectionTimeout: number;
+  requestTimeout: number;
+}
+
+export function createKafka(cfg: KafkaSettings): Kafka {
   // kafkajs prints a partitioner warning on every producer otherwise.
   process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= "1";
   return new Kafka({

@@ -1,8 +1,8 @@
 // Course events on the wire: CloudEvents 1.0, structured JSON mode. The course inside an event
-// has the same shape as API v1's Course (see docs/asyncapi.yaml).
+// is the v1 course contract (adapters/contract/course-v1.ts; docs/asyncapi.yaml).
 import type { OutboxEvent } from "../../app/outbox.ts";
 import type { CourseState } from "../../domain/course/course.ts";
-import { toCourseDto } from "../http/v1/course-dto.ts";
+import { toCourseV1 } from "../contract/course-v1.ts";
 
 export interface CloudEvent<T = Record<string, unknown>> {
   specversion: "1.0";
@@ -39,7 +39,7 @@ export function toCloudEvent(e: OutboxEvent, source: string): CloudEvent {
       courseId: e.courseId,
       courseVersion: e.courseVersion,
       ...rest,
-      ...(course ? { course: toCourseDto(course) } : {}),
+      ...(course ? { course: toCourseV1(course) } : {}),
     },
   };
 }

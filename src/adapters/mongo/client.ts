@@ -1,10 +1,24 @@
 // MongoDB connection from config, replica-set ready. Works against MongoDB and the stack's mongo-java-server.
 import { MongoClient, type MongoClientOptions, type ReadPreferenceMode, type W } from "mongodb";
 import type { DependencyCheck } from "../../app/readiness.ts";
-import type { Config } from "../../config.ts";
 import { log } from "../../../lib/xlog/index.ts";
 
-export function mongoClientOptions(cfg: Config["mongo"], appName: string): MongoClientOptions {
+/** What the client needs of the configuration (config.ts's `mongo` section fits it). */
+export interface MongoSettings {
+  url: string;
+  replicaSet: string;
+  readPreference: string;
+  writeConcern: string;
+  retryWrites: boolean;
+  maxPoolSize: number;
+  minPoolSize: number;
+  /** Milliseconds, as the durations below. */
+  connectTimeout: number;
+  serverSelectionTimeout: number;
+  socketTimeout: number;
+}
+
+export function mongoClientOptions(cfg: MongoSettings, appName: string): MongoClientOptions {
   const w: W = /^\d+$/.test(cfg.writeConcern) ? Number(cfg.writeConcern) : (cfg.writeConcern as W);
   return {
     appName,
@@ -24,7 +38,7 @@ export function mongoClientOptions(cfg: Config["mongo"], appName: string): Mongo
   };
 }
 
-export function createMongoClient(cfg: Config["mongo"], appName: string): MongoClient {
+export function createMongoClient(cfg: MongoSettings, appName: string): MongoClient {
   const client = new MongoClient(cfg.url, mongoClientOptions(cfg, appName));
   // Driver 7.9: when the first connection fails (the store is down at start), it closes the new
   // topology but keeps it, so every later operation fails with "Topology is closed" even after

@@ -2,43 +2,10 @@
 import { AppError, type FieldError } from "../../../../lib/xerrors/index.ts";
 import type { CourseChanges, CourseState, NewCourse } from "../../../domain/course/course.ts";
 import type { CourseDto, CourseCreateDto, CoursePatchDto } from "./models.ts";
+import { toCourseV1 } from "../../contract/course-v1.ts";
 
-export function toCourseDto(s: CourseState & { totalDurationMinutes?: number }): CourseDto {
-  return {
-    id: s.id,
-    slug: s.slug,
-    title: s.title,
-    summary: s.summary,
-    description: s.description,
-    language: s.language,
-    level: s.level,
-    tags: [...s.tags],
-    instructor: { id: s.instructor.id, name: s.instructor.name },
-    price: s.price ? { amount: s.price.amount, currency: s.price.currency } : null,
-    status: s.status,
-    lessons: s.lessons.map((l) => ({
-      id: l.id,
-      title: l.title,
-      durationMinutes: l.durationMinutes,
-      position: l.position,
-    })),
-    totalDurationMinutes: s.totalDurationMinutes ?? s.lessons.reduce((sum, l) => sum + l.durationMinutes, 0),
-    enrollmentCount: s.enrollmentCount,
-    source:
-      s.source.kind === "manual"
-        ? { kind: "manual" }
-        : { kind: "catalog", catalog: s.source.catalog, externalId: s.source.externalId, url: s.source.url },
-    origin:
-      s.source.kind === "manual"
-        ? null
-        : { source: s.source.catalog, externalId: s.source.externalId, link: s.source.url },
-    createdAt: s.createdAt.toISOString(),
-    updatedAt: s.updatedAt.toISOString(),
-    publishedAt: s.publishedAt?.toISOString() ?? null,
-    archivedAt: s.archivedAt?.toISOString() ?? null,
-    version: s.version,
-  };
-}
+/** A course as API v1 answers it: the shared v1 contract (adapters/contract/course-v1.ts). */
+export const toCourseDto: (s: CourseState & { totalDurationMinutes?: number }) => CourseDto = toCourseV1;
 
 export function toNewCourse(dto: CourseCreateDto): NewCourse {
   return {

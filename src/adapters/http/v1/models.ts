@@ -15,6 +15,7 @@ import {
   TITLE_PATTERN,
 } from "../../../domain/course/values.ts";
 import { COURSE_SORTS } from "../../../domain/course/repository.ts";
+import type { CourseV1 } from "../../contract/course-v1.ts";
 
 /** A reference to a named component, the form the OpenAPI generator resolves. */
 export const ref = <S extends TSchema>(name: string, _schema?: S) =>
@@ -318,6 +319,11 @@ export const MODELS = {
 };
 
 export type CourseDto = Static<typeof Course>;
+// The Course schema describes exactly the v1 contract that events carry too: a field added to one
+// and not the other fails the type check.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const courseIsTheContract: Same<CourseDto, CourseV1> = true;
+void courseIsTheContract;
 export type CourseCreateDto = Static<typeof CourseCreate>;
 export type CoursePatchDto = Static<typeof CoursePatch>;
 export type LessonCreateDto = Static<typeof LessonCreate>;
