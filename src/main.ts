@@ -31,7 +31,8 @@ import { EXIT, helpText, parseCommandLine, parseModules, UsageError, type Invoca
 import { type Config, ConfigSchema, ENV_PREFIX, loadConfig } from "./config.ts";
 import { formatSummary } from "./app/scraper.ts";
 import { configProblems, httpStopTimeout } from "./config-rules.ts";
-import { clock, ids, kafkaReadiness, MODULE_IMPLEMENTATIONS, type ServeContext } from "./modules.ts";
+import { kafkaReadiness, MODULE_IMPLEMENTATIONS } from "./modules.ts";
+import { clock, courseRepository, ids, type ServeContext } from "./runtime.ts";
 
 async function serve(cfg: Config, names: ModuleName[]): Promise<void> {
   const modules = names.map((n) => MODULE_IMPLEMENTATIONS[n]);
@@ -72,7 +73,17 @@ async function serve(cfg: Config, names: ModuleName[]): Promise<void> {
     checks.push(kafkaRole === "required" ? kafkaCheck(admin) : optional(kafkaCheck(admin)));
   }
 
-  const ctx: ServeContext = { cfg, db, kafka, metrics, tracing, shutdown, wakeup: new OutboxWakeup() };
+  const wakeup = new OutboxWakeup();
+  const ctx: ServeContext = {
+    cfg,
+    db,
+    kafka,
+    metrics,
+    tracing,
+    shutdown,
+    wakeup,
+    courses: courseRepository(cfg, db, wakeup),
+  };
   let api: CourseRoutesDeps | undefined;
   for (const m of modules) {
     const started = m.start(ctx);
@@ -246,7 +257,7 @@ async function scrapeOnce(cfg: Config): Promise<number | undefined> {
   const { logger, shutdown, tracing, metrics, db } = startRuntime(cfg);
   if (cfg.mongo.migrateOnStart) logger.info(await migrate(db, MIGRATIONS), "migrations checked");
   const { buildScraper } = await import("./scraper-wiring.ts");
-  const scraper = buildScraper({ cfg, db, metrics, tracing, wakeup: new OutboxWakeup() });
+  const scraper = buildScraper({ cfg, db, metrics, tracing, courses: courseRepository(cfg, db, new OutboxWakeup()) });
   const worker = shutdown.worker("scraper");
   const summaries = await scraper.runOnce(worker.signal);
   worker.drained();

@@ -1,45 +1,24 @@
 // The cooperative modules `courses serve` hosts (part of the composition root, with main.ts).
 // Each module starts its loops under the one shutdown coordinator and says what it needs from
-// Kafka; main.ts owns the shared clients, the HTTP server and readiness. A new module is one entry
-// in MODULES (src/cli.ts, for --help and --modules) and one here.
-import { hostname } from "node:os";
-import type { Kafka } from "kafkajs";
-import type { Db } from "mongodb";
+// Kafka; main.ts owns the shared clients, the HTTP server and readiness, and builds the runtime
+// pieces the modules share (src/runtime.ts). A new module is one entry in MODULES (src/cli.ts, for
+// --help and --modules) and one here.
 import { log } from "../lib/xlog/index.ts";
-import type { ShutdownCoordinator } from "../lib/xshutdown/index.ts";
 import { createAuthenticator } from "./adapters/http/auth.ts";
 import type { CourseRoutesDeps } from "./adapters/http/v1/courses.ts";
 import { EnrollmentConsumer } from "./adapters/kafka/enrollment-consumer.ts";
 import { KafkaEventPublisher } from "./adapters/kafka/event-publisher.ts";
-import { MongoCourseRepository } from "./adapters/mongo/course-repository.ts";
 import { MongoEnrollmentLedger } from "./adapters/mongo/enrollment-ledger.ts";
 import { MongoIdempotencyStore } from "./adapters/mongo/idempotency-store.ts";
-import { MongoOutboxStore, OutboxMarkers } from "./adapters/mongo/outbox-store.ts";
-import type { Metrics } from "./adapters/telemetry/metrics.ts";
-import type { Tracing } from "./adapters/telemetry/tracing.ts";
+import { MongoOutboxStore } from "./adapters/mongo/outbox-store.ts";
 import { applyEnrollmentEvent } from "./app/enrollments.ts";
-import type { OutboxWakeup } from "./app/outbox.ts";
 import { OutboxRelay } from "./app/outbox-relay.ts";
 import { runPeriodically } from "./app/periodic.ts";
 import { retryUntilDone } from "./app/retry.ts";
 import type { ModuleName } from "./cli.ts";
+import { clock, ids, ownerId, type ServeContext } from "./runtime.ts";
 import type { Config } from "./config.ts";
 import type { DependencyCheck } from "./app/readiness.ts";
-
-export const clock = { now: () => new Date() };
-export const ids = { next: () => Bun.randomUUIDv7() };
-
-/** What every module may use; built once by `serve`. */
-export interface ServeContext {
-  cfg: Config;
-  db: Db;
-  kafka: Kafka;
-  metrics: Metrics;
-  tracing: Tracing;
-  shutdown: ShutdownCoordinator;
-  /** Wakes this process's relay at once when its API wrote events (others poll the markers). */
-  wakeup: OutboxWakeup;
-}
 
 export interface Module {
   /**
@@ -61,11 +40,7 @@ export const MODULE_IMPLEMENTATIONS: Record<ModuleName, Module> = {
   api: {
     kafka: "optional",
     topics: () => [],
-    start({ cfg, db, shutdown, wakeup }) {
-      const repository = new MongoCourseRepository(db, new OutboxMarkers(db), {
-        outboxMaxEvents: cfg.events.outboxMaxEvents,
-        onEventsWritten: () => wakeup.notify(),
-      });
+    start({ cfg, db, shutdown, courses: repository }) {
       const idempotency = new MongoIdempotencyStore(db, {
         ttlMs: cfg.api.idempotencyKeyTtl,
         staleAfterMs: cfg.api.idempotencyInProgressTimeout,
@@ -125,12 +100,6 @@ export const MODULE_IMPLEMENTATIONS: Record<ModuleName, Module> = {
   },
 };
 
-/** The enabled sources; names must be unique and URLs http(s) (a configuration error otherwise). */
-export function scraperSources(cfg: Config): Config["scraper"]["sources"] {
-  // Names and URLs were checked when the configuration loaded (config-rules.ts).
-  return cfg.scraper.sources.filter((s) => s.enabled);
-}
-
 /** Kafka's place in readiness for a set of modules: absent, informative, or required. */
 export function kafkaReadiness(modules: Module[], requireKafka: boolean): "none" | "optional" | "required" {
   if (modules.every((m) => m.kafka === "none")) return "none";
@@ -143,7 +112,7 @@ function startOutboxRelay({ cfg, db, kafka, metrics, tracing, wakeup, shutdown }
   // A publish gets the client's own retries (3 × the request timeout) and no more.
   const publisher = new KafkaEventPublisher(kafka, e.topic, e.source, tracing.tracer, 3 * cfg.kafka.requestTimeout);
   shutdown.register("kafka-producer", () => publisher.close(), { phase: "clients" });
-  const store = new MongoOutboxStore(db, `${hostname()}:${process.pid}:${ids.next().slice(-8)}`);
+  const store = new MongoOutboxStore(db, ownerId);
   const relay = new OutboxRelay(
     store,
     publisher,

@@ -1,16 +1,13 @@
 // The scraper module's wiring, loaded on demand (modules.ts, main.ts): its feed parsers and HTML
 // converter cost start-up time to processes that never scrape.
-import { hostname } from "node:os";
 import { context, propagation } from "@opentelemetry/api";
-import { MongoCourseRepository } from "./adapters/mongo/course-repository.ts";
-import { OutboxMarkers } from "./adapters/mongo/outbox-store.ts";
 import { MongoImportLedger, MongoScraperStore } from "./adapters/mongo/scraper-store.ts";
 import type { SourceKind } from "./adapters/scraper/feeds.ts";
 import { HttpSourceReader } from "./adapters/scraper/reader.ts";
 import { Scraper } from "./app/scraper.ts";
 import { BUILD } from "./build-info.ts";
 import type { Level } from "./domain/course/values.ts";
-import { clock, ids, type ServeContext, scraperSources } from "./modules.ts";
+import { clock, ids, ownerId, type ServeContext, scraperSources } from "./runtime.ts";
 
 /** The scraper of scraper.sources (enabled ones), wired to the store, metrics and tracing. */
 export function buildScraper({
@@ -18,14 +15,10 @@ export function buildScraper({
   db,
   metrics,
   tracing,
-  wakeup,
-}: Pick<ServeContext, "cfg" | "db" | "metrics" | "tracing" | "wakeup">): Scraper {
+  courses: repository,
+}: Pick<ServeContext, "cfg" | "db" | "metrics" | "tracing" | "courses">): Scraper {
   const sc = cfg.scraper;
   const sources = scraperSources(cfg);
-  const repository = new MongoCourseRepository(db, new OutboxMarkers(db), {
-    outboxMaxEvents: cfg.events.outboxMaxEvents,
-    onEventsWritten: () => wakeup.notify(),
-  });
   const reader = new HttpSourceReader(
     new Map(
       sources.map((s) => [
@@ -78,7 +71,7 @@ export function buildScraper({
     },
     sources.map((s) => ({ name: s.name, url: s.url, intervalMs: s.interval })),
     {
-      owner: `${hostname()}:${process.pid}:${ids.next().slice(-8)}`,
+      owner: ownerId,
       leaseMs: sc.leaseDuration,
       concurrency: sc.concurrency,
       backoffInitialMs: sc.backoffInitial,

@@ -94,6 +94,32 @@ describe("layering", () => {
     expect(out).toEqual([]);
   });
 
+  it("src/ has no import cycle (static or lazy), so every file can be read and tested on its own", () => {
+    const graph = new Map<string, string[]>();
+    for (const file of sources(join(ROOT, "src")).filter((f) => !f.endsWith(".test.ts")))
+      graph.set(
+        relative(ROOT, file),
+        imports(file)
+          .filter((s) => s.startsWith("."))
+          .map((s) => relative(ROOT, resolve(dirname(file), s)))
+          .filter((t) => t.startsWith("src/")),
+      );
+    const cycles: string[] = [];
+    const state = new Map<string, "open" | "done">();
+    const visit = (f: string, path: string[]) => {
+      if (state.get(f) === "done") return;
+      if (state.get(f) === "open") {
+        cycles.push([...path.slice(path.indexOf(f)), f].join(" → "));
+        return;
+      }
+      state.set(f, "open");
+      for (const t of graph.get(f) ?? []) visit(t, [...path, f]);
+      state.set(f, "done");
+    };
+    for (const f of graph.keys()) visit(f, []);
+    expect(cycles).toEqual([]);
+  });
+
   it("the check itself sees imports (guards against a scanner that finds nothing)", () => {
     expect(imports(join(ROOT, "src/main.ts")).length).toBeGreaterThan(5);
     expect(violations("src", { dirs: ["lib"] }).length).toBeGreaterThan(0);

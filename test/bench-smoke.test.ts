@@ -25,20 +25,29 @@ it("bun run bench --smoke measures every scenario on the service and its referen
   expect(servers("GET /healthz")).toEqual(["bun-static", "fastify", "service"]);
   expect(servers("GET by id (random of all)")).toEqual(["bun-driver", "fastify", "service"]);
   expect(servers("invalid create (400)")).toEqual(["bun-static", "fastify", "service"]);
-  expect(servers("GET by id, tracing 100 % vs off")).toEqual(["service-traced", "service-untraced"]);
+  expect(servers("GET by id, tracing: all sampled / shipped ratio / off")).toEqual([
+    "service-sampled-all",
+    "service-shipped-ratio",
+    "service-untraced",
+  ]);
   expect(Object.keys(result.scenarios)).toHaveLength(7);
   for (const byServer of Object.values(result.scenarios) as Record<string, { rps: number; requests: number }[]>[])
     for (const runs of Object.values(byServer)) for (const r of runs) expect(r.requests).toBeGreaterThan(0);
   // Every target got a figure, and the non-load figures are there.
-  expect(result.targets).toHaveLength(10);
+  expect(result.targets).toHaveLength(12);
   for (const t of result.targets) expect(Number.isFinite(t.value)).toBe(true);
   for (const f of [
     "exec → first 200 on /healthz",
     "outbox: create throughput",
+    "outbox: relay drain after a Kafka outage",
     "raw kafkajs producer",
+    "traces started per second at the shipped ratio",
     "scraper: a 50-item",
   ])
     expect(Object.keys(result.figures).some((k) => k.startsWith(f))).toBe(true);
   expect(stdout).toContain("| target | min | median | max | goal | met |");
+  // The report says which configuration ran and which file its figures are in.
+  expect(stdout).toContain("the configuration the image ships");
+  expect(stdout).toContain(join(out, file));
   expect(await Bun.file(join(out, "bench.svg")).text()).toStartWith("<svg");
 }, 300_000);

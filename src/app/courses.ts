@@ -9,12 +9,23 @@ import {
   type LessonInput,
   type NewCourse,
 } from "../domain/course/course.ts";
-import type { CoursePage, CoursePageRequest, CourseRepository } from "../domain/course/repository.ts";
+import type { Actor, CoursePage, CoursePageRequest, CourseRepository } from "../domain/course/repository.ts";
 
 export interface CourseDeps {
   courses: CourseRepository;
   clock: Clock;
   ids: IdGenerator;
+  /**
+   * Who makes the changes done through these deps (recorded with their events): the caller's
+   * token subject, `scraper:<source>`, or undefined. Adapters bind it per request or per source
+   * with `actingAs`; nothing reads it from ambient state.
+   */
+  actor?: Actor;
+}
+
+/** The same deps, for changes made by `actor`. */
+export function actingAs(d: CourseDeps, actor: Actor): CourseDeps {
+  return actor === d.actor ? d : { ...d, actor };
 }
 
 /**
@@ -62,7 +73,7 @@ export async function mutate<T>(
     const result = change(course);
     if (course.version === course.loadedVersion) return { course, result };
     try {
-      await d.courses.save(course);
+      await d.courses.save(course, d.actor);
       return { course, result };
     } catch (e) {
       const retry =
@@ -74,7 +85,7 @@ export async function mutate<T>(
 
 export async function createCourse(d: CourseDeps, input: NewCourse): Promise<Course> {
   const course = Course.create(input, d.ids, d.clock);
-  await d.courses.insert(course);
+  await d.courses.insert(course, d.actor);
   return course;
 }
 
@@ -113,7 +124,7 @@ export async function deleteCourse(d: CourseDeps, id: string, expected: Expect):
   const course = await load(d, id);
   checkExpected(course, expected);
   course.delete(d.clock);
-  await d.courses.delete(course);
+  await d.courses.delete(course, d.actor);
 }
 
 export async function addLesson(

@@ -93,13 +93,13 @@ async function create(d: CourseDeps, id: string, source: string, item: ImportIte
   };
   let course = Course.create(input, d.ids, d.clock);
   try {
-    await d.courses.insert(course);
+    await d.courses.insert(course, d.actor);
   } catch (e) {
     if (!(e instanceof AppError && e.kind === "conflict")) throw e;
     // Another course has this title's slug: the item's own, made unique by its id's hash.
     const slug = `${(own || "course").slice(0, 100).replace(/-+$/, "")}-${hash.slice(0, 8)}`;
     course = Course.create({ ...input, slug }, d.ids, d.clock);
-    await d.courses.insert(course);
+    await d.courses.insert(course, d.actor);
   }
   if (item.lessons?.length || item.status !== undefined || item.withdrawn) await apply(d, id, item);
   return "created";

@@ -5,8 +5,7 @@
 import { describe as describeError } from "../../lib/xerrors/index.ts";
 import { log } from "../../lib/xlog/index.ts";
 import { sleepUnlessAborted, type Worker } from "../../lib/xshutdown/index.ts";
-import type { CourseDeps } from "./courses.ts";
-import { withActor } from "./actor.ts";
+import { actingAs, type CourseDeps } from "./courses.ts";
 import { type ImportItem, type ImportLedger, importItem } from "./imports.ts";
 
 /** Items of one source imported at the same time. */
@@ -202,6 +201,8 @@ export class Scraper {
       // Items are independent (one course each): a few at a time, so a large feed is not a
       // queue of store round trips.
       const queue = [...result.items];
+      // The scraper is the actor of what it imports.
+      const courses = actingAs(this.deps.courses, `scraper:${source.name}`);
       const worker = async () => {
         for (let r = queue.shift(); r; r = queue.shift()) {
           if (signal.aborted) throw new Error("stopped by shutdown");
@@ -210,9 +211,7 @@ export class Scraper {
             log().warn({ source: source.name, externalId: r.externalId, reason: r.reason }, "scraped item rejected");
             continue;
           }
-          const out = await withActor(`scraper:${source.name}`, () =>
-            importItem(this.deps.courses, this.deps.ledger, source.name, r.item),
-          );
+          const out = await importItem(courses, this.deps.ledger, source.name, r.item);
           if (out.outcome === "failed") {
             summary.failed++;
             log().warn(

@@ -1,7 +1,6 @@
 // The HTTP server: Bun.serve in front of the Elysia app. Each request gets a server span
 // (continuing an incoming traceparent), a request id, a logger scope, metrics and an access
 // log line, all around app.handle so that everything the handler does sees them.
-import { actorScope } from "../../app/actor.ts";
 import {
   context,
   INVALID_SPAN_CONTEXT,
@@ -245,13 +244,7 @@ export function createRequestHandler(app: AnyElysia, deps: HandlerDeps): (reques
           }
           // Probes, /metrics and the docs answer from memory: no deadline, no actor.
           if (!api) return await app.handle(request);
-          // A scope for the request's actor, named once its token is verified (v1/courses.ts).
-          return await withDeadline(
-            actorScope(() => app.handle(request)),
-            deps.requestTimeoutMs,
-            path,
-            traceId,
-          );
+          return await withDeadline(app.handle(request), deps.requestTimeoutMs, path, traceId);
         } catch (err) {
           log().error({ err: toLogObject(err) }, "request failed outside the router");
           return problemResponse(toProblem(err, { instance: path, traceId }));

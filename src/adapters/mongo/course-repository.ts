@@ -2,12 +2,12 @@
 // index for every sort, search through the indexed searchTokens array. Every query that names a
 // course by _id names nothing else but a guard an index serves ({_id, version}): tombstones are
 // checked in code, since on mongo-java-server an extra predicate turns a lookup into a scan.
-import { currentActor } from "../../app/actor.ts";
 import type { Collection, Db, Filter, MongoServerError, Sort, UpdateResult, WithId } from "mongodb";
 import { AppError } from "../../../lib/xerrors/index.ts";
 import type { Course } from "../../domain/course/course.ts";
 import {
   COURSE_SORTS,
+  type Actor,
   type CoursePage,
   type CoursePageRequest,
   type CourseRepository,
@@ -40,9 +40,12 @@ function currentTraceparent(): string | undefined {
   return carrier.traceparent;
 }
 
-export function toOutboxEntries(events: readonly CourseEvent[], newId: () => string): OutboxEntryDocument[] {
+export function toOutboxEntries(
+  events: readonly CourseEvent[],
+  newId: () => string,
+  actor: Actor,
+): OutboxEntryDocument[] {
   const traceparent = currentTraceparent();
-  const actor = currentActor();
   return events.map((e) => ({
     id: newId(),
     type: e.type,
@@ -133,8 +136,8 @@ export class MongoCourseRepository implements CourseRepository {
     this.newEventId = opts.newEventId ?? (() => Bun.randomUUIDv7());
   }
 
-  async insert(course: Course): Promise<void> {
-    const outbox = toOutboxEntries(course.pendingEvents, this.newEventId);
+  async insert(course: Course, actor?: Actor): Promise<void> {
+    const outbox = toOutboxEntries(course.pendingEvents, this.newEventId, actor);
     await this.eventsComing(course.id, outbox);
     try {
       await this.col.insertOne({ ...toCourseDocument(course), outbox, deletedAt: null, enrollmentRev: 0 });
@@ -148,10 +151,10 @@ export class MongoCourseRepository implements CourseRepository {
   }
 
   /** One document write: the new state and its events, only over the version that was loaded. */
-  async save(course: Course): Promise<void> {
+  async save(course: Course, actor?: Actor): Promise<void> {
     // enrollmentCount belongs to the enrollment ledger: never overwrite it with a loaded copy.
     const { _id, enrollmentCount: _count, ...state } = toCourseDocument(course);
-    const outbox = toOutboxEntries(course.pendingEvents, this.newEventId);
+    const outbox = toOutboxEntries(course.pendingEvents, this.newEventId, actor);
     this.checkWritable(course, outbox.length);
     await this.eventsComing(_id, outbox);
     let res: UpdateResult<StoredCourseDocument>;
@@ -171,8 +174,8 @@ export class MongoCourseRepository implements CourseRepository {
    * Leaves a tombstone holding the course.deleted event (its slug freed at once); the relay
    * removes the document once every event of the course is published.
    */
-  async delete(course: Course): Promise<void> {
-    const outbox = toOutboxEntries(course.pendingEvents, this.newEventId);
+  async delete(course: Course, actor?: Actor): Promise<void> {
+    const outbox = toOutboxEntries(course.pendingEvents, this.newEventId, actor);
     this.checkWritable(course, outbox.length);
     const s = course.view;
     await this.eventsComing(course.id, outbox);

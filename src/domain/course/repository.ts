@@ -48,13 +48,19 @@ export interface CoursePage {
   nextCursor: string | null;
 }
 
+/**
+ * Who makes a change, recorded with its events: a token's subject, `scraper:<source>`, or
+ * undefined (authentication off).
+ */
+export type Actor = string | undefined;
+
 export interface CourseRepository {
   /** Stores a new course; conflict when its slug is taken. */
-  insert(course: Course): Promise<void>;
+  insert(course: Course, actor?: Actor): Promise<void>;
   /** Stores changes over `course.loadedVersion`; precondition_failed when someone saved in between. */
-  save(course: Course): Promise<void>;
+  save(course: Course, actor?: Actor): Promise<void>;
   /** Deletes the course as loaded; precondition_failed when it changed since. */
-  delete(course: Course): Promise<void>;
+  delete(course: Course, actor?: Actor): Promise<void>;
   findById(id: string): Promise<Course | null>;
   findBySlug(slug: string): Promise<Course | null>;
   list(req: CoursePageRequest): Promise<CoursePage>;

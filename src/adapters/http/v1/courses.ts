@@ -1,6 +1,5 @@
 // /v1/courses: each handler parses, calls one use case and converts the result.
 import { bodyCheck, validBody } from "./validate.ts";
-import { setActor } from "../../../app/actor.ts";
 import { type Authenticator, principalOf, requiredScope, requireScope } from "../auth.ts";
 import { parseJsonBody } from "../json-body.ts";
 import { pathOf } from "../route.ts";
@@ -110,12 +109,12 @@ async function authorize(deps: CourseRoutesDeps, request: Request, route: string
   const principal = await deps.auth.authenticate(request.headers.get("authorization"));
   requireScope(principal, scope);
   principalOf.set(request, principal);
-  // The change and its events record who made it.
-  setActor(principal.subject);
 }
 
 export function courseRoutes(deps: CourseRoutesDeps) {
   const d = deps.courses;
+  /** The use cases' deps for this request's changes: their events record the caller as the actor. */
+  const by = (request: Request) => uc.actingAs(d, principalOf.get(request)?.subject);
   return (
     // normalize off: a member the schema does not declare is a 400 naming it, never silently dropped
     // (and Elysia builds no exact-mirror cleaners, whose failures it dumped on stderr).
@@ -153,7 +152,7 @@ export function courseRoutes(deps: CourseRoutesDeps) {
             deps.idempotency,
             request.headers.get(IDEMPOTENCY_HEADER),
             { method: "POST", path: "/v1/courses", body, subject: principalOf.get(request)?.subject },
-            async (id) => created(await uc.createCourse(d, { ...toNewCourse(body), ...(id ? { id } : {}) })),
+            async (id) => created(await uc.createCourse(by(request), { ...toNewCourse(body), ...(id ? { id } : {}) })),
             {
               newId: () => d.ids.next(),
               // The course a key reserved exists: its creation is what the request did.
@@ -229,7 +228,7 @@ export function courseRoutes(deps: CourseRoutesDeps) {
         ({ params, body, request }) =>
           withLogFields({ courseId: params.id }, async () => {
             const course = await uc.updateCourse(
-              d,
+              by(request),
               params.id,
               toCourseChanges(validBody(CHECKS.patch, body)),
               expectedState(request.headers.get("if-match")),
@@ -250,7 +249,7 @@ export function courseRoutes(deps: CourseRoutesDeps) {
         "/:id",
         ({ params, request }) =>
           withLogFields({ courseId: params.id }, async () => {
-            await uc.deleteCourse(d, params.id, expectedState(request.headers.get("if-match")));
+            await uc.deleteCourse(by(request), params.id, expectedState(request.headers.get("if-match")));
             return new Response(null, { status: 204 });
           }),
         {
@@ -267,7 +266,9 @@ export function courseRoutes(deps: CourseRoutesDeps) {
         "/:id/publish",
         ({ params, request }) =>
           withLogFields({ courseId: params.id }, async () =>
-            courseResponse(await uc.publishCourse(d, params.id, expectedState(request.headers.get("if-match")))),
+            courseResponse(
+              await uc.publishCourse(by(request), params.id, expectedState(request.headers.get("if-match"))),
+            ),
           ),
         {
           params: IdParams,
@@ -283,7 +284,9 @@ export function courseRoutes(deps: CourseRoutesDeps) {
         "/:id/archive",
         ({ params, request }) =>
           withLogFields({ courseId: params.id }, async () =>
-            courseResponse(await uc.archiveCourse(d, params.id, expectedState(request.headers.get("if-match")))),
+            courseResponse(
+              await uc.archiveCourse(by(request), params.id, expectedState(request.headers.get("if-match"))),
+            ),
           ),
         {
           params: IdParams,
@@ -299,7 +302,9 @@ export function courseRoutes(deps: CourseRoutesDeps) {
         "/:id/unarchive",
         ({ params, request }) =>
           withLogFields({ courseId: params.id }, async () =>
-            courseResponse(await uc.unarchiveCourse(d, params.id, expectedState(request.headers.get("if-match")))),
+            courseResponse(
+              await uc.unarchiveCourse(by(request), params.id, expectedState(request.headers.get("if-match"))),
+            ),
           ),
         {
           params: IdParams,
@@ -317,7 +322,7 @@ export function courseRoutes(deps: CourseRoutesDeps) {
           withLogFields({ courseId: params.id }, async () => {
             const input = validBody(CHECKS.lessonCreate, body);
             const { course, result } = await uc.addLesson(
-              d,
+              by(request),
               params.id,
               { title: input.title, durationMinutes: input.durationMinutes },
               input.position,
@@ -341,7 +346,7 @@ export function courseRoutes(deps: CourseRoutesDeps) {
           withLogFields({ courseId: params.id }, async () => {
             const input = validBody(CHECKS.lessonPatch, body);
             const { course } = await uc.updateLesson(
-              d,
+              by(request),
               params.id,
               params.lessonId,
               { title: input.title, durationMinutes: input.durationMinutes },
@@ -364,7 +369,12 @@ export function courseRoutes(deps: CourseRoutesDeps) {
         ({ params, request }) =>
           withLogFields({ courseId: params.id }, async () =>
             courseResponse(
-              await uc.removeLesson(d, params.id, params.lessonId, expectedState(request.headers.get("if-match"))),
+              await uc.removeLesson(
+                by(request),
+                params.id,
+                params.lessonId,
+                expectedState(request.headers.get("if-match")),
+              ),
             ),
           ),
         {
@@ -383,7 +393,7 @@ export function courseRoutes(deps: CourseRoutesDeps) {
           withLogFields({ courseId: params.id }, async () =>
             courseResponse(
               await uc.reorderLessons(
-                d,
+                by(request),
                 params.id,
                 validBody(CHECKS.lessonOrder, body).lessonIds,
                 expectedState(request.headers.get("if-match")),
