@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { readTopic, testKafka, waitForTopic } from "../test/support/kafka.ts";
-import { describeDrain, outageDrain } from "./lib/outage-drain.ts";
+import { benchCourse, describeDrain, outageDrain } from "./lib/outage-drain.ts";
 import { ownStore } from "../test/support/memory-store.ts";
 import { serviceEnv, startService, type RunningService } from "../test/support/service.ts";
 import { stack, uniqueName } from "../test/support/stack.ts";
@@ -29,15 +29,7 @@ const note = (k: string, v: string) => {
 };
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
-const course = (i: number, tag: string) => ({
-  title: `Bench ${tag} ${i}`,
-  summary: "A course for the benchmark",
-  description: "d".repeat(400),
-  language: "en",
-  level: "beginner",
-  instructor: { id: "i-1", name: "Ada" },
-  tags: ["bench", `t${i % 50}`],
-});
+const course = benchCourse;
 const post = (svc: RunningService, body: unknown) =>
   fetch(`${svc.url}/v1/courses`, {
     method: "POST",

@@ -9,6 +9,17 @@ import { readTopic, waitForTopic } from "../../test/support/kafka.ts";
 
 const ROOT = join(import.meta.dir, "../..");
 
+/** A course of the outbox benchmarks: 400 characters of description, tags from a set of 50. */
+export const benchCourse = (i: number, tag: string) => ({
+  title: `Bench ${tag} ${i}`,
+  summary: "A course for the benchmark",
+  description: "d".repeat(400),
+  language: "en",
+  level: "beginner",
+  instructor: { id: "i-1", name: "Ada" },
+  tags: ["bench", `t${i % 50}`],
+});
+
 export interface DrainResult {
   eventsPerSecond: number;
   distinct: number;
@@ -51,15 +62,7 @@ export async function outageDrain(opts: {
       return r;
     };
     for (let i = 0; i < courses; i++) {
-      const created = await call("/v1/courses", "POST", {
-        title: `Outage course ${i}`,
-        summary: "Created while Kafka was down",
-        description: "d".repeat(400),
-        language: "en",
-        level: "beginner",
-        instructor: { id: "i-1", name: "Ada" },
-        tags: ["bench", `t${i % 50}`],
-      });
+      const created = await call("/v1/courses", "POST", benchCourse(i, "outage"));
       const { id } = (await created.json()) as { id: string };
       await (await call(`/v1/courses/${id}`, "PATCH", { summary: `Changed ${i}` })).arrayBuffer();
       await (
