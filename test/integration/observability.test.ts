@@ -121,6 +121,37 @@ describe("traces", () => {
   }, 120_000);
 });
 
+describe("sampling", () => {
+  it("a caller's unsampled traceparent is honoured: its request, MongoDB calls and the relay's publish export nothing", async () => {
+    // Tests run at sampleRatio 1: anything of this request in Jaeger means the flag was ignored.
+    const post = (traceId: string, flags: string, title: string) =>
+      fetch(`${svc.url}/v1/courses`, {
+        method: "POST",
+        headers: { "content-type": "application/json", traceparent: `00-${traceId}-00f067aa0ba902b7-${flags}` },
+        body: JSON.stringify({ title, language: "en", level: "beginner", instructor: { id: "i", name: "I" } }),
+      });
+    const unsampled = crypto.randomUUID().replaceAll("-", "");
+    const quiet = await post(unsampled, "00", "Unsampled course");
+    expect(quiet.status).toBe(201);
+    const { id: quietId } = (await quiet.json()) as { id: string };
+    // Its event is published (the relay's span for it has ended) before the sampled create is sent.
+    await readTopic(testKafka(s.kafkaBrokers), eventsTopic, (m) => m.some((x) => x.key === quietId), 60_000);
+    // Once the sampled create's request and publish spans are in Jaeger, anything the unsampled
+    // request or its publish would have exported (spans export in the order they end) is there too.
+    const sampled = crypto.randomUUID().replaceAll("-", "");
+    const loud = await post(sampled, "01", "Sampled course");
+    const { id: courseId } = (await loud.json()) as { id: string };
+    await jaegerTrace(sampled, (t) =>
+      t.spans.some(
+        (x) => x.operationName === `create ${eventsTopic}` && tag(x, "messaging.kafka.message.key") === courseId,
+      ),
+    );
+    const r = await fetch(`${required(s, "jaegerQueryUrl")}/api/traces/${unsampled}`);
+    const spans = r.ok ? ((await r.json()) as { data: JaegerTrace[] }).data.flatMap((t) => t.spans) : [];
+    expect(spans.map((x) => x.operationName)).toEqual([]);
+  }, 120_000);
+});
+
 describe("probes", () => {
   it("/healthz, /readyz and /metrics are never traced, even under a sampled traceparent", async () => {
     const probeTraces = ["/healthz", "/readyz", "/metrics"].map((path) => ({
