@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { readTopic, testKafka, waitForTopic } from "../test/support/kafka.ts";
+import { writePerformanceSection } from "./lib/doc.ts";
 import { benchCourse, describeDrain, outageDrain } from "./lib/outage-drain.ts";
 import { ownStore } from "../test/support/memory-store.ts";
 import { serviceEnv, startService, type RunningService } from "../test/support/service.ts";
@@ -201,13 +202,6 @@ const section = `### Outbox and store (${new Date().toISOString().slice(0, 10)},
 )
   .map(([k, v]) => `| ${k} | ${v} |`)
   .join("\n")}\n`;
-const path = join(ROOT, "docs/PERFORMANCE.md");
-let doc = "";
-try {
-  doc = readFileSync(path, "utf8");
-} catch {}
-const marker = `<!-- bench/outbox.ts ${backend} -->`;
-const block = `${marker}\n${section}${marker}`;
 if (only || storeArgs.length) {
   console.error("[bench] a partial or tuned run: docs/PERFORMANCE.md left as it is");
   process.exit(0);
@@ -216,8 +210,5 @@ writeFileSync(
   join(ROOT, resultsFile),
   `${JSON.stringify({ date: new Date().toISOString(), backend, machine, figures }, null, 2)}\n`,
 );
-doc = doc.includes(marker)
-  ? doc.replace(new RegExp(`${marker}[\\s\\S]*?${marker}`), block)
-  : `${doc.trimEnd()}\n\n${block}\n`;
-writeFileSync(path, doc);
+writePerformanceSection(`<!-- bench/outbox.ts ${backend} -->`, section);
 console.error(`[bench] written to docs/PERFORMANCE.md`);

@@ -13,6 +13,7 @@ import { mintToken } from "../src/adapters/http/auth.ts";
 import { courseBinary } from "../test/support/binary.ts";
 import { isolated, startService } from "../test/support/service.ts";
 import { dropDatabases, stack } from "../test/support/stack.ts";
+import { writePerformanceSection } from "./lib/doc.ts";
 import { checkAnswers, inParallel, type Load, wrk } from "./lib/measure.ts";
 
 const ROOT = join(import.meta.dir, "..");
@@ -257,12 +258,5 @@ ${categories.map((c) => `| ${c} | ${results.map((r) => pct(r, c)).join(" | ")} |
 `;
 console.log(section);
 if (!args.print) {
-  const path = join(ROOT, "docs/PERFORMANCE.md");
-  const marker = "<!-- bench/profile.ts -->";
-  let doc = readFileSync(path, "utf8");
-  const block = `${marker}\n${section}${marker}`;
-  doc = doc.includes(marker)
-    ? doc.replace(new RegExp(`${marker}[\\s\\S]*?${marker}`), block)
-    : `${doc.trimEnd()}\n\n${block}\n`;
-  writeFileSync(path, doc);
+  writePerformanceSection("<!-- bench/profile.ts -->", section);
 }

@@ -21,6 +21,7 @@ import { dropDatabases, stack } from "../test/support/stack.ts";
 import { mintToken } from "../src/adapters/http/auth.ts";
 import { clampNegativeTimers } from "../src/adapters/kafka/timers.ts";
 import { chart } from "./lib/chart.ts";
+import { writePerformanceSection } from "./lib/doc.ts";
 import { describeDrain, outageDrain } from "./lib/outage-drain.ts";
 import { checkAnswers, inParallel, type Load, type LoadResult, median, rssMiB, wrk } from "./lib/measure.ts";
 import { startTimes } from "./lib/startup.ts";
@@ -715,13 +716,6 @@ if (smoke) {
   writeFileSync(join(OUT, "report.md"), report);
 } else {
   writeFileSync(join(ROOT, "docs/bench.svg"), svg);
-  const path = join(ROOT, "docs/PERFORMANCE.md");
-  const marker = "<!-- bench/run.ts -->";
-  let doc = readFileSync(path, "utf8");
-  const block = `${marker}\n${report}${marker}`;
-  doc = doc.includes(marker)
-    ? doc.replace(new RegExp(`${marker}[\\s\\S]*?${marker}`), block)
-    : `${doc.trimEnd()}\n\n${block}\n`;
-  writeFileSync(path, doc);
+  writePerformanceSection("<!-- bench/run.ts -->", report);
 }
 say(`done in ${((Date.now() - started) / 1000).toFixed(0)} s; results in ${OUT}`);

@@ -39,7 +39,7 @@ export function requiredScope(method: string, route: string, requireForReads: bo
 export type Authenticator = (authorization: string | null) => Promise<Principal>;
 
 /** How long a verified token is taken on trust without verifying it again (never past its exp). */
-export const VERIFIED_TOKEN_TTL_MS = 60_000;
+const VERIFIED_TOKEN_TTL_MS = 60_000;
 /** Verified tokens remembered at most; the oldest is forgotten first. */
 const VERIFIED_TOKENS_MAX = 4096;
 
