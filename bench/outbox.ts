@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { readTopic, testKafka, waitForTopic } from "../test/support/kafka.ts";
 import { writePerformanceSection } from "./lib/doc.ts";
 import { benchCourse, describeDrain, outageDrain } from "./lib/outage-drain.ts";
-import { ownStore } from "../test/support/memory-store.ts";
+import { ownStore } from "../test/support/own-servers.ts";
 import { serviceEnv, startService, type RunningService } from "../test/support/service.ts";
 import { stack, uniqueName } from "../test/support/stack.ts";
 
@@ -180,16 +180,16 @@ try {
   //    order can be violated and is checked; duplicates are counted over everything read.
   if (run("outage")) {
     const n = names();
-    const svc = await startService(n.env());
-    try {
-      const d = await outageDrain({ kafka, topic: n.topic, url: svc.url, courses: 200 });
-      note(
-        "relay drain after a Kafka outage (200 courses × 4 changes)",
-        `${d.eventsPerSecond.toFixed(0)} events/s (${describeDrain(d)})`,
-      );
-    } finally {
-      await svc.stop();
-    }
+    const d = await outageDrain({
+      stack: s,
+      start: (brokers) => startService({ ...n.env(), COURSES_KAFKA_BROKERS: brokers.join(",") }),
+      topic: n.topic,
+      courses: 200,
+    });
+    note(
+      "relay drain after a Kafka outage (200 courses × 4 changes)",
+      `${d.eventsPerSecond.toFixed(0)} events/s (${describeDrain(d)})`,
+    );
   }
 } finally {
   await store.stop();

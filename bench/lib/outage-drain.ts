@@ -1,13 +1,12 @@
-// The relay's drain after a Kafka outage, shared by bench/run.ts and bench/outbox.ts: Kafka (the
-// stack's) is stopped, a burst of `courses` courses × 4 changes (create, patch, lesson, publish)
+// The relay's drain after a Kafka outage, shared by bench/run.ts and bench/outbox.ts: a broker of
+// the run's own (test/support/own-servers.ts; the stack's stays up) is stopped, a burst of `courses` courses × 4 changes (create, patch, lesson, publish)
 // goes through the API at one request per 30 ms, Kafka comes back, and the events topic is read to
 // its end. Each course has several events, so per-course order can be violated and is checked;
 // duplicates are counted over everything read.
-import { join } from "node:path";
-import type { Kafka } from "kafkajs";
-import { readTopic, waitForTopic } from "../../test/support/kafka.ts";
-
-const ROOT = join(import.meta.dir, "../..");
+import { readTopic, testKafka, waitForTopic } from "../../test/support/kafka.ts";
+import { ownKafka } from "../../test/support/own-servers.ts";
+import type { RunningService } from "../../test/support/service.ts";
+import type { StackEndpoints } from "../../test/support/stack.ts";
 
 /** A course of the outbox benchmarks: 400 characters of description, tags from a set of 50. */
 export const benchCourse = (i: number, tag: string) => ({
@@ -31,19 +30,37 @@ export interface DrainResult {
 }
 
 export async function outageDrain(opts: {
-  kafka: Kafka;
+  stack: StackEndpoints;
+  /** Starts the service with these brokers (the run's own) and its events on `topic`. */
+  start: (brokers: string[]) => Promise<RunningService>;
   topic: string;
-  url: string;
   courses: number;
   /** Headers for every request (a bearer token when the service checks them). */
   headers?: Record<string, string>;
 }): Promise<DrainResult> {
-  const { kafka, topic, url, courses } = opts;
+  const broker = await ownKafka(opts.stack);
+  try {
+    const svc = await opts.start(broker.brokers);
+    try {
+      return await drain(svc.url, testKafka(broker.brokers), broker, opts);
+    } finally {
+      await svc.stop();
+    }
+  } finally {
+    await broker.stop();
+  }
+}
+
+async function drain(
+  url: string,
+  kafka: ReturnType<typeof testKafka>,
+  broker: { down(): Promise<void>; up(): Promise<void> },
+  opts: { topic: string; courses: number; headers?: Record<string, string> },
+): Promise<DrainResult> {
+  const { topic, courses } = opts;
   const expected = courses * 4;
-  const stackCli = (cmd: string) =>
-    Bun.spawn(["bun", join(ROOT, "ops/stack/cli.ts"), cmd, "kafka"], { stdout: "ignore", stderr: "ignore" }).exited;
   await waitForTopic(kafka, topic, 30_000);
-  if ((await stackCli("down")) !== 0) throw new Error("could not stop kafka");
+  await broker.down();
   const down = performance.now();
   let outageSeconds = 0;
   try {
@@ -72,8 +89,7 @@ export async function outageDrain(opts: {
     }
   } finally {
     outageSeconds = (performance.now() - down) / 1000;
-    // Not a throw: that would hide the error that got us here; readTopic below fails anyway.
-    if ((await stackCli("up")) !== 0) console.error("[bench] could not restart kafka");
+    await broker.up();
   }
   const distinctIds = (m: { value: string }[]) => new Set(m.map((x) => JSON.parse(x.value).id)).size;
   const msgs = await readTopic(kafka, topic, (m) => distinctIds(m) >= expected, 180_000);

@@ -168,10 +168,10 @@ export const jaeger: Service = {
 };
 
 const kafkaDir = join(CACHE_DIR, `kafka-${KAFKA_VERSION}`);
-const kafkaJava = () => [
+const kafkaJava = (heap = "1g") => [
   "java",
   "-Xms256m",
-  "-Xmx1g",
+  `-Xmx${heap}`,
   "-XX:+UseG1GC",
   "-Djava.awt.headless=true",
   `-Dlog4j2.configurationFile=${join(OPS_DIR, "kafka/log4j2.properties")}`,
@@ -201,36 +201,53 @@ export const kafka: Service = {
     });
   },
   async prepare() {
-    const data = join(STACK_DIR, "kafka/data");
-    const template = readFileSync(join(OPS_DIR, "kafka/server.properties"), "utf8");
-    mkdirSync(data, { recursive: true });
-    writeFileSync(kafkaConfig(), template.replaceAll("@DATA_DIR@", data));
-    if (existsSync(join(data, "meta.properties"))) return;
-    // KRaft storage must be formatted once with a cluster id before the first start.
-    // Like Kafka's own Uuid.randomUuid: never starting with "-", which StorageTool's argument
-    // parser takes for a flag ("argument --cluster-id/-t: expected one argument", 1 start in 64).
-    let clusterId = randomBytes(16).toString("base64url");
-    while (clusterId.startsWith("-")) clusterId = randomBytes(16).toString("base64url");
-    log("kafka", `formatting storage (cluster ${clusterId})`);
-    await run(kafkaJava()[0]!, [
-      ...kafkaJava().slice(1),
-      "kafka.tools.StorageTool",
-      "format",
-      "-t",
-      clusterId,
-      "-c",
-      kafkaConfig(),
-    ]);
+    await prepareKafka(kafkaConfig(), join(STACK_DIR, "kafka/data"), 9092, 9093);
   },
-  command: () => [...kafkaJava(), "kafka.Kafka", kafkaConfig()],
-  healthy: kafkaHealthy,
+  command: () => kafkaCommand(kafkaConfig()),
+  healthy: () => kafkaHealthy("127.0.0.1:9092"),
 };
 
-async function kafkaHealthy(): Promise<boolean> {
+/** argv of a broker started with the config at `configPath` (written by prepareKafka). */
+export function kafkaCommand(configPath: string, heap = "1g"): string[] {
+  return [...kafkaJava(heap), "kafka.Kafka", configPath];
+}
+
+/**
+ * Writes a single-node KRaft config (ops/kafka/server.properties with these ports and data dir) to
+ * `configPath` and formats the storage once. Tests that stop a broker start one of their own with it.
+ */
+export async function prepareKafka(
+  configPath: string,
+  data: string,
+  port: number,
+  controllerPort: number,
+): Promise<void> {
+  const template = readFileSync(join(OPS_DIR, "kafka/server.properties"), "utf8");
+  mkdirSync(data, { recursive: true });
+  writeFileSync(
+    configPath,
+    template
+      .replaceAll("@DATA_DIR@", data)
+      .replaceAll("127.0.0.1:9092", `127.0.0.1:${port}`)
+      .replaceAll("127.0.0.1:9093", `127.0.0.1:${controllerPort}`),
+  );
+  if (existsSync(join(data, "meta.properties"))) return;
+  // KRaft storage must be formatted once with a cluster id before the first start.
+  // Like Kafka's own Uuid.randomUuid: never starting with "-", which StorageTool's argument
+  // parser takes for a flag ("argument --cluster-id/-t: expected one argument", 1 start in 64).
+  let clusterId = randomBytes(16).toString("base64url");
+  while (clusterId.startsWith("-")) clusterId = randomBytes(16).toString("base64url");
+  log("kafka", `formatting storage (cluster ${clusterId})`);
+  const [java, ...args] = kafkaJava("256m");
+  await run(java!, [...args, "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", configPath]);
+}
+
+/** True when the broker at `broker` (host:port) answers with a cluster that has a controller. */
+export async function kafkaHealthy(broker: string): Promise<boolean> {
   clampNegativeTimers();
   const { Kafka, logLevel } = await import("kafkajs");
   const admin = new Kafka({
-    brokers: ["127.0.0.1:9092"],
+    brokers: [broker],
     logLevel: logLevel.NOTHING,
     connectionTimeout: 1000,
     requestTimeout: 2000,

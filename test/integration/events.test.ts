@@ -1,7 +1,6 @@
 // Domain events and enrollments through the real Kafka and the real store, with the service in
 // its own process. Each test uses its own topics, consumer group and database.
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
-import { join } from "node:path";
 import type { Kafka } from "kafkajs";
 import { MongoClient } from "mongodb";
 import { contractErrors } from "../support/contract.ts";
@@ -15,6 +14,7 @@ import {
   waitForTopic,
   type Received,
 } from "../support/kafka.ts";
+import { ownKafka, ownStore } from "../support/own-servers.ts";
 import { isolated, serviceEnv, startService, type RunningService } from "../support/service.ts";
 import { dropDatabases, eventually, required, stack, type StackEndpoints } from "../support/stack.ts";
 
@@ -171,16 +171,16 @@ describe("course events", () => {
   });
 
   it("stays ready and answers 201 while Kafka is down, reports a truthful backlog (also after a restart), and drains all of it once Kafka is back", async () => {
-    if (s.origin !== "environment")
-      throw new Error("this test stops and starts the native Kafka of `bun run stack`; run it through `bun run test`");
+    // A broker of its own: the shared one stays up for the files running beside this one.
+    const broker = await ownKafka(s);
+    const kafka = testKafka(broker.brokers);
     const n = names();
-    const env = { ...n.env, COURSES_EVENTS_BACKLOG_INTERVAL: "300ms" };
+    const env = {
+      ...n.env,
+      COURSES_KAFKA_BROKERS: broker.brokers.join(","),
+      COURSES_EVENTS_BACKLOG_INTERVAL: "300ms",
+    };
     let svc = await startService(env);
-    const stackCli = (cmd: string) =>
-      Bun.spawn(["bun", join(import.meta.dir, "../../ops/stack/cli.ts"), cmd, "kafka"], {
-        stdout: "pipe",
-        stderr: "pipe",
-      }).exited;
     const metric = async (name: string) =>
       Number(
         (await (await fetch(`${svc.url}/metrics`)).text()).match(
@@ -192,7 +192,7 @@ describe("course events", () => {
     try {
       // The service creates its topics at start; the outage begins after that.
       await waitForTopic(kafka, n.eventsTopic, 30_000);
-      expect(await stackCli("down")).toBe(0);
+      await broker.down();
       try {
         for (let i = 0; i < count; i += 20) {
           const batch = await Promise.all(
@@ -230,7 +230,7 @@ describe("course events", () => {
         );
         expect(await metric("outbox_oldest_pending_age_seconds")).toBeGreaterThan(age1);
       } finally {
-        expect(await stackCli("up")).toBe(0);
+        await broker.up();
       }
       const msgs = await readTopic(kafka, n.eventsTopic, (m) => new Set(m.map((x) => x.key)).size >= count, 90_000);
       const created = msgs.filter((m) => JSON.parse(m.value).type === "courses.course.created.v1").map((m) => m.key);
@@ -248,6 +248,7 @@ describe("course events", () => {
       expect(await metric("outbox_oldest_pending_age_seconds")).toBe(0);
     } finally {
       await svc.stop();
+      await broker.stop();
     }
   }, 240_000);
 });
@@ -386,20 +387,17 @@ describe("enrollment events", () => {
   }, 120_000);
 
   it("pauses and retries with backoff while the store is down, and loses nothing", async () => {
-    if (s.origin !== "environment")
-      throw new Error("this test stops and starts the native store of `bun run stack`; run it through `bun run test`");
+    // A store of its own (on a file, so the course outlives the restart): the shared one stays up
+    // for the files running beside this one.
+    const store = await ownStore(s, "h2");
     const n = names();
     const svc = await startService({
       ...n.env,
+      COURSES_MONGO_URL: store.url,
       COURSES_ENROLLMENTS_RETRY_BACKOFF_INITIAL: "200ms",
       COURSES_ENROLLMENTS_RETRY_BACKOFF_MAX: "2s",
       COURSES_MONGO_SERVER_SELECTION_TIMEOUT: "300ms",
     });
-    const stackCli = (cmd: string) =>
-      Bun.spawn(["bun", join(import.meta.dir, "../../ops/stack/cli.ts"), cmd, "mongo"], {
-        stdout: "pipe",
-        stderr: "pipe",
-      }).exited;
     const retries = async () =>
       Number(
         (await (await fetch(`${svc.url}/metrics`)).text()).match(
@@ -410,7 +408,7 @@ describe("enrollment events", () => {
     try {
       const c = await json<CourseBody>(await post(svc, "/v1/courses", newCourse(`Store outage ${n.eventsTopic}`)));
       await waitForTopic(kafka, n.enrollTopic, 30_000);
-      expect(await stackCli("down")).toBe(0);
+      await store.down();
       let during: number;
       try {
         await produce(
@@ -423,7 +421,7 @@ describe("enrollment events", () => {
         await Bun.sleep(6000);
         during = (await retries()) - before;
       } finally {
-        expect(await stackCli("up")).toBe(0);
+        await store.up();
       }
       // Each attempt waits 0.3 s for the store, then backs off 0.2 s, 0.4 s … 2 s: a handful in 6 s, not a spin.
       expect(during).toBeGreaterThanOrEqual(1);
@@ -433,6 +431,7 @@ describe("enrollment events", () => {
       expect(done.enrollmentCount).toBe(total);
     } finally {
       await svc.stop();
+      await store.stop();
     }
   }, 120_000);
 

@@ -17,7 +17,7 @@ import type { EventPublisher, OutboxEvent } from "../../src/app/outbox.ts";
 import { Course } from "../../src/domain/course/course.ts";
 import { courseBinary } from "../support/binary.ts";
 import { duplicateIds, readTopic, testKafka } from "../support/kafka.ts";
-import { memoryStore, type MemoryStore } from "../support/memory-store.ts";
+import { memoryStore, type OwnStore } from "../support/own-servers.ts";
 import { stack, uniqueName, type StackEndpoints } from "../support/stack.ts";
 
 let s: StackEndpoints;
@@ -103,7 +103,7 @@ function slow(publisher: EventPublisher, delayMs: number, calls: OutboxEvent[][]
 
 describe("outbox relay", () => {
   it("claims at 20,000 courses with the same store work as at 1,000: its queries follow the pending courses", async () => {
-    let store: MemoryStore | undefined;
+    let store: OwnStore | undefined;
     // Every command the relay sends, with the documents each returned (counted, not timed: the
     // elapsed-time ratio this test used to assert belongs to bench/outbox.ts).
     interface Seen {

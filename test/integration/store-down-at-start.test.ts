@@ -2,26 +2,20 @@
 // the store is back — without a restart. (Driver 7.9 keeps a topology it closed after a failed
 // first connection; src/adapters/mongo/client.ts drops it so the next operation reconnects.)
 import { expect, it } from "bun:test";
-import { join } from "node:path";
+import { ownStore } from "../support/own-servers.ts";
 import { serviceEnv, startService } from "../support/service.ts";
-import { dropDatabases, eventually, stack, uniqueName } from "../support/stack.ts";
+import { eventually, stack } from "../support/stack.ts";
 
 it("starts while the store is down, reports not ready, then recovers on its own when it returns", async () => {
-  const s = await stack();
-  if (s.origin !== "environment")
-    throw new Error("this test stops and starts the native store of `bun run stack`; run it through `bun run test`");
-  const stackCli = (cmd: string) =>
-    Bun.spawn(["bun", join(import.meta.dir, "../../ops/stack/cli.ts"), cmd, "mongo"], {
-      stdout: "pipe",
-      stderr: "pipe",
-    }).exited;
-  const database = uniqueName("it_down").replaceAll("-", "_");
-  expect(await stackCli("down")).toBe(0);
+  // A store of its own, down before the service starts: the shared one stays up for the files
+  // running beside this one.
+  const store = await ownStore(await stack(), "memory");
+  await store.down();
   let svc: Awaited<ReturnType<typeof startService>> | undefined;
   try {
     svc = await startService(
-      serviceEnv(s, {
-        COURSES_MONGO_DATABASE: database,
+      serviceEnv(await stack(), {
+        COURSES_MONGO_URL: store.url,
         COURSES_MONGO_SERVER_SELECTION_TIMEOUT: "500ms",
         COURSES_TELEMETRY_TRACING_ENABLED: "false",
       }),
@@ -35,7 +29,7 @@ it("starts while the store is down, reports not ready, then recovers on its own 
     expect(early.status).toBe(503);
     expect(await early.json()).toMatchObject({ code: "store_unavailable" });
   } finally {
-    expect(await stackCli("up")).toBe(0);
+    await store.up();
   }
   try {
     await eventually(
@@ -57,6 +51,6 @@ it("starts while the store is down, reports not ready, then recovers on its own 
     expect(res.status).toBe(201);
   } finally {
     await svc?.stop();
-    await dropDatabases(s.mongoUrl, [database]);
+    await store.stop();
   }
 }, 120_000);
