@@ -78,7 +78,7 @@ interface Server {
   pid: number;
   stop(): Promise<void>;
 }
-const shared = await stack();
+const shared = await stack({ jaeger: true });
 // The smoke run (the suite's) gets a store of its own: it shares the machine with the other test
 // files, and on the shared store under their load a one-second run could end with no answer at
 // all. The real benchmark measures the stack's store, on a file, as `bun run dev` uses it.

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { DASHBOARDS } from "../../ops/grafana/dashboards.ts";
 import { enrollment, produce, readTopic, testKafka } from "../support/kafka.ts";
 import { isolated, serviceEnv, startService, type RunningService } from "../support/service.ts";
-import { dropDatabases, eventually, required, stack, type StackEndpoints } from "../support/stack.ts";
+import { dropDatabases, eventually, required, JAEGER_WAIT_MS, stack, type StackEndpoints } from "../support/stack.ts";
 
 let s: StackEndpoints;
 let svc: RunningService;
@@ -25,7 +25,7 @@ const feed = Bun.serve({
 let targets: string;
 
 beforeAll(async () => {
-  s = await stack();
+  s = await stack({ jaeger: true });
   svc = await startService(
     serviceEnv(s, {
       ...isolation,
@@ -42,7 +42,7 @@ beforeAll(async () => {
   );
   targets = join(required(s, "prometheusTargetsDir"), `${id}.json`);
   writeFileSync(targets, JSON.stringify([{ targets: [`127.0.0.1:${svc.port}`], labels: { service_test: id } }]));
-});
+}, JAEGER_WAIT_MS);
 afterAll(async () => {
   rmSync(targets, { force: true });
   feed.stop(true);

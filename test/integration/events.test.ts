@@ -16,16 +16,16 @@ import {
 } from "../support/kafka.ts";
 import { ownKafka, ownStore } from "../support/own-servers.ts";
 import { isolated, serviceEnv, startService, type RunningService } from "../support/service.ts";
-import { dropDatabases, eventually, required, stack, type StackEndpoints } from "../support/stack.ts";
+import { dropDatabases, eventually, required, JAEGER_WAIT_MS, stack, type StackEndpoints } from "../support/stack.ts";
 
 let s: StackEndpoints;
 let kafka: Kafka;
 const databases: string[] = [];
 
 beforeAll(async () => {
-  s = await stack();
+  s = await stack({ jaeger: true });
   kafka = testKafka(s.kafkaBrokers);
-});
+}, JAEGER_WAIT_MS);
 afterAll(() => dropDatabases(s.mongoUrl, databases));
 
 interface Names {

@@ -2,7 +2,7 @@
 // the HTTP request through MongoDB and the relay's publish into a consumer), promtool (the
 // exposition), and no secret in spans, logs or metrics.
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
-import { dropDatabases, eventually, required, stack, type StackEndpoints } from "../support/stack.ts";
+import { dropDatabases, eventually, required, JAEGER_WAIT_MS, stack, type StackEndpoints } from "../support/stack.ts";
 import { enrollment, produce, readTopic, testKafka } from "../support/kafka.ts";
 import { run } from "../support/run.ts";
 import { isolated, serviceEnv, startService, type RunningService } from "../support/service.ts";
@@ -26,7 +26,7 @@ const { id, database, eventsTopic, enrollTopic, env: isolation } = isolated("obs
 const serviceName = `courses-${id}`;
 
 beforeAll(async () => {
-  s = await stack();
+  s = await stack({ jaeger: true });
   svc = await startService(
     serviceEnv(s, {
       ...isolation,
@@ -35,7 +35,7 @@ beforeAll(async () => {
       COURSES_TELEMETRY_OTLP_ENDPOINT: required(s, "otlpEndpoint"),
     }),
   );
-});
+}, JAEGER_WAIT_MS);
 afterAll(async () => {
   await svc?.stop();
   await dropDatabases(s.mongoUrl, [database]);

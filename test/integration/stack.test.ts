@@ -5,12 +5,12 @@ import { join } from "node:path";
 import { Kafka, logLevel } from "kafkajs";
 import { MongoClient } from "mongodb";
 import { startService, serviceEnv, type RunningService } from "../support/service.ts";
-import { eventually, required, stack, uniqueName, type StackEndpoints } from "../support/stack.ts";
+import { eventually, required, JAEGER_WAIT_MS, stack, uniqueName, type StackEndpoints } from "../support/stack.ts";
 
 let s: StackEndpoints;
 beforeAll(async () => {
-  s = await stack();
-});
+  s = await stack({ jaeger: true });
+}, JAEGER_WAIT_MS);
 
 describe("MongoDB wire protocol (official driver)", () => {
   it("round-trips a document and enforces a unique index", async () => {

@@ -20,9 +20,30 @@ const HOW_TO =
 
 let cached: Promise<StackEndpoints> | undefined;
 
-export function stack(): Promise<StackEndpoints> {
+/**
+ * The stack's endpoints. `{ jaeger: true }` also waits until Jaeger is up: on a machine's first
+ * run the suite's runner (test/run.ts) builds Jaeger while the files that do not need it run, and
+ * names in STACK_JAEGER_PENDING the file it writes when Jaeger's start ends ("ok" or the error).
+ */
+export async function stack(needs: { jaeger?: boolean } = {}): Promise<StackEndpoints> {
   cached ??= resolveStack();
-  return cached;
+  const s = await cached;
+  if (needs.jaeger) await jaegerStarted();
+  return s;
+}
+
+/** For the hook that waits for Jaeger: a first run's build takes minutes. */
+export const JAEGER_WAIT_MS = 20 * 60_000;
+
+async function jaegerStarted(): Promise<void> {
+  const pending = process.env.STACK_JAEGER_PENDING;
+  if (!pending) return;
+  const file = Bun.file(pending);
+  // Bounded by the build's own failure (the runner writes the error); one that hangs ends at the
+  // hook's timeout (JAEGER_WAIT_MS).
+  while (!(await file.exists())) await Bun.sleep(1000);
+  const outcome = (await file.text()).trim();
+  if (outcome !== "ok") throw new Error(`Jaeger did not start: ${outcome}`);
 }
 
 /** The endpoint a test needs, or a failure that says how to get it. */
