@@ -11,6 +11,7 @@
 // TEST_SERVICE_BINARY); the files then run in parallel worker processes, the slowest first
 // (test/timings.json, refreshed with --update-timings). Tests never stop the shared stack: a test
 // that needs an outage stops a store or broker of its own (test/support/own-servers.ts).
+import { spawn } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
@@ -33,28 +34,34 @@ const NEEDS_JAEGER = [
 ];
 
 let timings = TIMINGS;
+/** Jaeger's `stack up` while it is still running: its process group, killed if the run ends first. */
+let jaegerStarting: number | undefined;
 if (!(process.env.MONGO_URL && process.env.KAFKA_BROKERS)) {
+  // Its own process group (detached), so a build still running when the tests end goes with it.
   const cli = (names: string[]) =>
-    Bun.spawn(["bun", join(ROOT, "ops/stack/cli.ts"), "up", ...names], { stdout: "inherit", stderr: "pipe" });
-  // The stack's output goes on as it comes; Jaeger's last lines are kept for its outcome file.
-  const forward = async (p: ReturnType<typeof cli>) => {
-    let tail = "";
-    const decoder = new TextDecoder();
-    for await (const chunk of p.stderr) {
-      process.stderr.write(chunk);
-      tail = (tail + decoder.decode(chunk, { stream: true })).slice(-2000);
-    }
-    return { code: await p.exited, tail };
-  };
-  const jaeger = forward(cli(["jaeger"]));
-  let jaegerDone = false;
-  void jaeger.then(() => (jaegerDone = true));
+    spawn("bun", [join(ROOT, "ops/stack/cli.ts"), "up", ...names], {
+      detached: true,
+      stdio: ["ignore", "inherit", "pipe"],
+    });
+  // The stack's output goes on as it comes; the last lines are kept for Jaeger's outcome file.
+  const forward = (p: ReturnType<typeof cli>) =>
+    new Promise<{ code: number; tail: string }>((resolve) => {
+      let tail = "";
+      p.stderr!.on("data", (chunk: Buffer) => {
+        process.stderr.write(chunk);
+        tail = (tail + chunk.toString()).slice(-2000);
+      });
+      p.once("close", (code) => resolve({ code: code ?? 1, tail }));
+    });
+  const jaegerProc = cli(["jaeger"]);
+  jaegerStarting = jaegerProc.pid;
+  const jaeger = forward(jaegerProc);
+  void jaeger.then(() => (jaegerStarting = undefined));
   const rest = await forward(cli(SERVICES.map((s) => s.name).filter((n) => n !== "jaeger")));
-  if (rest.code !== 0) process.exit(rest.code);
+  if (rest.code !== 0) finish(rest.code);
   // The variables `bun ops/stack/cli.ts exec` sets; the environment's own win.
   for (const s of SERVICES) for (const [k, v] of Object.entries(s.env)) process.env[k] ??= v;
-  await Bun.sleep(0);
-  if (!jaegerDone) {
+  if (jaegerStarting !== undefined) {
     const pending = join(STACK_DIR, "jaeger-started");
     rmSync(pending, { force: true });
     process.env.STACK_JAEGER_PENDING = pending;
@@ -68,8 +75,18 @@ if (!(process.env.MONGO_URL && process.env.KAFKA_BROKERS)) {
     writeFileSync(timings, JSON.stringify(measured));
     console.error("[test] Jaeger is still starting (first run: built from sources); the files that need it run last");
   } else if ((await jaeger).code !== 0) {
-    process.exit((await jaeger).code);
+    finish((await jaeger).code);
   }
+}
+
+/** Ends the run; a Jaeger build still going (every test failed early) is stopped with it. */
+function finish(code: number): never {
+  if (jaegerStarting !== undefined) {
+    try {
+      process.kill(-jaegerStarting, "SIGTERM");
+    } catch {}
+  }
+  process.exit(code);
 }
 
 if (!process.env.TEST_SERVICE_BINARY) {
@@ -81,7 +98,9 @@ if (!process.env.TEST_SERVICE_BINARY) {
 // bunfig.toml cannot set the per-test timeout; integration tests need more than 5 s.
 const proc = Bun.spawn(
   ["bun", "test", "--timeout", "60000", `--parallel=${WORKERS}`, `--timings=${timings}`, ...args],
-  { stdout: "inherit", stderr: "pipe", stdin: "inherit" },
+  // The environment as this runner set it: Bun.spawn's default is the environment the process
+  // started with, without later assignments to process.env.
+  { stdout: "inherit", stderr: "pipe", stdin: "inherit", env: { ...process.env } },
 );
 
 let tail = "";
@@ -98,7 +117,7 @@ const failed = count("fail");
 const skipped = count("skip") + count("todo");
 if (passed + failed === 0) {
   console.log("tests: no test ran");
-  process.exit(code === 0 ? 1 : code);
+  finish(code === 0 ? 1 : code);
 }
 console.log(`tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
-process.exit(code);
+finish(code);
