@@ -12,6 +12,8 @@ ARG BUN_VERSION=1.4.4
 FROM oven/bun:${BUN_VERSION} AS build
 WORKDIR /src
 COPY package.json bun.lock bunfig.toml tsconfig.json ./
+# Our patches of dependencies (package.json "patchedDependencies"), applied by the install.
+COPY patches ./patches
 RUN bun install --frozen-lockfile --production
 COPY scripts/build.ts ./scripts/build.ts
 COPY lib ./lib
