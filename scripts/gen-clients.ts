@@ -139,20 +139,49 @@ export async function tsSchema(specPath: string): Promise<string> {
   return `// Generated from docs/openapi.json by \`bun run gen\` (openapi-typescript). Do not edit.\n${astToString(ast)}`;
 }
 
-/** Runs oapi-codegen (a Go tool of clients/go) on specPath, writing outFile. */
+/** Runs oapi-codegen (a Go tool of clients/go) on specPath, writing outFile with clients/go's config. */
 export async function goClient(specPath: string, outFile: string): Promise<void> {
   // The config names its own output file; point a copy of it at outFile.
-  const config = `${outFile}.oapi-codegen.yaml`;
   const base = await Bun.file(join(GO_DIR, "oapi-codegen.yaml")).text();
-  await Bun.write(config, base.replace(/^output: .*$/m, `output: ${outFile}`));
-  const proc = Bun.spawn(["go", "tool", "oapi-codegen", "-config", config, specPath], {
+  await oapiCodegen(specPath, outFile, base.replace(/^output: .*$/m, `output: ${outFile}`));
+}
+
+/**
+ * A Go server generated from specPath by oapi-codegen (`std-http-server`, `strict-server`) in a
+ * module of its own at dir, with clients/go's dependencies: what a team writing a server for this
+ * contract would start from. The contract test vets it.
+ */
+export async function goStrictServer(specPath: string, dir: string): Promise<void> {
+  const goMod = await Bun.file(join(GO_DIR, "go.mod")).text();
+  await Bun.write(join(dir, "go.mod"), goMod.replace(/^module .*$/m, "module strictcheck").replace(/^tool .*$/m, ""));
+  await Bun.write(join(dir, "go.sum"), Bun.file(join(GO_DIR, "go.sum")));
+  const out = join(dir, "server.gen.go");
+  await oapiCodegen(
+    specPath,
+    out,
+    `package: strictcheck
+output: ${out}
+generate:
+  models: true
+  std-http-server: true
+  strict-server: true
+output-options:
+  nullable-type: true
+`,
+  );
+}
+
+async function oapiCodegen(specPath: string, outFile: string, config: string): Promise<void> {
+  const configFile = `${outFile}.oapi-codegen.yaml`;
+  await Bun.write(configFile, config);
+  const proc = Bun.spawn(["go", "tool", "oapi-codegen", "-config", configFile, specPath], {
     cwd: GO_DIR,
     stdout: "pipe",
     stderr: "pipe",
   });
   const err = await new Response(proc.stderr).text();
   const code = await proc.exited;
-  await Bun.file(config).delete();
+  await Bun.file(configFile).delete();
   if (code !== 0) throw new Error(`oapi-codegen failed: ${err}`);
 }
 

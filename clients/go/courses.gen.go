@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/oapi-codegen/nullable"
 	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
@@ -27,6 +29,42 @@ const (
 func (e CatalogSourceKind) Valid() bool {
 	switch e {
 	case Catalog:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CourseSort.
+const (
+	CreatedAt        CourseSort = "createdAt"
+	MinusCreatedAt   CourseSort = "-createdAt"
+	MinusPublishedAt CourseSort = "-publishedAt"
+	MinusTitle       CourseSort = "-title"
+	MinusUpdatedAt   CourseSort = "-updatedAt"
+	PublishedAt      CourseSort = "publishedAt"
+	Title            CourseSort = "title"
+	UpdatedAt        CourseSort = "updatedAt"
+)
+
+// Valid indicates whether the value is a known member of the CourseSort enum.
+func (e CourseSort) Valid() bool {
+	switch e {
+	case CreatedAt:
+		return true
+	case MinusCreatedAt:
+		return true
+	case MinusPublishedAt:
+		return true
+	case MinusTitle:
+		return true
+	case MinusUpdatedAt:
+		return true
+	case PublishedAt:
+		return true
+	case Title:
+		return true
+	case UpdatedAt:
 		return true
 	default:
 		return false
@@ -90,42 +128,6 @@ func (e Status) Valid() bool {
 	}
 }
 
-// Defines values for ListCoursesParamsSort.
-const (
-	CreatedAt        ListCoursesParamsSort = "createdAt"
-	MinusCreatedAt   ListCoursesParamsSort = "-createdAt"
-	MinusPublishedAt ListCoursesParamsSort = "-publishedAt"
-	MinusTitle       ListCoursesParamsSort = "-title"
-	MinusUpdatedAt   ListCoursesParamsSort = "-updatedAt"
-	PublishedAt      ListCoursesParamsSort = "publishedAt"
-	Title            ListCoursesParamsSort = "title"
-	UpdatedAt        ListCoursesParamsSort = "updatedAt"
-)
-
-// Valid indicates whether the value is a known member of the ListCoursesParamsSort enum.
-func (e ListCoursesParamsSort) Valid() bool {
-	switch e {
-	case CreatedAt:
-		return true
-	case MinusCreatedAt:
-		return true
-	case MinusPublishedAt:
-		return true
-	case MinusTitle:
-		return true
-	case MinusUpdatedAt:
-		return true
-	case PublishedAt:
-		return true
-	case Title:
-		return true
-	case UpdatedAt:
-		return true
-	default:
-		return false
-	}
-}
-
 // CatalogSource Imported from an external catalog
 type CatalogSource struct {
 	// Catalog External catalog name
@@ -145,7 +147,7 @@ type CatalogSourceKind string
 // Course defines model for Course.
 type Course struct {
 	// ArchivedAt When the course was archived
-	ArchivedAt *time.Time `json:"archivedAt"`
+	ArchivedAt nullable.Nullable[time.Time] `json:"archivedAt"`
 
 	// CreatedAt When the course was created
 	CreatedAt time.Time `json:"createdAt"`
@@ -168,19 +170,21 @@ type Course struct {
 	Level   Level    `json:"level"`
 
 	// Origin null for courses written by hand; the scraper's source, external id and link for imported ones
-	Origin *Origin `json:"origin"`
-	Price  *Price  `json:"price"`
+	Origin nullable.Nullable[Origin] `json:"origin"`
+	Price  nullable.Nullable[Price]  `json:"price"`
 
 	// PublishedAt When the course was first published
-	PublishedAt *time.Time `json:"publishedAt"`
+	PublishedAt nullable.Nullable[time.Time] `json:"publishedAt"`
 
 	// Slug Unique, URL-safe; fixed once published
-	Slug    string        `json:"slug"`
-	Source  Course_Source `json:"source"`
-	Status  Status        `json:"status"`
-	Summary string        `json:"summary"`
-	Tags    []string      `json:"tags"`
-	Title   string        `json:"title"`
+	Slug string `json:"slug"`
+
+	// Source Where the course comes from: written by hand, or imported from an external catalog
+	Source  CourseSource `json:"source"`
+	Status  Status       `json:"status"`
+	Summary string       `json:"summary"`
+	Tags    []string     `json:"tags"`
+	Title   string       `json:"title"`
 
 	// TotalDurationMinutes Sum of lesson durations
 	TotalDurationMinutes int `json:"totalDurationMinutes"`
@@ -192,11 +196,6 @@ type Course struct {
 	Version int `json:"version"`
 }
 
-// Course_Source defines model for Course.Source.
-type Course_Source struct {
-	union json.RawMessage
-}
-
 // CourseCreate defines model for CourseCreate.
 type CourseCreate struct {
 	// Description Markdown
@@ -206,14 +205,16 @@ type CourseCreate struct {
 	// Language BCP 47 language tag; case is normalised (pt-br → pt-BR)
 	//
 	// Examples: en
-	Language string `json:"language"`
-	Level    Level  `json:"level"`
-	Price    *Price `json:"price,omitempty"`
+	Language string                   `json:"language"`
+	Level    Level                    `json:"level"`
+	Price    nullable.Nullable[Price] `json:"price,omitempty"`
 
 	// Slug Lowercase letters and digits separated by single hyphens; defaults to one derived from the title
-	Slug    *string              `json:"slug,omitempty"`
-	Source  *CourseCreate_Source `json:"source,omitempty"`
-	Summary *string              `json:"summary,omitempty"`
+	Slug *string `json:"slug,omitempty"`
+
+	// Source Where the course comes from: written by hand, or imported from an external catalog
+	Source  *CourseSource `json:"source,omitempty"`
+	Summary *string       `json:"summary,omitempty"`
 
 	// Tags Lowercased, trailing spaces trimmed, duplicates dropped
 	Tags *[]string `json:"tags,omitempty"`
@@ -224,36 +225,39 @@ type CourseCreate struct {
 	Title string `json:"title"`
 }
 
-// CourseCreate_Source defines model for CourseCreate.Source.
-type CourseCreate_Source struct {
-	union json.RawMessage
-}
-
 // CourseList defines model for CourseList.
 type CourseList struct {
 	Items []Course `json:"items"`
 
 	// NextCursor Pass as `cursor` for the next page; null on the last page
-	NextCursor *string `json:"nextCursor"`
+	NextCursor nullable.Nullable[string] `json:"nextCursor"`
 }
 
 // CoursePatch JSON merge patch (RFC 7396): absent leaves a field, null clears summary, description, tags or price
 type CoursePatch struct {
-	Description *string     `json:"description,omitempty"`
-	Instructor  *Instructor `json:"instructor,omitempty"`
+	Description nullable.Nullable[string] `json:"description,omitempty"`
+	Instructor  *Instructor               `json:"instructor,omitempty"`
 
 	// Language BCP 47 language tag; case is normalised (pt-br → pt-BR)
-	Language *string `json:"language,omitempty"`
-	Level    *Level  `json:"level,omitempty"`
-	Price    *Price  `json:"price,omitempty"`
-	Slug     *string `json:"slug,omitempty"`
-	Summary  *string `json:"summary,omitempty"`
+	Language *string                   `json:"language,omitempty"`
+	Level    *Level                    `json:"level,omitempty"`
+	Price    nullable.Nullable[Price]  `json:"price,omitempty"`
+	Slug     *string                   `json:"slug,omitempty"`
+	Summary  nullable.Nullable[string] `json:"summary,omitempty"`
 
 	// Tags Lowercased, trailing spaces trimmed, duplicates dropped
-	Tags *[]string `json:"tags,omitempty"`
+	Tags nullable.Nullable[[]string] `json:"tags,omitempty"`
 
 	// Title At least 3 characters besides surrounding whitespace; runs of whitespace become one space
 	Title *string `json:"title,omitempty"`
+}
+
+// CourseSort Sort order of a list: a field, descending with a leading -
+type CourseSort string
+
+// CourseSource Where the course comes from: written by hand, or imported from an external catalog
+type CourseSource struct {
+	union json.RawMessage
 }
 
 // FieldError defines model for FieldError.
@@ -373,25 +377,88 @@ type Status string
 
 // ListCoursesParams defines parameters for ListCourses.
 type ListCoursesParams struct {
-	Status       *Status                `form:"status,omitempty" json:"status,omitempty"`
-	Tag          *string                `form:"tag,omitempty" json:"tag,omitempty"`
-	Level        *Level                 `form:"level,omitempty" json:"level,omitempty"`
-	Language     *string                `form:"language,omitempty" json:"language,omitempty"`
-	InstructorId *string                `form:"instructorId,omitempty" json:"instructorId,omitempty"`
-	Source       *string                `form:"source,omitempty" json:"source,omitempty"`
-	Q            *string                `form:"q,omitempty" json:"q,omitempty"`
-	Sort         *ListCoursesParamsSort `form:"sort,omitempty" json:"sort,omitempty"`
-	Limit        *int                   `form:"limit,omitempty" json:"limit,omitempty"`
-	Cursor       *string                `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Status       *Status     `form:"status,omitempty" json:"status,omitempty"`
+	Tag          *string     `form:"tag,omitempty" json:"tag,omitempty"`
+	Level        *Level      `form:"level,omitempty" json:"level,omitempty"`
+	Language     *string     `form:"language,omitempty" json:"language,omitempty"`
+	InstructorId *string     `form:"instructorId,omitempty" json:"instructorId,omitempty"`
+	Source       *string     `form:"source,omitempty" json:"source,omitempty"`
+	Q            *string     `form:"q,omitempty" json:"q,omitempty"`
+	Sort         *CourseSort `form:"sort,omitempty" json:"sort,omitempty"`
+	Limit        *int        `form:"limit,omitempty" json:"limit,omitempty"`
+	Cursor       *string     `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
-
-// ListCoursesParamsSort defines parameters for ListCourses.
-type ListCoursesParamsSort string
 
 // CreateCourseParams defines parameters for CreateCourse.
 type CreateCourseParams struct {
 	// IdempotencyKey Makes retries safe: the same key and body replay the first response; the same key with another body is a 409. Kept 24 h.
 	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
+// GetCourseBySlugParams defines parameters for GetCourseBySlug.
+type GetCourseBySlugParams struct {
+	// IfNoneMatch ETags of copies the client holds: 304 without a body when one is current.
+	IfNoneMatch *string `json:"If-None-Match,omitempty"`
+}
+
+// DeleteCourseParams defines parameters for DeleteCourse.
+type DeleteCourseParams struct {
+	// IfMatch The course's strong ETag as last read: the change applies only if the course is still that representation (412 otherwise). `*` or absent: no condition.
+	IfMatch *string `json:"If-Match,omitempty"`
+}
+
+// GetCourseParams defines parameters for GetCourse.
+type GetCourseParams struct {
+	// IfNoneMatch ETags of copies the client holds: 304 without a body when one is current.
+	IfNoneMatch *string `json:"If-None-Match,omitempty"`
+}
+
+// UpdateCourseParams defines parameters for UpdateCourse.
+type UpdateCourseParams struct {
+	// IfMatch The course's strong ETag as last read: the change applies only if the course is still that representation (412 otherwise). `*` or absent: no condition.
+	IfMatch *string `json:"If-Match,omitempty"`
+}
+
+// ArchiveCourseParams defines parameters for ArchiveCourse.
+type ArchiveCourseParams struct {
+	// IfMatch The course's strong ETag as last read: the change applies only if the course is still that representation (412 otherwise). `*` or absent: no condition.
+	IfMatch *string `json:"If-Match,omitempty"`
+}
+
+// AddLessonParams defines parameters for AddLesson.
+type AddLessonParams struct {
+	// IfMatch The course's strong ETag as last read: the change applies only if the course is still that representation (412 otherwise). `*` or absent: no condition.
+	IfMatch *string `json:"If-Match,omitempty"`
+}
+
+// ReorderLessonsParams defines parameters for ReorderLessons.
+type ReorderLessonsParams struct {
+	// IfMatch The course's strong ETag as last read: the change applies only if the course is still that representation (412 otherwise). `*` or absent: no condition.
+	IfMatch *string `json:"If-Match,omitempty"`
+}
+
+// RemoveLessonParams defines parameters for RemoveLesson.
+type RemoveLessonParams struct {
+	// IfMatch The course's strong ETag as last read: the change applies only if the course is still that representation (412 otherwise). `*` or absent: no condition.
+	IfMatch *string `json:"If-Match,omitempty"`
+}
+
+// UpdateLessonParams defines parameters for UpdateLesson.
+type UpdateLessonParams struct {
+	// IfMatch The course's strong ETag as last read: the change applies only if the course is still that representation (412 otherwise). `*` or absent: no condition.
+	IfMatch *string `json:"If-Match,omitempty"`
+}
+
+// PublishCourseParams defines parameters for PublishCourse.
+type PublishCourseParams struct {
+	// IfMatch The course's strong ETag as last read: the change applies only if the course is still that representation (412 otherwise). `*` or absent: no condition.
+	IfMatch *string `json:"If-Match,omitempty"`
+}
+
+// UnarchiveCourseParams defines parameters for UnarchiveCourse.
+type UnarchiveCourseParams struct {
+	// IfMatch The course's strong ETag as last read: the change applies only if the course is still that representation (412 otherwise). `*` or absent: no condition.
+	IfMatch *string `json:"If-Match,omitempty"`
 }
 
 // CreateCourseJSONRequestBody defines body for CreateCourse for application/json ContentType.
@@ -415,23 +482,31 @@ type UpdateLessonJSONRequestBody = LessonPatch
 // UpdateLessonApplicationMergePatchPlusJSONRequestBody defines body for UpdateLesson for application/merge-patch+json ContentType.
 type UpdateLessonApplicationMergePatchPlusJSONRequestBody = LessonPatch
 
-// AsManualSource returns the union data inside the Course_Source as a ManualSource
-func (t Course_Source) AsManualSource() (ManualSource, error) {
+// AsManualSource returns the union data inside the CourseSource as a ManualSource
+func (t CourseSource) AsManualSource() (ManualSource, error) {
 	var body ManualSource
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromManualSource overwrites any union data inside the Course_Source as the provided ManualSource
-func (t *Course_Source) FromManualSource(v ManualSource) error {
+// FromManualSource overwrites any union data inside the CourseSource as the provided ManualSource
+func (t *CourseSource) FromManualSource(v ManualSource) error {
 	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"kind":"manual"}`))
 	t.union = b
 	return err
 }
 
-// MergeManualSource performs a merge with any union data inside the Course_Source, using the provided ManualSource
-func (t *Course_Source) MergeManualSource(v ManualSource) error {
+// MergeManualSource performs a merge with any union data inside the CourseSource, using the provided ManualSource
+func (t *CourseSource) MergeManualSource(v ManualSource) error {
 	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"kind":"manual"}`))
 	if err != nil {
 		return err
 	}
@@ -441,23 +516,31 @@ func (t *Course_Source) MergeManualSource(v ManualSource) error {
 	return err
 }
 
-// AsCatalogSource returns the union data inside the Course_Source as a CatalogSource
-func (t Course_Source) AsCatalogSource() (CatalogSource, error) {
+// AsCatalogSource returns the union data inside the CourseSource as a CatalogSource
+func (t CourseSource) AsCatalogSource() (CatalogSource, error) {
 	var body CatalogSource
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromCatalogSource overwrites any union data inside the Course_Source as the provided CatalogSource
-func (t *Course_Source) FromCatalogSource(v CatalogSource) error {
+// FromCatalogSource overwrites any union data inside the CourseSource as the provided CatalogSource
+func (t *CourseSource) FromCatalogSource(v CatalogSource) error {
 	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"kind":"catalog"}`))
 	t.union = b
 	return err
 }
 
-// MergeCatalogSource performs a merge with any union data inside the Course_Source, using the provided CatalogSource
-func (t *Course_Source) MergeCatalogSource(v CatalogSource) error {
+// MergeCatalogSource performs a merge with any union data inside the CourseSource, using the provided CatalogSource
+func (t *CourseSource) MergeCatalogSource(v CatalogSource) error {
 	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"kind":"catalog"}`))
 	if err != nil {
 		return err
 	}
@@ -467,74 +550,35 @@ func (t *Course_Source) MergeCatalogSource(v CatalogSource) error {
 	return err
 }
 
-func (t Course_Source) MarshalJSON() ([]byte, error) {
+func (t CourseSource) Discriminator() (string, error) {
+	var discriminator struct {
+		Discriminator string `json:"kind"`
+	}
+	err := json.Unmarshal(t.union, &discriminator)
+	return discriminator.Discriminator, err
+}
+
+func (t CourseSource) ValueByDiscriminator() (interface{}, error) {
+	discriminator, err := t.Discriminator()
+	if err != nil {
+		return nil, err
+	}
+	switch discriminator {
+	case "catalog":
+		return t.AsCatalogSource()
+	case "manual":
+		return t.AsManualSource()
+	default:
+		return nil, errors.New("unknown discriminator value: " + discriminator)
+	}
+}
+
+func (t CourseSource) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *Course_Source) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsManualSource returns the union data inside the CourseCreate_Source as a ManualSource
-func (t CourseCreate_Source) AsManualSource() (ManualSource, error) {
-	var body ManualSource
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromManualSource overwrites any union data inside the CourseCreate_Source as the provided ManualSource
-func (t *CourseCreate_Source) FromManualSource(v ManualSource) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeManualSource performs a merge with any union data inside the CourseCreate_Source, using the provided ManualSource
-func (t *CourseCreate_Source) MergeManualSource(v ManualSource) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCatalogSource returns the union data inside the CourseCreate_Source as a CatalogSource
-func (t CourseCreate_Source) AsCatalogSource() (CatalogSource, error) {
-	var body CatalogSource
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCatalogSource overwrites any union data inside the CourseCreate_Source as the provided CatalogSource
-func (t *CourseCreate_Source) FromCatalogSource(v CatalogSource) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCatalogSource performs a merge with any union data inside the CourseCreate_Source, using the provided CatalogSource
-func (t *CourseCreate_Source) MergeCatalogSource(v CatalogSource) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t CourseCreate_Source) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *CourseCreate_Source) UnmarshalJSON(b []byte) error {
+func (t *CourseSource) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -635,107 +679,107 @@ type ClientInterface interface {
 	// GetCourseBySlug Get a course by its slug
 	//
 	// Corresponds with GET /v1/courses/by-slug/{slug} (the `GetCourseBySlug` operationId).
-	GetCourseBySlug(ctx context.Context, slug string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetCourseBySlug(ctx context.Context, slug string, params *GetCourseBySlugParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteCourse Delete a draft or archived course
 	//
 	// Corresponds with DELETE /v1/courses/{id} (the `DeleteCourse` operationId).
-	DeleteCourse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteCourse(ctx context.Context, id openapi_types.UUID, params *DeleteCourseParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetCourse Get a course
 	//
 	// Corresponds with GET /v1/courses/{id} (the `GetCourse` operationId).
-	GetCourse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetCourse(ctx context.Context, id openapi_types.UUID, params *GetCourseParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateCourseWithBody Change a course (JSON merge patch)
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PATCH /v1/courses/{id} (the `UpdateCourse` operationId).
-	UpdateCourseWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateCourseWithBody(ctx context.Context, id openapi_types.UUID, params *UpdateCourseParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateCourse Change a course (JSON merge patch)
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PATCH /v1/courses/{id} (the `UpdateCourse` operationId).
-	UpdateCourse(ctx context.Context, id string, body UpdateCourseJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateCourse(ctx context.Context, id openapi_types.UUID, params *UpdateCourseParams, body UpdateCourseJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateCourseWithApplicationMergePatchPlusJSONBody Change a course (JSON merge patch)
 	//
 	// Takes a body of the `application/merge-patch+json` content type.
 	//
 	// Corresponds with PATCH /v1/courses/{id} (the `UpdateCourse` operationId).
-	UpdateCourseWithApplicationMergePatchPlusJSONBody(ctx context.Context, id string, body UpdateCourseApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateCourseWithApplicationMergePatchPlusJSONBody(ctx context.Context, id openapi_types.UUID, params *UpdateCourseParams, body UpdateCourseApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ArchiveCourse Archive a draft or published course
 	//
 	// Corresponds with POST /v1/courses/{id}/archive (the `ArchiveCourse` operationId).
-	ArchiveCourse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ArchiveCourse(ctx context.Context, id openapi_types.UUID, params *ArchiveCourseParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AddLessonWithBody Add a lesson (at the end, or at `position`)
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /v1/courses/{id}/lessons (the `AddLesson` operationId).
-	AddLessonWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AddLessonWithBody(ctx context.Context, id openapi_types.UUID, params *AddLessonParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AddLesson Add a lesson (at the end, or at `position`)
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /v1/courses/{id}/lessons (the `AddLesson` operationId).
-	AddLesson(ctx context.Context, id string, body AddLessonJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AddLesson(ctx context.Context, id openapi_types.UUID, params *AddLessonParams, body AddLessonJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReorderLessonsWithBody Put the lessons in a new order
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /v1/courses/{id}/lessons/order (the `ReorderLessons` operationId).
-	ReorderLessonsWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ReorderLessonsWithBody(ctx context.Context, id openapi_types.UUID, params *ReorderLessonsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReorderLessons Put the lessons in a new order
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /v1/courses/{id}/lessons/order (the `ReorderLessons` operationId).
-	ReorderLessons(ctx context.Context, id string, body ReorderLessonsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ReorderLessons(ctx context.Context, id openapi_types.UUID, params *ReorderLessonsParams, body ReorderLessonsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RemoveLesson Remove a lesson
 	//
 	// Corresponds with DELETE /v1/courses/{id}/lessons/{lessonId} (the `RemoveLesson` operationId).
-	RemoveLesson(ctx context.Context, id string, lessonId string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RemoveLesson(ctx context.Context, id openapi_types.UUID, lessonId openapi_types.UUID, params *RemoveLessonParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateLessonWithBody Change a lesson's title or duration
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PATCH /v1/courses/{id}/lessons/{lessonId} (the `UpdateLesson` operationId).
-	UpdateLessonWithBody(ctx context.Context, id string, lessonId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateLessonWithBody(ctx context.Context, id openapi_types.UUID, lessonId openapi_types.UUID, params *UpdateLessonParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateLesson Change a lesson's title or duration
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PATCH /v1/courses/{id}/lessons/{lessonId} (the `UpdateLesson` operationId).
-	UpdateLesson(ctx context.Context, id string, lessonId string, body UpdateLessonJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateLesson(ctx context.Context, id openapi_types.UUID, lessonId openapi_types.UUID, params *UpdateLessonParams, body UpdateLessonJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateLessonWithApplicationMergePatchPlusJSONBody Change a lesson's title or duration
 	//
 	// Takes a body of the `application/merge-patch+json` content type.
 	//
 	// Corresponds with PATCH /v1/courses/{id}/lessons/{lessonId} (the `UpdateLesson` operationId).
-	UpdateLessonWithApplicationMergePatchPlusJSONBody(ctx context.Context, id string, lessonId string, body UpdateLessonApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateLessonWithApplicationMergePatchPlusJSONBody(ctx context.Context, id openapi_types.UUID, lessonId openapi_types.UUID, params *UpdateLessonParams, body UpdateLessonApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PublishCourse Publish a draft (needs a summary, a description and a lesson)
 	//
 	// Corresponds with POST /v1/courses/{id}/publish (the `PublishCourse` operationId).
-	PublishCourse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PublishCourse(ctx context.Context, id openapi_types.UUID, params *PublishCourseParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UnarchiveCourse Bring an archived course back as a draft
 	//
 	// Corresponds with POST /v1/courses/{id}/unarchive (the `UnarchiveCourse` operationId).
-	UnarchiveCourse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UnarchiveCourse(ctx context.Context, id openapi_types.UUID, params *UnarchiveCourseParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // ListCourses List courses: filters, search, sort and cursor pagination
@@ -790,8 +834,8 @@ func (c *Client) CreateCourse(ctx context.Context, params *CreateCourseParams, b
 // GetCourseBySlug Get a course by its slug
 //
 // Corresponds with GET /v1/courses/by-slug/{slug} (the `GetCourseBySlug` operationId).
-func (c *Client) GetCourseBySlug(ctx context.Context, slug string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetCourseBySlugRequest(c.Server, slug)
+func (c *Client) GetCourseBySlug(ctx context.Context, slug string, params *GetCourseBySlugParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCourseBySlugRequest(c.Server, slug, params)
 	if err != nil {
 		return nil, err
 	}
@@ -805,8 +849,8 @@ func (c *Client) GetCourseBySlug(ctx context.Context, slug string, reqEditors ..
 // DeleteCourse Delete a draft or archived course
 //
 // Corresponds with DELETE /v1/courses/{id} (the `DeleteCourse` operationId).
-func (c *Client) DeleteCourse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteCourseRequest(c.Server, id)
+func (c *Client) DeleteCourse(ctx context.Context, id openapi_types.UUID, params *DeleteCourseParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteCourseRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -820,8 +864,8 @@ func (c *Client) DeleteCourse(ctx context.Context, id string, reqEditors ...Requ
 // GetCourse Get a course
 //
 // Corresponds with GET /v1/courses/{id} (the `GetCourse` operationId).
-func (c *Client) GetCourse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetCourseRequest(c.Server, id)
+func (c *Client) GetCourse(ctx context.Context, id openapi_types.UUID, params *GetCourseParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCourseRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -837,8 +881,8 @@ func (c *Client) GetCourse(ctx context.Context, id string, reqEditors ...Request
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PATCH /v1/courses/{id} (the `UpdateCourse` operationId).
-func (c *Client) UpdateCourseWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateCourseRequestWithBody(c.Server, id, contentType, body)
+func (c *Client) UpdateCourseWithBody(ctx context.Context, id openapi_types.UUID, params *UpdateCourseParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateCourseRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -854,8 +898,8 @@ func (c *Client) UpdateCourseWithBody(ctx context.Context, id string, contentTyp
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PATCH /v1/courses/{id} (the `UpdateCourse` operationId).
-func (c *Client) UpdateCourse(ctx context.Context, id string, body UpdateCourseJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateCourseRequest(c.Server, id, body)
+func (c *Client) UpdateCourse(ctx context.Context, id openapi_types.UUID, params *UpdateCourseParams, body UpdateCourseJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateCourseRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -871,8 +915,8 @@ func (c *Client) UpdateCourse(ctx context.Context, id string, body UpdateCourseJ
 // Takes a body of the `application/merge-patch+json` content type.
 //
 // Corresponds with PATCH /v1/courses/{id} (the `UpdateCourse` operationId).
-func (c *Client) UpdateCourseWithApplicationMergePatchPlusJSONBody(ctx context.Context, id string, body UpdateCourseApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateCourseRequestWithApplicationMergePatchPlusJSONBody(c.Server, id, body)
+func (c *Client) UpdateCourseWithApplicationMergePatchPlusJSONBody(ctx context.Context, id openapi_types.UUID, params *UpdateCourseParams, body UpdateCourseApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateCourseRequestWithApplicationMergePatchPlusJSONBody(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -886,8 +930,8 @@ func (c *Client) UpdateCourseWithApplicationMergePatchPlusJSONBody(ctx context.C
 // ArchiveCourse Archive a draft or published course
 //
 // Corresponds with POST /v1/courses/{id}/archive (the `ArchiveCourse` operationId).
-func (c *Client) ArchiveCourse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewArchiveCourseRequest(c.Server, id)
+func (c *Client) ArchiveCourse(ctx context.Context, id openapi_types.UUID, params *ArchiveCourseParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewArchiveCourseRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -903,8 +947,8 @@ func (c *Client) ArchiveCourse(ctx context.Context, id string, reqEditors ...Req
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /v1/courses/{id}/lessons (the `AddLesson` operationId).
-func (c *Client) AddLessonWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAddLessonRequestWithBody(c.Server, id, contentType, body)
+func (c *Client) AddLessonWithBody(ctx context.Context, id openapi_types.UUID, params *AddLessonParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddLessonRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -920,8 +964,8 @@ func (c *Client) AddLessonWithBody(ctx context.Context, id string, contentType s
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /v1/courses/{id}/lessons (the `AddLesson` operationId).
-func (c *Client) AddLesson(ctx context.Context, id string, body AddLessonJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAddLessonRequest(c.Server, id, body)
+func (c *Client) AddLesson(ctx context.Context, id openapi_types.UUID, params *AddLessonParams, body AddLessonJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddLessonRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -937,8 +981,8 @@ func (c *Client) AddLesson(ctx context.Context, id string, body AddLessonJSONReq
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /v1/courses/{id}/lessons/order (the `ReorderLessons` operationId).
-func (c *Client) ReorderLessonsWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewReorderLessonsRequestWithBody(c.Server, id, contentType, body)
+func (c *Client) ReorderLessonsWithBody(ctx context.Context, id openapi_types.UUID, params *ReorderLessonsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReorderLessonsRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -954,8 +998,8 @@ func (c *Client) ReorderLessonsWithBody(ctx context.Context, id string, contentT
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /v1/courses/{id}/lessons/order (the `ReorderLessons` operationId).
-func (c *Client) ReorderLessons(ctx context.Context, id string, body ReorderLessonsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewReorderLessonsRequest(c.Server, id, body)
+func (c *Client) ReorderLessons(ctx context.Context, id openapi_types.UUID, params *ReorderLessonsParams, body ReorderLessonsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReorderLessonsRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -969,8 +1013,8 @@ func (c *Client) ReorderLessons(ctx context.Context, id string, body ReorderLess
 // RemoveLesson Remove a lesson
 //
 // Corresponds with DELETE /v1/courses/{id}/lessons/{lessonId} (the `RemoveLesson` operationId).
-func (c *Client) RemoveLesson(ctx context.Context, id string, lessonId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRemoveLessonRequest(c.Server, id, lessonId)
+func (c *Client) RemoveLesson(ctx context.Context, id openapi_types.UUID, lessonId openapi_types.UUID, params *RemoveLessonParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRemoveLessonRequest(c.Server, id, lessonId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -986,8 +1030,8 @@ func (c *Client) RemoveLesson(ctx context.Context, id string, lessonId string, r
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PATCH /v1/courses/{id}/lessons/{lessonId} (the `UpdateLesson` operationId).
-func (c *Client) UpdateLessonWithBody(ctx context.Context, id string, lessonId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateLessonRequestWithBody(c.Server, id, lessonId, contentType, body)
+func (c *Client) UpdateLessonWithBody(ctx context.Context, id openapi_types.UUID, lessonId openapi_types.UUID, params *UpdateLessonParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateLessonRequestWithBody(c.Server, id, lessonId, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1003,8 +1047,8 @@ func (c *Client) UpdateLessonWithBody(ctx context.Context, id string, lessonId s
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PATCH /v1/courses/{id}/lessons/{lessonId} (the `UpdateLesson` operationId).
-func (c *Client) UpdateLesson(ctx context.Context, id string, lessonId string, body UpdateLessonJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateLessonRequest(c.Server, id, lessonId, body)
+func (c *Client) UpdateLesson(ctx context.Context, id openapi_types.UUID, lessonId openapi_types.UUID, params *UpdateLessonParams, body UpdateLessonJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateLessonRequest(c.Server, id, lessonId, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1020,8 +1064,8 @@ func (c *Client) UpdateLesson(ctx context.Context, id string, lessonId string, b
 // Takes a body of the `application/merge-patch+json` content type.
 //
 // Corresponds with PATCH /v1/courses/{id}/lessons/{lessonId} (the `UpdateLesson` operationId).
-func (c *Client) UpdateLessonWithApplicationMergePatchPlusJSONBody(ctx context.Context, id string, lessonId string, body UpdateLessonApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateLessonRequestWithApplicationMergePatchPlusJSONBody(c.Server, id, lessonId, body)
+func (c *Client) UpdateLessonWithApplicationMergePatchPlusJSONBody(ctx context.Context, id openapi_types.UUID, lessonId openapi_types.UUID, params *UpdateLessonParams, body UpdateLessonApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateLessonRequestWithApplicationMergePatchPlusJSONBody(c.Server, id, lessonId, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1035,8 +1079,8 @@ func (c *Client) UpdateLessonWithApplicationMergePatchPlusJSONBody(ctx context.C
 // PublishCourse Publish a draft (needs a summary, a description and a lesson)
 //
 // Corresponds with POST /v1/courses/{id}/publish (the `PublishCourse` operationId).
-func (c *Client) PublishCourse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPublishCourseRequest(c.Server, id)
+func (c *Client) PublishCourse(ctx context.Context, id openapi_types.UUID, params *PublishCourseParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPublishCourseRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -1050,8 +1094,8 @@ func (c *Client) PublishCourse(ctx context.Context, id string, reqEditors ...Req
 // UnarchiveCourse Bring an archived course back as a draft
 //
 // Corresponds with POST /v1/courses/{id}/unarchive (the `UnarchiveCourse` operationId).
-func (c *Client) UnarchiveCourse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUnarchiveCourseRequest(c.Server, id)
+func (c *Client) UnarchiveCourse(ctx context.Context, id openapi_types.UUID, params *UnarchiveCourseParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUnarchiveCourseRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -1280,7 +1324,7 @@ func NewCreateCourseRequestWithBody(server string, params *CreateCourseParams, c
 }
 
 // NewGetCourseBySlugRequest constructs an http.Request for the GetCourseBySlug method
-func NewGetCourseBySlugRequest(server string, slug string) (*http.Request, error) {
+func NewGetCourseBySlugRequest(server string, slug string, params *GetCourseBySlugParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -1310,16 +1354,31 @@ func NewGetCourseBySlugRequest(server string, slug string) (*http.Request, error
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewDeleteCourseRequest constructs an http.Request for the DeleteCourse method
-func NewDeleteCourseRequest(server string, id string) (*http.Request, error) {
+func NewDeleteCourseRequest(server string, id openapi_types.UUID, params *DeleteCourseParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
 	if err != nil {
 		return nil, err
 	}
@@ -1344,16 +1403,31 @@ func NewDeleteCourseRequest(server string, id string) (*http.Request, error) {
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewGetCourseRequest constructs an http.Request for the GetCourse method
-func NewGetCourseRequest(server string, id string) (*http.Request, error) {
+func NewGetCourseRequest(server string, id openapi_types.UUID, params *GetCourseParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
 	if err != nil {
 		return nil, err
 	}
@@ -1378,38 +1452,53 @@ func NewGetCourseRequest(server string, id string) (*http.Request, error) {
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewUpdateCourseRequest calls the generic UpdateCourse builder with application/json body
-func NewUpdateCourseRequest(server string, id string, body UpdateCourseJSONRequestBody) (*http.Request, error) {
+func NewUpdateCourseRequest(server string, id openapi_types.UUID, params *UpdateCourseParams, body UpdateCourseJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateCourseRequestWithBody(server, id, "application/json", bodyReader)
+	return NewUpdateCourseRequestWithBody(server, id, params, "application/json", bodyReader)
 }
 
 // NewUpdateCourseRequestWithApplicationMergePatchPlusJSONBody calls the generic UpdateCourse builder with application/merge-patch+json body
-func NewUpdateCourseRequestWithApplicationMergePatchPlusJSONBody(server string, id string, body UpdateCourseApplicationMergePatchPlusJSONRequestBody) (*http.Request, error) {
+func NewUpdateCourseRequestWithApplicationMergePatchPlusJSONBody(server string, id openapi_types.UUID, params *UpdateCourseParams, body UpdateCourseApplicationMergePatchPlusJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateCourseRequestWithBody(server, id, "application/merge-patch+json", bodyReader)
+	return NewUpdateCourseRequestWithBody(server, id, params, "application/merge-patch+json", bodyReader)
 }
 
 // NewUpdateCourseRequestWithBody constructs an http.Request for the UpdateCourse method, with any body, and a specified content type
-func NewUpdateCourseRequestWithBody(server string, id string, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateCourseRequestWithBody(server string, id openapi_types.UUID, params *UpdateCourseParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
 	if err != nil {
 		return nil, err
 	}
@@ -1436,16 +1525,31 @@ func NewUpdateCourseRequestWithBody(server string, id string, contentType string
 
 	req.Header.Add("Content-Type", contentType)
 
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewArchiveCourseRequest constructs an http.Request for the ArchiveCourse method
-func NewArchiveCourseRequest(server string, id string) (*http.Request, error) {
+func NewArchiveCourseRequest(server string, id openapi_types.UUID, params *ArchiveCourseParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
 	if err != nil {
 		return nil, err
 	}
@@ -1470,27 +1574,42 @@ func NewArchiveCourseRequest(server string, id string) (*http.Request, error) {
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewAddLessonRequest calls the generic AddLesson builder with application/json body
-func NewAddLessonRequest(server string, id string, body AddLessonJSONRequestBody) (*http.Request, error) {
+func NewAddLessonRequest(server string, id openapi_types.UUID, params *AddLessonParams, body AddLessonJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewAddLessonRequestWithBody(server, id, "application/json", bodyReader)
+	return NewAddLessonRequestWithBody(server, id, params, "application/json", bodyReader)
 }
 
 // NewAddLessonRequestWithBody constructs an http.Request for the AddLesson method, with any body, and a specified content type
-func NewAddLessonRequestWithBody(server string, id string, contentType string, body io.Reader) (*http.Request, error) {
+func NewAddLessonRequestWithBody(server string, id openapi_types.UUID, params *AddLessonParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
 	if err != nil {
 		return nil, err
 	}
@@ -1517,27 +1636,42 @@ func NewAddLessonRequestWithBody(server string, id string, contentType string, b
 
 	req.Header.Add("Content-Type", contentType)
 
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewReorderLessonsRequest calls the generic ReorderLessons builder with application/json body
-func NewReorderLessonsRequest(server string, id string, body ReorderLessonsJSONRequestBody) (*http.Request, error) {
+func NewReorderLessonsRequest(server string, id openapi_types.UUID, params *ReorderLessonsParams, body ReorderLessonsJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewReorderLessonsRequestWithBody(server, id, "application/json", bodyReader)
+	return NewReorderLessonsRequestWithBody(server, id, params, "application/json", bodyReader)
 }
 
 // NewReorderLessonsRequestWithBody constructs an http.Request for the ReorderLessons method, with any body, and a specified content type
-func NewReorderLessonsRequestWithBody(server string, id string, contentType string, body io.Reader) (*http.Request, error) {
+func NewReorderLessonsRequestWithBody(server string, id openapi_types.UUID, params *ReorderLessonsParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
 	if err != nil {
 		return nil, err
 	}
@@ -1564,23 +1698,38 @@ func NewReorderLessonsRequestWithBody(server string, id string, contentType stri
 
 	req.Header.Add("Content-Type", contentType)
 
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewRemoveLessonRequest constructs an http.Request for the RemoveLesson method
-func NewRemoveLessonRequest(server string, id string, lessonId string) (*http.Request, error) {
+func NewRemoveLessonRequest(server string, id openapi_types.UUID, lessonId openapi_types.UUID, params *RemoveLessonParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "lessonId", lessonId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "lessonId", lessonId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
 	if err != nil {
 		return nil, err
 	}
@@ -1605,45 +1754,60 @@ func NewRemoveLessonRequest(server string, id string, lessonId string) (*http.Re
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewUpdateLessonRequest calls the generic UpdateLesson builder with application/json body
-func NewUpdateLessonRequest(server string, id string, lessonId string, body UpdateLessonJSONRequestBody) (*http.Request, error) {
+func NewUpdateLessonRequest(server string, id openapi_types.UUID, lessonId openapi_types.UUID, params *UpdateLessonParams, body UpdateLessonJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateLessonRequestWithBody(server, id, lessonId, "application/json", bodyReader)
+	return NewUpdateLessonRequestWithBody(server, id, lessonId, params, "application/json", bodyReader)
 }
 
 // NewUpdateLessonRequestWithApplicationMergePatchPlusJSONBody calls the generic UpdateLesson builder with application/merge-patch+json body
-func NewUpdateLessonRequestWithApplicationMergePatchPlusJSONBody(server string, id string, lessonId string, body UpdateLessonApplicationMergePatchPlusJSONRequestBody) (*http.Request, error) {
+func NewUpdateLessonRequestWithApplicationMergePatchPlusJSONBody(server string, id openapi_types.UUID, lessonId openapi_types.UUID, params *UpdateLessonParams, body UpdateLessonApplicationMergePatchPlusJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateLessonRequestWithBody(server, id, lessonId, "application/merge-patch+json", bodyReader)
+	return NewUpdateLessonRequestWithBody(server, id, lessonId, params, "application/merge-patch+json", bodyReader)
 }
 
 // NewUpdateLessonRequestWithBody constructs an http.Request for the UpdateLesson method, with any body, and a specified content type
-func NewUpdateLessonRequestWithBody(server string, id string, lessonId string, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateLessonRequestWithBody(server string, id openapi_types.UUID, lessonId openapi_types.UUID, params *UpdateLessonParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "lessonId", lessonId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "lessonId", lessonId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
 	if err != nil {
 		return nil, err
 	}
@@ -1670,16 +1834,31 @@ func NewUpdateLessonRequestWithBody(server string, id string, lessonId string, c
 
 	req.Header.Add("Content-Type", contentType)
 
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewPublishCourseRequest constructs an http.Request for the PublishCourse method
-func NewPublishCourseRequest(server string, id string) (*http.Request, error) {
+func NewPublishCourseRequest(server string, id openapi_types.UUID, params *PublishCourseParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
 	if err != nil {
 		return nil, err
 	}
@@ -1704,16 +1883,31 @@ func NewPublishCourseRequest(server string, id string) (*http.Request, error) {
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewUnarchiveCourseRequest constructs an http.Request for the UnarchiveCourse method
-func NewUnarchiveCourseRequest(server string, id string) (*http.Request, error) {
+func NewUnarchiveCourseRequest(server string, id openapi_types.UUID, params *UnarchiveCourseParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
 	if err != nil {
 		return nil, err
 	}
@@ -1736,6 +1930,21 @@ func NewUnarchiveCourseRequest(server string, id string) (*http.Request, error) 
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -1811,119 +2020,119 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/courses/by-slug/{slug} (the `GetCourseBySlug` operationId).
-	GetCourseBySlugWithResponse(ctx context.Context, slug string, reqEditors ...RequestEditorFn) (*GetCourseBySlugResponse, error)
+	GetCourseBySlugWithResponse(ctx context.Context, slug string, params *GetCourseBySlugParams, reqEditors ...RequestEditorFn) (*GetCourseBySlugResponse, error)
 
 	// DeleteCourseWithResponse Delete a draft or archived course
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /v1/courses/{id} (the `DeleteCourse` operationId).
-	DeleteCourseWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteCourseResponse, error)
+	DeleteCourseWithResponse(ctx context.Context, id openapi_types.UUID, params *DeleteCourseParams, reqEditors ...RequestEditorFn) (*DeleteCourseResponse, error)
 
 	// GetCourseWithResponse Get a course
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/courses/{id} (the `GetCourse` operationId).
-	GetCourseWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetCourseResponse, error)
+	GetCourseWithResponse(ctx context.Context, id openapi_types.UUID, params *GetCourseParams, reqEditors ...RequestEditorFn) (*GetCourseResponse, error)
 
 	// UpdateCourseWithBodyWithResponse Change a course (JSON merge patch)
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /v1/courses/{id} (the `UpdateCourse` operationId).
-	UpdateCourseWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCourseResponse, error)
+	UpdateCourseWithBodyWithResponse(ctx context.Context, id openapi_types.UUID, params *UpdateCourseParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCourseResponse, error)
 
 	// UpdateCourseWithResponse Change a course (JSON merge patch)
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /v1/courses/{id} (the `UpdateCourse` operationId).
-	UpdateCourseWithResponse(ctx context.Context, id string, body UpdateCourseJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCourseResponse, error)
+	UpdateCourseWithResponse(ctx context.Context, id openapi_types.UUID, params *UpdateCourseParams, body UpdateCourseJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCourseResponse, error)
 
 	// UpdateCourseWithApplicationMergePatchPlusJSONBodyWithResponse Change a course (JSON merge patch)
 	//
 	// Takes a body of the `application/merge-patch+json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /v1/courses/{id} (the `UpdateCourse` operationId).
-	UpdateCourseWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id string, body UpdateCourseApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCourseResponse, error)
+	UpdateCourseWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id openapi_types.UUID, params *UpdateCourseParams, body UpdateCourseApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCourseResponse, error)
 
 	// ArchiveCourseWithResponse Archive a draft or published course
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/courses/{id}/archive (the `ArchiveCourse` operationId).
-	ArchiveCourseWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ArchiveCourseResponse, error)
+	ArchiveCourseWithResponse(ctx context.Context, id openapi_types.UUID, params *ArchiveCourseParams, reqEditors ...RequestEditorFn) (*ArchiveCourseResponse, error)
 
 	// AddLessonWithBodyWithResponse Add a lesson (at the end, or at `position`)
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/courses/{id}/lessons (the `AddLesson` operationId).
-	AddLessonWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddLessonResponse, error)
+	AddLessonWithBodyWithResponse(ctx context.Context, id openapi_types.UUID, params *AddLessonParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddLessonResponse, error)
 
 	// AddLessonWithResponse Add a lesson (at the end, or at `position`)
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/courses/{id}/lessons (the `AddLesson` operationId).
-	AddLessonWithResponse(ctx context.Context, id string, body AddLessonJSONRequestBody, reqEditors ...RequestEditorFn) (*AddLessonResponse, error)
+	AddLessonWithResponse(ctx context.Context, id openapi_types.UUID, params *AddLessonParams, body AddLessonJSONRequestBody, reqEditors ...RequestEditorFn) (*AddLessonResponse, error)
 
 	// ReorderLessonsWithBodyWithResponse Put the lessons in a new order
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /v1/courses/{id}/lessons/order (the `ReorderLessons` operationId).
-	ReorderLessonsWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReorderLessonsResponse, error)
+	ReorderLessonsWithBodyWithResponse(ctx context.Context, id openapi_types.UUID, params *ReorderLessonsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReorderLessonsResponse, error)
 
 	// ReorderLessonsWithResponse Put the lessons in a new order
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /v1/courses/{id}/lessons/order (the `ReorderLessons` operationId).
-	ReorderLessonsWithResponse(ctx context.Context, id string, body ReorderLessonsJSONRequestBody, reqEditors ...RequestEditorFn) (*ReorderLessonsResponse, error)
+	ReorderLessonsWithResponse(ctx context.Context, id openapi_types.UUID, params *ReorderLessonsParams, body ReorderLessonsJSONRequestBody, reqEditors ...RequestEditorFn) (*ReorderLessonsResponse, error)
 
 	// RemoveLessonWithResponse Remove a lesson
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /v1/courses/{id}/lessons/{lessonId} (the `RemoveLesson` operationId).
-	RemoveLessonWithResponse(ctx context.Context, id string, lessonId string, reqEditors ...RequestEditorFn) (*RemoveLessonResponse, error)
+	RemoveLessonWithResponse(ctx context.Context, id openapi_types.UUID, lessonId openapi_types.UUID, params *RemoveLessonParams, reqEditors ...RequestEditorFn) (*RemoveLessonResponse, error)
 
 	// UpdateLessonWithBodyWithResponse Change a lesson's title or duration
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /v1/courses/{id}/lessons/{lessonId} (the `UpdateLesson` operationId).
-	UpdateLessonWithBodyWithResponse(ctx context.Context, id string, lessonId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateLessonResponse, error)
+	UpdateLessonWithBodyWithResponse(ctx context.Context, id openapi_types.UUID, lessonId openapi_types.UUID, params *UpdateLessonParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateLessonResponse, error)
 
 	// UpdateLessonWithResponse Change a lesson's title or duration
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /v1/courses/{id}/lessons/{lessonId} (the `UpdateLesson` operationId).
-	UpdateLessonWithResponse(ctx context.Context, id string, lessonId string, body UpdateLessonJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateLessonResponse, error)
+	UpdateLessonWithResponse(ctx context.Context, id openapi_types.UUID, lessonId openapi_types.UUID, params *UpdateLessonParams, body UpdateLessonJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateLessonResponse, error)
 
 	// UpdateLessonWithApplicationMergePatchPlusJSONBodyWithResponse Change a lesson's title or duration
 	//
 	// Takes a body of the `application/merge-patch+json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /v1/courses/{id}/lessons/{lessonId} (the `UpdateLesson` operationId).
-	UpdateLessonWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id string, lessonId string, body UpdateLessonApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateLessonResponse, error)
+	UpdateLessonWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id openapi_types.UUID, lessonId openapi_types.UUID, params *UpdateLessonParams, body UpdateLessonApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateLessonResponse, error)
 
 	// PublishCourseWithResponse Publish a draft (needs a summary, a description and a lesson)
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/courses/{id}/publish (the `PublishCourse` operationId).
-	PublishCourseWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*PublishCourseResponse, error)
+	PublishCourseWithResponse(ctx context.Context, id openapi_types.UUID, params *PublishCourseParams, reqEditors ...RequestEditorFn) (*PublishCourseResponse, error)
 
 	// UnarchiveCourseWithResponse Bring an archived course back as a draft
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/courses/{id}/unarchive (the `UnarchiveCourse` operationId).
-	UnarchiveCourseWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*UnarchiveCourseResponse, error)
+	UnarchiveCourseWithResponse(ctx context.Context, id openapi_types.UUID, params *UnarchiveCourseParams, reqEditors ...RequestEditorFn) (*UnarchiveCourseResponse, error)
 }
 
 type ListCoursesResponse struct {
@@ -1937,6 +2146,8 @@ type ListCoursesResponse struct {
 	ApplicationproblemJSON500 *Problem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Problem
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -1957,6 +2168,11 @@ func (r ListCoursesResponse) GetApplicationproblemJSON500() *Problem {
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
 func (r ListCoursesResponse) GetApplicationproblemJSON503() *Problem {
 	return r.ApplicationproblemJSON503
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r ListCoursesResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -2016,6 +2232,8 @@ type CreateCourseResponse struct {
 	ApplicationproblemJSON500 *Problem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Problem
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *CreateCourseResponse201Headers
 }
@@ -2063,6 +2281,11 @@ func (r CreateCourseResponse) GetApplicationproblemJSON500() *Problem {
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
 func (r CreateCourseResponse) GetApplicationproblemJSON503() *Problem {
 	return r.ApplicationproblemJSON503
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r CreateCourseResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -2115,6 +2338,8 @@ type GetCourseBySlugResponse struct {
 	ApplicationproblemJSON500 *Problem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Problem
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *GetCourseBySlugResponse200Headers
 	// Headers304 the parsed response headers for an HTTP 304 response
@@ -2139,6 +2364,11 @@ func (r GetCourseBySlugResponse) GetApplicationproblemJSON500() *Problem {
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
 func (r GetCourseBySlugResponse) GetApplicationproblemJSON503() *Problem {
 	return r.ApplicationproblemJSON503
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r GetCourseBySlugResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -2187,6 +2417,8 @@ type DeleteCourseResponse struct {
 	ApplicationproblemJSON500 *Problem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Problem
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -2222,6 +2454,11 @@ func (r DeleteCourseResponse) GetApplicationproblemJSON500() *Problem {
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
 func (r DeleteCourseResponse) GetApplicationproblemJSON503() *Problem {
 	return r.ApplicationproblemJSON503
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r DeleteCourseResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -2274,6 +2511,8 @@ type GetCourseResponse struct {
 	ApplicationproblemJSON500 *Problem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Problem
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *GetCourseResponse200Headers
 	// Headers304 the parsed response headers for an HTTP 304 response
@@ -2298,6 +2537,11 @@ func (r GetCourseResponse) GetApplicationproblemJSON500() *Problem {
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
 func (r GetCourseResponse) GetApplicationproblemJSON503() *Problem {
 	return r.ApplicationproblemJSON503
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r GetCourseResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -2359,6 +2603,8 @@ type UpdateCourseResponse struct {
 	ApplicationproblemJSON500 *Problem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Problem
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *UpdateCourseResponse200Headers
 }
@@ -2418,6 +2664,11 @@ func (r UpdateCourseResponse) GetApplicationproblemJSON503() *Problem {
 	return r.ApplicationproblemJSON503
 }
 
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r UpdateCourseResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
+}
+
 // GetBody returns the raw response body bytes
 func (r UpdateCourseResponse) GetBody() []byte {
 	return r.Body
@@ -2471,6 +2722,8 @@ type ArchiveCourseResponse struct {
 	ApplicationproblemJSON500 *Problem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Problem
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *ArchiveCourseResponse200Headers
 }
@@ -2513,6 +2766,11 @@ func (r ArchiveCourseResponse) GetApplicationproblemJSON500() *Problem {
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
 func (r ArchiveCourseResponse) GetApplicationproblemJSON503() *Problem {
 	return r.ApplicationproblemJSON503
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r ArchiveCourseResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -2575,6 +2833,8 @@ type AddLessonResponse struct {
 	ApplicationproblemJSON500 *Problem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Problem
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *AddLessonResponse201Headers
 }
@@ -2632,6 +2892,11 @@ func (r AddLessonResponse) GetApplicationproblemJSON500() *Problem {
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
 func (r AddLessonResponse) GetApplicationproblemJSON503() *Problem {
 	return r.ApplicationproblemJSON503
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r AddLessonResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -2693,6 +2958,8 @@ type ReorderLessonsResponse struct {
 	ApplicationproblemJSON500 *Problem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Problem
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *ReorderLessonsResponse200Headers
 }
@@ -2752,6 +3019,11 @@ func (r ReorderLessonsResponse) GetApplicationproblemJSON503() *Problem {
 	return r.ApplicationproblemJSON503
 }
 
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r ReorderLessonsResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
+}
+
 // GetBody returns the raw response body bytes
 func (r ReorderLessonsResponse) GetBody() []byte {
 	return r.Body
@@ -2805,6 +3077,8 @@ type RemoveLessonResponse struct {
 	ApplicationproblemJSON500 *Problem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Problem
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *RemoveLessonResponse200Headers
 }
@@ -2847,6 +3121,11 @@ func (r RemoveLessonResponse) GetApplicationproblemJSON500() *Problem {
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
 func (r RemoveLessonResponse) GetApplicationproblemJSON503() *Problem {
 	return r.ApplicationproblemJSON503
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r RemoveLessonResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -2908,6 +3187,8 @@ type UpdateLessonResponse struct {
 	ApplicationproblemJSON500 *Problem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Problem
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *UpdateLessonResponse200Headers
 }
@@ -2967,6 +3248,11 @@ func (r UpdateLessonResponse) GetApplicationproblemJSON503() *Problem {
 	return r.ApplicationproblemJSON503
 }
 
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r UpdateLessonResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
+}
+
 // GetBody returns the raw response body bytes
 func (r UpdateLessonResponse) GetBody() []byte {
 	return r.Body
@@ -3022,6 +3308,8 @@ type PublishCourseResponse struct {
 	ApplicationproblemJSON500 *Problem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Problem
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *PublishCourseResponse200Headers
 }
@@ -3069,6 +3357,11 @@ func (r PublishCourseResponse) GetApplicationproblemJSON500() *Problem {
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
 func (r PublishCourseResponse) GetApplicationproblemJSON503() *Problem {
 	return r.ApplicationproblemJSON503
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r PublishCourseResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -3124,6 +3417,8 @@ type UnarchiveCourseResponse struct {
 	ApplicationproblemJSON500 *Problem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Problem
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *UnarchiveCourseResponse200Headers
 }
@@ -3166,6 +3461,11 @@ func (r UnarchiveCourseResponse) GetApplicationproblemJSON500() *Problem {
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
 func (r UnarchiveCourseResponse) GetApplicationproblemJSON503() *Problem {
 	return r.ApplicationproblemJSON503
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r UnarchiveCourseResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -3241,8 +3541,8 @@ func (c *ClientWithResponses) CreateCourseWithResponse(ctx context.Context, para
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/courses/by-slug/{slug} (the `GetCourseBySlug` operationId).
-func (c *ClientWithResponses) GetCourseBySlugWithResponse(ctx context.Context, slug string, reqEditors ...RequestEditorFn) (*GetCourseBySlugResponse, error) {
-	rsp, err := c.GetCourseBySlug(ctx, slug, reqEditors...)
+func (c *ClientWithResponses) GetCourseBySlugWithResponse(ctx context.Context, slug string, params *GetCourseBySlugParams, reqEditors ...RequestEditorFn) (*GetCourseBySlugResponse, error) {
+	rsp, err := c.GetCourseBySlug(ctx, slug, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -3254,8 +3554,8 @@ func (c *ClientWithResponses) GetCourseBySlugWithResponse(ctx context.Context, s
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /v1/courses/{id} (the `DeleteCourse` operationId).
-func (c *ClientWithResponses) DeleteCourseWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteCourseResponse, error) {
-	rsp, err := c.DeleteCourse(ctx, id, reqEditors...)
+func (c *ClientWithResponses) DeleteCourseWithResponse(ctx context.Context, id openapi_types.UUID, params *DeleteCourseParams, reqEditors ...RequestEditorFn) (*DeleteCourseResponse, error) {
+	rsp, err := c.DeleteCourse(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -3267,8 +3567,8 @@ func (c *ClientWithResponses) DeleteCourseWithResponse(ctx context.Context, id s
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/courses/{id} (the `GetCourse` operationId).
-func (c *ClientWithResponses) GetCourseWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetCourseResponse, error) {
-	rsp, err := c.GetCourse(ctx, id, reqEditors...)
+func (c *ClientWithResponses) GetCourseWithResponse(ctx context.Context, id openapi_types.UUID, params *GetCourseParams, reqEditors ...RequestEditorFn) (*GetCourseResponse, error) {
+	rsp, err := c.GetCourse(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -3280,8 +3580,8 @@ func (c *ClientWithResponses) GetCourseWithResponse(ctx context.Context, id stri
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /v1/courses/{id} (the `UpdateCourse` operationId).
-func (c *ClientWithResponses) UpdateCourseWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCourseResponse, error) {
-	rsp, err := c.UpdateCourseWithBody(ctx, id, contentType, body, reqEditors...)
+func (c *ClientWithResponses) UpdateCourseWithBodyWithResponse(ctx context.Context, id openapi_types.UUID, params *UpdateCourseParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCourseResponse, error) {
+	rsp, err := c.UpdateCourseWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -3293,8 +3593,8 @@ func (c *ClientWithResponses) UpdateCourseWithBodyWithResponse(ctx context.Conte
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /v1/courses/{id} (the `UpdateCourse` operationId).
-func (c *ClientWithResponses) UpdateCourseWithResponse(ctx context.Context, id string, body UpdateCourseJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCourseResponse, error) {
-	rsp, err := c.UpdateCourse(ctx, id, body, reqEditors...)
+func (c *ClientWithResponses) UpdateCourseWithResponse(ctx context.Context, id openapi_types.UUID, params *UpdateCourseParams, body UpdateCourseJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCourseResponse, error) {
+	rsp, err := c.UpdateCourse(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -3306,8 +3606,8 @@ func (c *ClientWithResponses) UpdateCourseWithResponse(ctx context.Context, id s
 // Takes a body of the `application/merge-patch+json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /v1/courses/{id} (the `UpdateCourse` operationId).
-func (c *ClientWithResponses) UpdateCourseWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id string, body UpdateCourseApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCourseResponse, error) {
-	rsp, err := c.UpdateCourseWithApplicationMergePatchPlusJSONBody(ctx, id, body, reqEditors...)
+func (c *ClientWithResponses) UpdateCourseWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id openapi_types.UUID, params *UpdateCourseParams, body UpdateCourseApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCourseResponse, error) {
+	rsp, err := c.UpdateCourseWithApplicationMergePatchPlusJSONBody(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -3319,8 +3619,8 @@ func (c *ClientWithResponses) UpdateCourseWithApplicationMergePatchPlusJSONBodyW
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/courses/{id}/archive (the `ArchiveCourse` operationId).
-func (c *ClientWithResponses) ArchiveCourseWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ArchiveCourseResponse, error) {
-	rsp, err := c.ArchiveCourse(ctx, id, reqEditors...)
+func (c *ClientWithResponses) ArchiveCourseWithResponse(ctx context.Context, id openapi_types.UUID, params *ArchiveCourseParams, reqEditors ...RequestEditorFn) (*ArchiveCourseResponse, error) {
+	rsp, err := c.ArchiveCourse(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -3332,8 +3632,8 @@ func (c *ClientWithResponses) ArchiveCourseWithResponse(ctx context.Context, id 
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/courses/{id}/lessons (the `AddLesson` operationId).
-func (c *ClientWithResponses) AddLessonWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddLessonResponse, error) {
-	rsp, err := c.AddLessonWithBody(ctx, id, contentType, body, reqEditors...)
+func (c *ClientWithResponses) AddLessonWithBodyWithResponse(ctx context.Context, id openapi_types.UUID, params *AddLessonParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddLessonResponse, error) {
+	rsp, err := c.AddLessonWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -3345,8 +3645,8 @@ func (c *ClientWithResponses) AddLessonWithBodyWithResponse(ctx context.Context,
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/courses/{id}/lessons (the `AddLesson` operationId).
-func (c *ClientWithResponses) AddLessonWithResponse(ctx context.Context, id string, body AddLessonJSONRequestBody, reqEditors ...RequestEditorFn) (*AddLessonResponse, error) {
-	rsp, err := c.AddLesson(ctx, id, body, reqEditors...)
+func (c *ClientWithResponses) AddLessonWithResponse(ctx context.Context, id openapi_types.UUID, params *AddLessonParams, body AddLessonJSONRequestBody, reqEditors ...RequestEditorFn) (*AddLessonResponse, error) {
+	rsp, err := c.AddLesson(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -3358,8 +3658,8 @@ func (c *ClientWithResponses) AddLessonWithResponse(ctx context.Context, id stri
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /v1/courses/{id}/lessons/order (the `ReorderLessons` operationId).
-func (c *ClientWithResponses) ReorderLessonsWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReorderLessonsResponse, error) {
-	rsp, err := c.ReorderLessonsWithBody(ctx, id, contentType, body, reqEditors...)
+func (c *ClientWithResponses) ReorderLessonsWithBodyWithResponse(ctx context.Context, id openapi_types.UUID, params *ReorderLessonsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReorderLessonsResponse, error) {
+	rsp, err := c.ReorderLessonsWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -3371,8 +3671,8 @@ func (c *ClientWithResponses) ReorderLessonsWithBodyWithResponse(ctx context.Con
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /v1/courses/{id}/lessons/order (the `ReorderLessons` operationId).
-func (c *ClientWithResponses) ReorderLessonsWithResponse(ctx context.Context, id string, body ReorderLessonsJSONRequestBody, reqEditors ...RequestEditorFn) (*ReorderLessonsResponse, error) {
-	rsp, err := c.ReorderLessons(ctx, id, body, reqEditors...)
+func (c *ClientWithResponses) ReorderLessonsWithResponse(ctx context.Context, id openapi_types.UUID, params *ReorderLessonsParams, body ReorderLessonsJSONRequestBody, reqEditors ...RequestEditorFn) (*ReorderLessonsResponse, error) {
+	rsp, err := c.ReorderLessons(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -3384,8 +3684,8 @@ func (c *ClientWithResponses) ReorderLessonsWithResponse(ctx context.Context, id
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /v1/courses/{id}/lessons/{lessonId} (the `RemoveLesson` operationId).
-func (c *ClientWithResponses) RemoveLessonWithResponse(ctx context.Context, id string, lessonId string, reqEditors ...RequestEditorFn) (*RemoveLessonResponse, error) {
-	rsp, err := c.RemoveLesson(ctx, id, lessonId, reqEditors...)
+func (c *ClientWithResponses) RemoveLessonWithResponse(ctx context.Context, id openapi_types.UUID, lessonId openapi_types.UUID, params *RemoveLessonParams, reqEditors ...RequestEditorFn) (*RemoveLessonResponse, error) {
+	rsp, err := c.RemoveLesson(ctx, id, lessonId, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -3397,8 +3697,8 @@ func (c *ClientWithResponses) RemoveLessonWithResponse(ctx context.Context, id s
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /v1/courses/{id}/lessons/{lessonId} (the `UpdateLesson` operationId).
-func (c *ClientWithResponses) UpdateLessonWithBodyWithResponse(ctx context.Context, id string, lessonId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateLessonResponse, error) {
-	rsp, err := c.UpdateLessonWithBody(ctx, id, lessonId, contentType, body, reqEditors...)
+func (c *ClientWithResponses) UpdateLessonWithBodyWithResponse(ctx context.Context, id openapi_types.UUID, lessonId openapi_types.UUID, params *UpdateLessonParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateLessonResponse, error) {
+	rsp, err := c.UpdateLessonWithBody(ctx, id, lessonId, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -3410,8 +3710,8 @@ func (c *ClientWithResponses) UpdateLessonWithBodyWithResponse(ctx context.Conte
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /v1/courses/{id}/lessons/{lessonId} (the `UpdateLesson` operationId).
-func (c *ClientWithResponses) UpdateLessonWithResponse(ctx context.Context, id string, lessonId string, body UpdateLessonJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateLessonResponse, error) {
-	rsp, err := c.UpdateLesson(ctx, id, lessonId, body, reqEditors...)
+func (c *ClientWithResponses) UpdateLessonWithResponse(ctx context.Context, id openapi_types.UUID, lessonId openapi_types.UUID, params *UpdateLessonParams, body UpdateLessonJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateLessonResponse, error) {
+	rsp, err := c.UpdateLesson(ctx, id, lessonId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -3423,8 +3723,8 @@ func (c *ClientWithResponses) UpdateLessonWithResponse(ctx context.Context, id s
 // Takes a body of the `application/merge-patch+json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /v1/courses/{id}/lessons/{lessonId} (the `UpdateLesson` operationId).
-func (c *ClientWithResponses) UpdateLessonWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id string, lessonId string, body UpdateLessonApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateLessonResponse, error) {
-	rsp, err := c.UpdateLessonWithApplicationMergePatchPlusJSONBody(ctx, id, lessonId, body, reqEditors...)
+func (c *ClientWithResponses) UpdateLessonWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id openapi_types.UUID, lessonId openapi_types.UUID, params *UpdateLessonParams, body UpdateLessonApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateLessonResponse, error) {
+	rsp, err := c.UpdateLessonWithApplicationMergePatchPlusJSONBody(ctx, id, lessonId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -3436,8 +3736,8 @@ func (c *ClientWithResponses) UpdateLessonWithApplicationMergePatchPlusJSONBodyW
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/courses/{id}/publish (the `PublishCourse` operationId).
-func (c *ClientWithResponses) PublishCourseWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*PublishCourseResponse, error) {
-	rsp, err := c.PublishCourse(ctx, id, reqEditors...)
+func (c *ClientWithResponses) PublishCourseWithResponse(ctx context.Context, id openapi_types.UUID, params *PublishCourseParams, reqEditors ...RequestEditorFn) (*PublishCourseResponse, error) {
+	rsp, err := c.PublishCourse(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -3449,8 +3749,8 @@ func (c *ClientWithResponses) PublishCourseWithResponse(ctx context.Context, id 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/courses/{id}/unarchive (the `UnarchiveCourse` operationId).
-func (c *ClientWithResponses) UnarchiveCourseWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*UnarchiveCourseResponse, error) {
-	rsp, err := c.UnarchiveCourse(ctx, id, reqEditors...)
+func (c *ClientWithResponses) UnarchiveCourseWithResponse(ctx context.Context, id openapi_types.UUID, params *UnarchiveCourseParams, reqEditors ...RequestEditorFn) (*UnarchiveCourseResponse, error) {
+	rsp, err := c.UnarchiveCourse(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -3498,6 +3798,13 @@ func ParseListCoursesResponse(rsp *http.Response) (*ListCoursesResponse, error) 
 			return nil, err
 		}
 		response.ApplicationproblemJSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
 
 	}
 
@@ -3581,6 +3888,13 @@ func ParseCreateCourseResponse(rsp *http.Response) (*CreateCourseResponse, error
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
 	}
 
 	switch {
@@ -3657,6 +3971,13 @@ func ParseGetCourseBySlugResponse(rsp *http.Response) (*GetCourseBySlugResponse,
 			return nil, err
 		}
 		response.ApplicationproblemJSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
 
 	}
 
@@ -3752,6 +4073,13 @@ func ParseDeleteCourseResponse(rsp *http.Response) (*DeleteCourseResponse, error
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -3801,6 +4129,13 @@ func ParseGetCourseResponse(rsp *http.Response) (*GetCourseResponse, error) {
 			return nil, err
 		}
 		response.ApplicationproblemJSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
 
 	}
 
@@ -3921,6 +4256,13 @@ func ParseUpdateCourseResponse(rsp *http.Response) (*UpdateCourseResponse, error
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
 	}
 
 	switch {
@@ -4008,6 +4350,13 @@ func ParseArchiveCourseResponse(rsp *http.Response) (*ArchiveCourseResponse, err
 			return nil, err
 		}
 		response.ApplicationproblemJSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
 
 	}
 
@@ -4117,6 +4466,13 @@ func ParseAddLessonResponse(rsp *http.Response) (*AddLessonResponse, error) {
 			return nil, err
 		}
 		response.ApplicationproblemJSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
 
 	}
 
@@ -4234,6 +4590,13 @@ func ParseReorderLessonsResponse(rsp *http.Response) (*ReorderLessonsResponse, e
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
 	}
 
 	switch {
@@ -4321,6 +4684,13 @@ func ParseRemoveLessonResponse(rsp *http.Response) (*RemoveLessonResponse, error
 			return nil, err
 		}
 		response.ApplicationproblemJSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
 
 	}
 
@@ -4431,6 +4801,13 @@ func ParseUpdateLessonResponse(rsp *http.Response) (*UpdateLessonResponse, error
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
 	}
 
 	switch {
@@ -4526,6 +4903,13 @@ func ParsePublishCourseResponse(rsp *http.Response) (*PublishCourseResponse, err
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
 	}
 
 	switch {
@@ -4613,6 +4997,13 @@ func ParseUnarchiveCourseResponse(rsp *http.Response) (*UnarchiveCourseResponse,
 			return nil, err
 		}
 		response.ApplicationproblemJSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
 
 	}
 

@@ -47,6 +47,24 @@ describe("course use cases", () => {
     expect(repo.rows.get(c.id)?.summary).toBe("s");
   });
 
+  it("answers in RFC 9110's order: a missing course or lesson 404 whatever If-Match says, then 412, then the change's own refusal", async () => {
+    const { d, repo } = deps();
+    const c = await uc.createCourse(d, input);
+    const stale = { version: 9, enrollmentCount: 0 };
+    const matchesNothing = { nothing: "a weak validator never matches" };
+    // Not there: 404, even under a condition that could never hold.
+    expect(await kind(uc.deleteCourse(d, "no-such-id", matchesNothing))).toBe("not_found");
+    expect(await kind(uc.removeLesson(d, c.id, "no-such-lesson", stale))).toBe("not_found");
+    // There: the precondition decides before what the change would refuse (publishing a draft
+    // without lessons is a 409 of its own).
+    expect(await kind(uc.publishCourse(d, c.id, stale))).toBe("precondition_failed");
+    expect(await kind(uc.deleteCourse(d, c.id, matchesNothing))).toBe("precondition_failed");
+    expect(await kind(uc.publishCourse(d, c.id, { version: 1, enrollmentCount: 0 }))).not.toBe("precondition_failed");
+    // Nothing changed on the way.
+    expect(repo.rows.get(c.id)?.status).toBe("draft");
+    expect(repo.rows.get(c.id)?.version).toBe(1);
+  });
+
   it("retries a concurrent save when the client set no precondition", async () => {
     const { d, repo } = deps();
     const c = await uc.createCourse(d, input);

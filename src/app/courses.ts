@@ -30,15 +30,17 @@ export function actingAs(d: CourseDeps, actor: Actor): CourseDeps {
 
 /**
  * The state a change requires (If-Match): the content's version and the enrollment count, both
- * as the client last saw them; undefined means "whatever is current".
+ * as the client last saw them; `nothing` when the condition can match no state (a weak or
+ * unknown validator: the reason says which); undefined means "whatever is current".
  */
-export type Expected = { version: number; enrollmentCount: number } | undefined;
+export type Expected = { version: number; enrollmentCount: number } | { nothing: string } | undefined;
 type Expect = Expected;
 
-/** 412 unless the course is in the state the client expects. */
-function checkExpected(course: Course, expected: Expected): void {
+/** 412 unless the course was in the state the client expects. */
+function checkExpected(seen: { version: number; enrollmentCount: number }, expected: Expected): void {
   if (expected === undefined) return;
-  const { version, enrollmentCount } = course.view;
+  if ("nothing" in expected) throw AppError.preconditionFailed(expected.nothing);
+  const { version, enrollmentCount } = seen;
   if (version !== expected.version)
     throw AppError.preconditionFailed(
       `The course is at version ${version}, not ${expected.version}; reload it and try again.`,
@@ -47,6 +49,24 @@ function checkExpected(course: Course, expected: Expected): void {
     throw AppError.preconditionFailed(
       `The course's enrollment count changed since you read it (${expected.enrollmentCount} → ${enrollmentCount}); reload it and try again.`,
     );
+}
+
+/**
+ * Applies `change` to the loaded course in the order RFC 9110 (13.2.2) asks of preconditions: a
+ * target that does not exist (the course, or the lesson the change names) is a 404 whatever
+ * If-Match says; then the precondition (412); then what the change itself refuses (400, 409).
+ */
+function changeIfExpected<T>(course: Course, expected: Expected, change: (c: Course) => T): T {
+  const seen = { version: course.view.version, enrollmentCount: course.view.enrollmentCount };
+  let result: T;
+  try {
+    result = change(course);
+  } catch (e) {
+    if (!(e instanceof AppError && e.kind === "not_found")) checkExpected(seen, expected);
+    throw e;
+  }
+  checkExpected(seen, expected);
+  return result;
 }
 
 const MAX_RETRIES = 3;
@@ -69,8 +89,7 @@ export async function mutate<T>(
 ): Promise<{ course: Course; result: T }> {
   for (let attempt = 1; ; attempt++) {
     const course = await load(d, id);
-    checkExpected(course, expected);
-    const result = change(course);
+    const result = changeIfExpected(course, expected, change);
     if (course.version === course.loadedVersion) return { course, result };
     try {
       await d.courses.save(course, d.actor);
@@ -122,8 +141,7 @@ export async function unarchiveCourse(d: CourseDeps, id: string, expected: Expec
 
 export async function deleteCourse(d: CourseDeps, id: string, expected: Expect): Promise<void> {
   const course = await load(d, id);
-  checkExpected(course, expected);
-  course.delete(d.clock);
+  changeIfExpected(course, expected, (c) => c.delete(d.clock));
   await d.courses.delete(course, d.actor);
 }
 

@@ -167,7 +167,10 @@ export interface components {
             catalog: string;
             /** @description The course's id in that catalog */
             externalId: string;
-            /** @constant */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             kind: "catalog";
             /**
              * Format: uri
@@ -213,7 +216,7 @@ export interface components {
             publishedAt: string | null;
             /** @description Unique, URL-safe; fixed once published */
             slug: string;
-            source: components["schemas"]["ManualSource"] | components["schemas"]["CatalogSource"];
+            source: components["schemas"]["CourseSource"];
             status: components["schemas"]["Status"];
             summary: string;
             tags: string[];
@@ -241,7 +244,7 @@ export interface components {
             price?: components["schemas"]["Price"] | null;
             /** @description Lowercase letters and digits separated by single hyphens; defaults to one derived from the title */
             slug?: string;
-            source?: components["schemas"]["ManualSource"] | components["schemas"]["CatalogSource"];
+            source?: components["schemas"]["CourseSource"];
             summary?: string;
             /** @description Lowercased, trailing spaces trimmed, duplicates dropped */
             tags?: string[];
@@ -271,6 +274,13 @@ export interface components {
             /** @description At least 3 characters besides surrounding whitespace; runs of whitespace become one space */
             title?: string;
         };
+        /**
+         * @description Sort order of a list: a field, descending with a leading -
+         * @enum {string}
+         */
+        CourseSort: "-createdAt" | "createdAt" | "title" | "-title" | "-publishedAt" | "publishedAt" | "-updatedAt" | "updatedAt";
+        /** @description Where the course comes from: written by hand, or imported from an external catalog */
+        CourseSource: components["schemas"]["ManualSource"] | components["schemas"]["CatalogSource"];
         FieldError: {
             code?: string;
             /**
@@ -315,7 +325,10 @@ export interface components {
         Level: "beginner" | "intermediate" | "advanced";
         /** @description Written by hand */
         ManualSource: {
-            /** @constant */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             kind: "manual";
         };
         /** @description Where an imported course came from; filter with ?source= */
@@ -385,7 +398,7 @@ export interface operations {
                 instructorId?: string;
                 source?: string;
                 q?: string;
-                sort?: "-createdAt" | "createdAt" | "title" | "-title" | "-publishedAt" | "publishedAt" | "-updatedAt" | "updatedAt";
+                sort?: components["schemas"]["CourseSort"];
                 limit?: number;
                 cursor?: string;
             };
@@ -519,6 +532,15 @@ export interface operations {
                      *       "type": "/problems/unavailable"
                      *     }
                      */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as RFC 9457 problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -746,12 +768,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Any other error, as RFC 9457 problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getCourseBySlug: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags of copies the client holds: 304 without a body when one is current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 slug: string;
             };
@@ -891,12 +925,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Any other error, as RFC 9457 problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getCourse: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags of copies the client holds: 304 without a body when one is current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1036,12 +1082,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Any other error, as RFC 9457 problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     deleteCourse: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The course's strong ETag as last read: the change applies only if the course is still that representation (412 otherwise). `*` or absent: no condition. */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1169,12 +1227,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Any other error, as RFC 9457 problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     updateCourse: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The course's strong ETag as last read: the change applies only if the course is still that representation (412 otherwise). `*` or absent: no condition. */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1427,12 +1497,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Any other error, as RFC 9457 problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     archiveCourse: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The course's strong ETag as last read: the change applies only if the course is still that representation (412 otherwise). `*` or absent: no condition. */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1616,12 +1698,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Any other error, as RFC 9457 problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     addLesson: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The course's strong ETag as last read: the change applies only if the course is still that representation (412 otherwise). `*` or absent: no condition. */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1875,12 +1969,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Any other error, as RFC 9457 problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     reorderLessons: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The course's strong ETag as last read: the change applies only if the course is still that representation (412 otherwise). `*` or absent: no condition. */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2132,12 +2238,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Any other error, as RFC 9457 problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     removeLesson: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The course's strong ETag as last read: the change applies only if the course is still that representation (412 otherwise). `*` or absent: no condition. */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
                 lessonId: string;
@@ -2322,12 +2440,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Any other error, as RFC 9457 problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     updateLesson: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The course's strong ETag as last read: the change applies only if the course is still that representation (412 otherwise). `*` or absent: no condition. */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
                 lessonId: string;
@@ -2581,12 +2711,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Any other error, as RFC 9457 problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     publishCourse: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The course's strong ETag as last read: the change applies only if the course is still that representation (412 otherwise). `*` or absent: no condition. */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2796,12 +2938,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Any other error, as RFC 9457 problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     unarchiveCourse: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The course's strong ETag as last read: the change applies only if the course is still that representation (412 otherwise). `*` or absent: no condition. */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2982,6 +3136,15 @@ export interface operations {
                      *       "type": "/problems/unavailable"
                      *     }
                      */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as RFC 9457 problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };

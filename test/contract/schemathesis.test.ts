@@ -52,6 +52,8 @@ it("schemathesis finds no failure in any phase (examples, coverage, fuzzing, sta
   } = await run(
     [
       st,
+      "--config-file",
+      join(import.meta.dir, "schemathesis.toml"),
       "run",
       `${svc.url}/openapi.json`,
       "--url",

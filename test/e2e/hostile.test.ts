@@ -128,6 +128,16 @@ describe("members and methods", () => {
     const order = await fetch(`${svc.url}/v1/courses/${crypto.randomUUID()}/lessons/order`, { method: "GET" });
     await problem(order, 405);
     expect(order.headers.get("allow")).toBe("PUT");
+    // Also for the methods /lessons/:lessonId takes: "order" is not a lesson id.
+    for (const method of ["PATCH", "DELETE"]) {
+      const other = await fetch(`${svc.url}/v1/courses/${crypto.randomUUID()}/lessons/order`, {
+        method,
+        headers: { "content-type": "application/merge-patch+json" },
+        body: method === "PATCH" ? "{}" : undefined,
+      });
+      await problem(other, 405);
+      expect(other.headers.get("allow")).toBe("PUT");
+    }
     await problem(await fetch(`${svc.url}/v1/nothing-here`), 404);
   });
 

@@ -105,6 +105,8 @@ export function problemErrors(routes: () => { method: string; path: string }[] =
     const res = problemResponse(toProblem(appError, { instance: pathname, traceId }));
     const retryAfter = app?.retryAfterSeconds ?? (app?.kind === "unavailable" ? 1 : undefined);
     if (retryAfter !== undefined) res.headers.set("retry-after", String(retryAfter));
+    if (app?.kind === "method_not_allowed" && typeof app.context.allow === "string")
+      res.headers.set("allow", app.context.allow);
     const wwwAuthenticate = app && challenge(app.kind, app.code, app.context?.scope as string | undefined);
     if (wwwAuthenticate) res.headers.set("www-authenticate", wwwAuthenticate);
     return res;

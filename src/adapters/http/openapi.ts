@@ -116,6 +116,96 @@ function securityRequirements(paths: Json): void {
   }
 }
 
+const PROBLEM = { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } };
+const ops = (paths: Json) =>
+  Object.values(paths).flatMap((item) =>
+    Object.entries(item as Record<string, Json>).map(([method, op]) => ({ method, op })),
+  );
+const responsesOf = (op: Json) => (op.responses ?? {}) as Record<string, Json>;
+
+/**
+ * The conditional-request headers where the server honours them, so generated clients can send
+ * them: If-Match on every operation that can answer 412, If-None-Match where 304 can come back.
+ */
+function conditionalHeaders(paths: Json): void {
+  for (const { op } of ops(paths)) {
+    const params = (op.parameters ?? []) as Json[];
+    if (responsesOf(op)["412"])
+      params.push({
+        in: "header",
+        name: "If-Match",
+        required: false,
+        description:
+          "The course's strong ETag as last read: the change applies only if the course is still that representation (412 otherwise). `*` or absent: no condition.",
+        schema: { type: "string", examples: ['"3"', '"3.17"'] },
+      });
+    if (responsesOf(op)["304"])
+      params.push({
+        in: "header",
+        name: "If-None-Match",
+        required: false,
+        description: "ETags of copies the client holds: 304 without a body when one is current.",
+        schema: { type: "string", examples: ['"3"'] },
+      });
+    if (params.length) op.parameters = params;
+  }
+}
+
+/** Course and lesson ids are UUIDs (v7), in paths as in bodies. */
+function idFormats(paths: Json): void {
+  for (const { op } of ops(paths))
+    for (const p of (op.parameters ?? []) as Json[])
+      if (p.in === "path" && (p.name === "id" || p.name === "lessonId"))
+        p.schema = { ...(p.schema as Json), format: "uuid" };
+}
+
+/**
+ * Every operation answers any status it does not list as problem+json (the `default` response),
+ * so a generated strict server can answer one and a client can type it.
+ */
+function defaultResponses(paths: Json): void {
+  for (const { op } of ops(paths))
+    op.responses = {
+      ...responsesOf(op),
+      default: { description: "Any other error, as RFC 9457 problem+json", content: PROBLEM },
+    };
+}
+
+/**
+ * Names what generators would otherwise inline: a course's `source` is a discriminated union
+ * (`oneOf` on `kind`, so a typed client gets one type per kind), and the list's `sort` an enum.
+ */
+function namedSchemas(paths: Json, schemas: Json): void {
+  schemas.CourseSource = {
+    description: "Where the course comes from: written by hand, or imported from an external catalog",
+    oneOf: [{ $ref: "#/components/schemas/ManualSource" }, { $ref: "#/components/schemas/CatalogSource" }],
+    discriminator: {
+      propertyName: "kind",
+      mapping: { manual: "#/components/schemas/ManualSource", catalog: "#/components/schemas/CatalogSource" },
+    },
+  };
+  const isSource = (v: unknown) =>
+    JSON.stringify(v) ===
+    JSON.stringify({
+      anyOf: [{ $ref: "#/components/schemas/ManualSource" }, { $ref: "#/components/schemas/CatalogSource" }],
+    });
+  const replace = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(replace);
+    if (!node || typeof node !== "object") return node;
+    if (isSource(node)) return { $ref: "#/components/schemas/CourseSource" };
+    return Object.fromEntries(Object.entries(node as Json).map(([k, v]) => [k, replace(v)]));
+  };
+  for (const [name, schema] of Object.entries(schemas)) if (name !== "CourseSource") schemas[name] = replace(schema);
+  for (const { op } of ops(paths))
+    for (const p of (op.parameters ?? []) as Json[])
+      if (p.in === "query" && p.name === "sort") {
+        const { description, ...schema } = p.schema as Json;
+        schemas.CourseSort = { ...schema, description: "Sort order of a list: a field, descending with a leading -" };
+        p.schema = { $ref: "#/components/schemas/CourseSort" };
+        if (description) p.description = description;
+      }
+}
+
 export async function buildOpenApiDocument(app: AnyElysia, info: SpecInfo): Promise<Json> {
   // Loaded on first use: the generator is not needed to serve requests, only to describe them.
   const { toOpenAPISchema } = await import("@elysiajs/openapi");
@@ -124,9 +214,14 @@ export async function buildOpenApiDocument(app: AnyElysia, info: SpecInfo): Prom
     components: Json;
   };
   const paths = normalise(generated.paths) as Json;
+  const schemas = normalise(generated.components) as Json;
   requestBodies(paths);
   securityRequirements(paths);
   responseLinks(paths);
+  conditionalHeaders(paths);
+  idFormats(paths);
+  defaultResponses(paths);
+  namedSchemas(paths, (schemas.schemas ?? {}) as Json);
   const doc = {
     openapi: "3.1.0",
     info: {
@@ -136,14 +231,18 @@ export async function buildOpenApiDocument(app: AnyElysia, info: SpecInfo): Prom
         "Courses of the online-learning platform: CRUD, lifecycle (draft → published → archived) and lessons. Errors are RFC 9457 problem+json. Changes use optimistic concurrency through ETag/If-Match; creation honours Idempotency-Key.",
       license: { name: "Proprietary", identifier: "LicenseRef-Proprietary" },
     },
-    servers: [{ url: "/", description: "This server" }],
+    // A generator needs an absolute URL; the relative one serves the document's own origin.
+    servers: [
+      { url: "http://localhost:8080", description: "Development (`bun run dev`)" },
+      { url: "/", description: "The server this document came from" },
+    ],
     tags: [
       { name: "courses", description: "Courses and their lifecycle" },
       { name: "lessons", description: "The ordered lessons of a course" },
     ],
     paths,
     components: {
-      ...(normalise(generated.components) as Json),
+      ...schemas,
       securitySchemes: {
         bearerAuth: {
           type: "http",

@@ -17,6 +17,17 @@ import { toCourseChanges, toCourseDto, toNewCourse } from "./course-dto.ts";
 import { CourseListQuery, MODELS } from "./models.ts";
 import { operation } from "./openapi.ts";
 
+/**
+ * `/lessons/order` answers PUT only; the lesson routes' `:lessonId` would otherwise take "order" for
+ * a lesson id and answer PATCH or DELETE there with a 400 or 404 instead of 405.
+ */
+function notTheOrder(lessonId: string, method: string, pathname: string): void {
+  if (lessonId === "order")
+    throw new AppError("method_not_allowed", `${method} is not allowed on ${pathname}; use PUT.`, {
+      context: { allow: "PUT" },
+    });
+}
+
 export interface CourseRoutesDeps {
   courses: uc.CourseDeps;
   idempotency: IdempotencyStore;
@@ -344,6 +355,7 @@ export function courseRoutes(deps: CourseRoutesDeps) {
         "/:id/lessons/:lessonId",
         ({ params, body, request }) =>
           withLogFields({ courseId: params.id }, async () => {
+            notTheOrder(params.lessonId, request.method, pathOf(request.url));
             const input = validBody(CHECKS.lessonPatch, body);
             const { course } = await uc.updateLesson(
               by(request),
@@ -367,16 +379,17 @@ export function courseRoutes(deps: CourseRoutesDeps) {
       .delete(
         "/:id/lessons/:lessonId",
         ({ params, request }) =>
-          withLogFields({ courseId: params.id }, async () =>
-            courseResponse(
+          withLogFields({ courseId: params.id }, async () => {
+            notTheOrder(params.lessonId, request.method, pathOf(request.url));
+            return courseResponse(
               await uc.removeLesson(
                 by(request),
                 params.id,
                 params.lessonId,
                 expectedState(request.headers.get("if-match")),
               ),
-            ),
-          ),
+            );
+          }),
         {
           params: LessonParams,
           detail: operation(
