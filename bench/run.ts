@@ -109,9 +109,18 @@ const token = await mintToken(BENCH_SECRET, { subject: "bench", scopes: ["course
 const bearer = { authorization: `Bearer ${token}` };
 const shippedRatio = Number((readFileSync(SHIPPED_CONFIG, "utf8").match(/^\s+sampleRatio:\s*([\d.]+)/m) ?? [])[1] ?? 1);
 
-/** A reference server: a child process that prints "listening PORT". */
+/**
+ * A reference server: a child process that prints "listening PORT". Registered for the final
+ * stop as soon as it runs, so one that fails to start never leaves the others behind (an orphan
+ * keeps the harness's stderr open, and whatever waits for it waits forever).
+ */
 async function reference(name: string, cmd: string[]): Promise<Server> {
   const proc = Bun.spawn(cmd, { cwd: ROOT, stdout: "pipe", stderr: "inherit" });
+  const stop = async () => {
+    proc.kill("SIGTERM");
+    await proc.exited;
+  };
+  all.push({ name: `${name} (starting)`, url: "", pid: proc.pid, stop });
   const reader = proc.stdout.getReader();
   let first = "";
   while (!first.includes("\n")) {
@@ -123,15 +132,13 @@ async function reference(name: string, cmd: string[]): Promise<Server> {
     while (!(await reader.read()).done) {}
   })();
   const port = Number(first.match(/listening (\d+)/)?.[1]);
-  return {
-    name,
-    url: `http://127.0.0.1:${port}`,
-    pid: proc.pid,
-    stop: async () => {
-      proc.kill("SIGTERM");
-      await proc.exited;
-    },
-  };
+  const server = { name, url: `http://127.0.0.1:${port}`, pid: proc.pid, stop };
+  all.splice(
+    all.findIndex((x) => x.pid === proc.pid),
+    1,
+    server,
+  );
+  return server;
 }
 const asServer = (name: string, svc: RunningService): Server => ({
   name,
@@ -250,12 +257,11 @@ try {
 
   const courseBody = join(WORK, "course.json");
   await Bun.write(courseBody, await (await fetch(`${service.url}/v1/courses/${ids[0]}`)).text());
-  const refs = await Promise.all([
+  await Promise.all([
     reference("bun-static", ["bun", "bench/refs/bun-static.ts", courseBody]),
     reference("bun-driver", ["bun", "bench/refs/bun-driver.ts", s.mongoUrl, names.database]),
     reference("fastify", ["node", "bench/refs/fastify.mjs", s.mongoUrl, names.database]),
   ]);
-  all.push(...refs);
   // Three API-only instances, the same but for tracing: every request sampled, the shipped ratio, off.
   const apiOnly = async (name: string, over: Record<string, string>) =>
     asServer(name, await startService(svcEnv(over), { ...QUIET, args: ["serve", "--modules=api"] }));

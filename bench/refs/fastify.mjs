@@ -8,12 +8,20 @@ import Fastify from "fastify";
 import { MongoClient } from "mongodb";
 
 const spec = JSON.parse(readFileSync(new URL("../../docs/openapi.json", import.meta.url), "utf8"));
-/** The schema with its #/components/schemas references inlined (Ajv gets one self-contained schema). */
+/**
+ * The schema with its #/components/schemas references inlined (Ajv gets one self-contained
+ * schema), without OpenAPI's `discriminator`: a hint for generators that strict Ajv refuses; the
+ * `oneOf` beside it validates the same.
+ */
 function deref(node) {
   if (Array.isArray(node)) return node.map(deref);
   if (!node || typeof node !== "object") return node;
   if (typeof node.$ref === "string") return deref(spec.components.schemas[node.$ref.split("/").pop()]);
-  return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, deref(v)]));
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([k]) => k !== "discriminator")
+      .map(([k, v]) => [k, deref(v)]),
+  );
 }
 const courseCreate = deref(spec.components.schemas.CourseCreate);
 

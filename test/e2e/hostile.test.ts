@@ -157,6 +157,28 @@ describe("members and methods", () => {
 });
 
 describe("headers", () => {
+  it("sends Idempotent-Replayed on the wire in the case the spec documents", async () => {
+    const body = JSON.stringify(newCourse(`Replayed ${crypto.randomUUID()}`));
+    const key = crypto.randomUUID();
+    const send = () =>
+      new Promise<string>((resolve, reject) => {
+        let out = "";
+        const socket = connect(svc.port, "127.0.0.1", () =>
+          socket.write(
+            `POST /v1/courses HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nIdempotency-Key: ${key}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+          ),
+        );
+        socket.on("data", (d) => (out += d.toString()));
+        socket.on("close", () => resolve(out));
+        socket.on("error", reject);
+      });
+    expect(await send()).toStartWith("HTTP/1.1 201");
+    const replay = await send();
+    expect(replay).toStartWith("HTTP/1.1 201");
+    // Header names are case-insensitive in HTTP, but some generated clients compare them exactly.
+    expect(replay).toContain("\r\nIdempotent-Replayed: true\r\n");
+  });
+
   it("nosniff everywhere, a Cache-Control per route, a CSP on /docs with no inline script", async () => {
     const get = (path: string) => fetch(`${svc.url}${path}`);
     for (const [path, cache] of [

@@ -1,4 +1,6 @@
-// Runs a command to its end and returns what it printed and its exit code.
+// Runs a command to its end and returns what it printed and its exit code. Once the command has
+// exited, its output is read for at most a few seconds more: a child it left running may hold the
+// pipes open, and the caller gets the exit code (and what was read) instead of waiting forever.
 export interface RunResult {
   stdout: string;
   stderr: string;
@@ -16,10 +18,15 @@ export async function run(
     stdout: "pipe",
     stderr: "pipe",
   });
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
-  return { stdout, stderr, code };
+  const chunks = { stdout: "", stderr: "" };
+  const drain = async (name: keyof typeof chunks, stream: ReadableStream<Uint8Array>) => {
+    const decoder = new TextDecoder();
+    for await (const chunk of stream) chunks[name] += decoder.decode(chunk, { stream: true });
+  };
+  const drained = Promise.all([drain("stdout", proc.stdout), drain("stderr", proc.stderr)]);
+  const code = await proc.exited;
+  const left = await Promise.race([drained.then(() => false), Bun.sleep(5_000).then(() => true)]);
+  if (left)
+    chunks.stderr += "\n[run] output still open 5 s after the command exited: a child process it started holds it\n";
+  return { stdout: chunks.stdout, stderr: chunks.stderr, code };
 }

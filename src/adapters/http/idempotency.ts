@@ -8,7 +8,8 @@ import { log } from "../../../lib/xlog/index.ts";
 import type { IdempotencyStore, StoredResponse } from "../../app/idempotency.ts";
 
 export const IDEMPOTENCY_HEADER = "idempotency-key";
-const REPLAYED_HEADER = "idempotent-replayed";
+// Sent as written here (Bun keeps the case): generated clients may compare names case-sensitively.
+const REPLAYED_HEADER = "Idempotent-Replayed";
 const KEPT_HEADERS = ["content-type", "location", "etag"];
 
 /** Canonical JSON: key order does not change the fingerprint. */
