@@ -2,7 +2,7 @@
 //  1. endpoints from the environment (`bun run test` sets them from `bun run stack env`);
 //  2. otherwise, with a reachable Docker engine, testcontainers (MongoDB replica set, Kafka);
 //  3. otherwise the test FAILS and says how to start the stack.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 
 export interface StackEndpoints {
   mongoUrl: string;
@@ -28,7 +28,12 @@ let cached: Promise<StackEndpoints> | undefined;
 export async function stack(needs: { jaeger?: boolean } = {}): Promise<StackEndpoints> {
   cached ??= resolveStack();
   const s = await cached;
-  if (needs.jaeger) await jaegerStarted();
+  if (!needs.jaeger) {
+    // No tracing where Jaeger was not asked for: the same on a first run (Jaeger still building,
+    // where a service's last span export at shutdown would fail) as on every later one.
+    return { ...s, otlpEndpoint: undefined, jaegerQueryUrl: undefined };
+  }
+  await jaegerStarted();
   return s;
 }
 
@@ -38,11 +43,11 @@ export const JAEGER_WAIT_MS = 20 * 60_000;
 async function jaegerStarted(): Promise<void> {
   const pending = process.env.STACK_JAEGER_PENDING;
   if (!pending) return;
-  const file = Bun.file(pending);
   // Bounded by the build's own failure (the runner writes the error); one that hangs ends at the
-  // hook's timeout (JAEGER_WAIT_MS).
-  while (!(await file.exists())) await Bun.sleep(1000);
-  const outcome = (await file.text()).trim();
+  // hook's timeout (JAEGER_WAIT_MS). Read with node:fs: a Bun.file made before the file existed
+  // reads it as empty.
+  while (!existsSync(pending)) await Bun.sleep(1000);
+  const outcome = readFileSync(pending, "utf8").trim();
   if (outcome !== "ok") throw new Error(`Jaeger did not start: ${outcome}`);
 }
 
