@@ -3,6 +3,7 @@
 // docs/CONFIG.md. `bun run gen`; the contract tests fail when any of them is stale.
 import { join } from "node:path";
 import { DASHBOARDS, toGrafana } from "../ops/grafana/dashboards.ts";
+import { ensureOpenApiGenerator } from "../ops/stack/services.ts";
 import { catalogJsonSchema } from "../src/adapters/scraper/catalog.ts";
 import { CONFIG_RULES } from "../src/config-rules.ts";
 import { createMetrics } from "../src/adapters/telemetry/metrics.ts";
@@ -169,6 +170,25 @@ output-options:
   nullable-type: true
 `,
   );
+}
+
+/**
+ * A typescript-fetch client generated from specPath by openapi-generator (Java, from Maven
+ * Central), written to dir: what a TypeScript team would generate. The contract test compiles a
+ * program against it with tsc --strict.
+ */
+export async function typescriptFetchClient(specPath: string, dir: string): Promise<void> {
+  const jar = await ensureOpenApiGenerator();
+  const proc = Bun.spawn(["java", "-jar", jar, "generate", "-i", specPath, "-g", "typescript-fetch", "-o", dir], {
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [out, err, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
+  if (code !== 0) throw new Error(`openapi-generator failed (${code}): ${(out + err).slice(-3000)}`);
 }
 
 async function oapiCodegen(specPath: string, outFile: string, config: string): Promise<void> {

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join } from "node:path";
 import { CACHE_DIR, OPS_DIR, STACK_DIR, clampNegativeTimers, has, log, need, run } from "./util.ts";
 
+export const OPENAPI_GENERATOR_VERSION = "7.25.0";
 export const MONGO_JAVA_SERVER_VERSION = readPomProperty("mongo/pom.xml", "mongo-java-server.version");
 export const JAEGER_VERSION = "v1.76.0";
 export const KAFKA_VERSION = readPomProperty("kafka/pom.xml", "kafka.version");
@@ -46,7 +47,7 @@ async function httpOk(url: string): Promise<boolean> {
 }
 
 /** Builds into a temporary sibling and renames it into place, so a crash never leaves half an artifact. */
-async function installAtomically(finalDir: string, build: (tmpDir: string) => Promise<void>): Promise<void> {
+export async function installAtomically(finalDir: string, build: (tmpDir: string) => Promise<void>): Promise<void> {
   if (existsSync(finalDir)) return;
   const tmp = `${finalDir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
@@ -101,6 +102,29 @@ export async function ensureMongoStoreInstalled(): Promise<void> {
       join(OPS_DIR, "mongo/MongoStore.java"),
     ]);
   });
+}
+const openApiGeneratorJar = join(
+  CACHE_DIR,
+  `openapi-generator-${OPENAPI_GENERATOR_VERSION}`,
+  `openapi-generator-cli-${OPENAPI_GENERATOR_VERSION}.jar`,
+);
+/**
+ * openapi-generator's CLI jar from Maven Central, cached by version like the stack's servers: the
+ * contract test generates a typescript-fetch client with it (a generator nobody here wrote).
+ */
+export async function ensureOpenApiGenerator(): Promise<string> {
+  need("java", "openapi-generator runs on Java");
+  await installAtomically(join(openApiGeneratorJar, ".."), async (tmp) => {
+    need("mvn", "openapi-generator comes from Maven Central");
+    await run("mvn", [
+      "-q",
+      "-B",
+      "dependency:copy",
+      `-Dartifact=org.openapitools:openapi-generator-cli:${OPENAPI_GENERATOR_VERSION}`,
+      `-DoutputDirectory=${tmp}`,
+    ]);
+  });
+  return openApiGeneratorJar;
 }
 export const mongo: Service = {
   name: "mongo",

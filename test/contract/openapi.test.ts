@@ -1,7 +1,7 @@
 // The API contract: the committed spec is what the service serves, it is valid OpenAPI, and the
 // clients generated from it (TypeScript for our tests, Go for consumers) are current and build.
 import { describe, expect, it } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { validate } from "@readme/openapi-parser";
@@ -15,6 +15,7 @@ import {
   goClient,
   goStrictServer,
   tsSchema,
+  typescriptFetchClient,
 } from "../../scripts/gen-clients.ts";
 
 const STALE = "is stale: run `bun run gen` and commit the result";
@@ -83,6 +84,62 @@ describe("OpenAPI contract", () => {
         .filter((l) => l && !l.startsWith("go: downloading "))
         .join("\n");
       expect({ code: await build.exited, err }).toEqual({ code: 0, err: "" });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
+
+  it("a typescript-fetch client (openapi-generator) compiles with tsc --strict a program that uses both source kinds, If-Match and a merge-patch null", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tsfetch-"));
+    try {
+      await typescriptFetchClient(SPEC, join(dir, "client"));
+      writeFileSync(
+        join(dir, "use.ts"),
+        `import { type CourseSource, Configuration, CoursesApi } from "./client/index";
+
+// One type per kind: narrowing on kind gives each its own fields.
+export function describeSource(s: CourseSource): string {
+  switch (s.kind) {
+    case "manual":
+      return "written by hand";
+    case "catalog":
+      return \`\${s.catalog} \${s.externalId} \${s.url}\`;
+  }
+}
+export const manual: CourseSource = { kind: "manual" };
+export const catalog: CourseSource = { kind: "catalog", catalog: "partner", externalId: "42", url: "https://partner.example/42" };
+// @ts-expect-error a manual source has no catalog: reading it without narrowing does not compile
+export const wrong: string = manual.catalog;
+
+const api = new CoursesApi(new Configuration({ basePath: "http://localhost:8080" }));
+// The conditional header and a merge-patch null (clear the summary) without hand-written headers.
+export const patched = api.updateCourse({
+  id: "01a23c2d-e0b5-746f-a658-7a3fff40ac93",
+  ifMatch: '"3"',
+  coursePatch: { summary: null },
+});
+`,
+      );
+      const tsc = Bun.spawn(
+        [
+          join(import.meta.dir, "../../node_modules/.bin/tsc"),
+          "--strict",
+          "--noEmit",
+          "--target",
+          "es2022",
+          "--module",
+          "esnext",
+          "--moduleResolution",
+          "bundler",
+          "--lib",
+          "es2022,dom",
+          "--skipLibCheck",
+          join(dir, "use.ts"),
+        ],
+        { stdout: "pipe", stderr: "pipe" },
+      );
+      const [out, code] = await Promise.all([new Response(tsc.stdout).text(), tsc.exited]);
+      expect({ code, out }).toEqual({ code: 0, out: "" });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
