@@ -2,9 +2,10 @@
 // writers, readers and enrollment events, while a random fault strikes every 20-40 s: a replica
 // killed (SIGKILL) or stopped (SIGTERM) and restarted, Kafka stopped for 10-20 s, the store
 // stopped for 5-10 s. The store and the broker are the run's own (test/support/own-servers.ts,
-// from the stack's cached launchers), so stopping them never disturbs anything else running. Afterwards: every acknowledged write is stored, every acknowledged change
-// has its event (per-course order kept, duplicates counted), enrollment counts equal what was
-// sent, and no 500 was answered. Prints a table; exits 0 only when nothing was lost.
+// from the stack's cached launchers), so stopping them never disturbs anything else running.
+// Afterwards: every acknowledged write is stored, every acknowledged change has its event
+// (per-course order kept, duplicates counted), enrollment counts equal what was sent, and no 500
+// was answered. Prints a table; exits 0 only when nothing was lost.
 //
 //   bun run chaos [--minutes N] [--seed S] [--gaps MIN,MAX]   (`bun run chaos` starts the stack)
 import { parseArgs } from "node:util";
