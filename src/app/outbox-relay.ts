@@ -5,6 +5,7 @@
 import { describe as describeError } from "../../lib/xerrors/index.ts";
 import { log, withLogFields } from "../../lib/xlog/index.ts";
 import { sleepUnlessAborted, type Worker } from "../../lib/xshutdown/index.ts";
+import { backoffMs } from "./retry.ts";
 import {
   EventRejectedError,
   OutboxWakeup,
@@ -183,7 +184,7 @@ export class OutboxRelay {
 
   /** Wait before attempt n+1: doubling from the poll interval, capped. */
   private backoff(failures: number): number {
-    return Math.min(this.opts.retryBackoffMaxMs, this.opts.pollIntervalMs * 2 ** Math.min(failures, 10));
+    return backoffMs(failures + 1, this.opts.pollIntervalMs, this.opts.retryBackoffMaxMs);
   }
 
   private async renew(claims: OutboxClaim[]): Promise<void> {

@@ -3,6 +3,15 @@ import { describe as describeError } from "../../lib/xerrors/index.ts";
 import { log } from "../../lib/xlog/index.ts";
 import { sleepUnlessAborted } from "../../lib/xshutdown/index.ts";
 
+/**
+ * The wait before retry number `attempt` (1-based): `initialMs` doubled per earlier attempt, capped
+ * at `maxMs` (the exponent stops growing long before a number could overflow). The one backoff
+ * rule of the service: start-up steps, the scraper, the relay, the enrollment consumer.
+ */
+export function backoffMs(attempt: number, initialMs: number, maxMs: number): number {
+  return Math.min(maxMs, initialMs * 2 ** Math.min(Math.max(attempt - 1, 0), 30));
+}
+
 export interface RetryOptions {
   initialDelayMs?: number;
   maxDelayMs?: number;
@@ -25,7 +34,7 @@ export async function retryUntilDone(
       await step();
       return true;
     } catch (e) {
-      const waitMs = Math.min(max, initial * 2 ** (attempt - 1));
+      const waitMs = backoffMs(attempt, initial, max);
       log().warn({ error: describeError(e), attempt, retryInMs: waitMs }, `${what} failed; retrying`);
       await sleepUnlessAborted(waitMs, signal);
     }

@@ -7,6 +7,7 @@ import { log } from "../../lib/xlog/index.ts";
 import { sleepUnlessAborted, type Worker } from "../../lib/xshutdown/index.ts";
 import { actingAs, type CourseDeps } from "./courses.ts";
 import { type ImportItem, type ImportLedger, importItem } from "./imports.ts";
+import { backoffMs } from "./retry.ts";
 
 /** Items of one source imported at the same time. */
 const ITEM_CONCURRENCY = 8;
@@ -119,7 +120,7 @@ export class Scraper {
 
   /** Exponential, capped, with jitter (half to all of the step), so failing sources do not pulse together. */
   backoff(failures: number): number {
-    const step = Math.min(this.opts.backoffMaxMs, this.opts.backoffInitialMs * 2 ** (failures - 1));
+    const step = backoffMs(failures, this.opts.backoffInitialMs, this.opts.backoffMaxMs);
     return Math.round(step / 2 + (Math.random() * step) / 2);
   }
 

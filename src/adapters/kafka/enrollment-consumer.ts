@@ -16,6 +16,7 @@ import { log, withLogFields } from "../../../lib/xlog/index.ts";
 import type { Worker } from "../../../lib/xshutdown/index.ts";
 import { KafkaTimeout, within } from "./timeout.ts";
 import { ENROLLMENT_EVENT_TYPES, type ApplyOutcome, type EnrollmentEvent } from "../../app/enrollments.ts";
+import { backoffMs } from "../../app/retry.ts";
 
 const EnrollmentCloudEvent = TypeCompiler.Compile(
   T.Object({
@@ -137,7 +138,7 @@ export class EnrollmentConsumer {
     this.current = "crashed";
     this.crashesInARow++;
     this.opts.onCrash?.(error);
-    const wait = Math.min(this.opts.retryBackoffMaxMs, this.opts.retryBackoffInitialMs * 2 ** (this.crashesInARow - 1));
+    const wait = backoffMs(this.crashesInARow, this.opts.retryBackoffInitialMs, this.opts.retryBackoffMaxMs);
     log().warn(
       { error: describeError(error), crashes: this.crashesInARow, restartInMs: wait },
       "enrollment consumer crashed; restarting",
@@ -212,7 +213,7 @@ export class EnrollmentConsumer {
             if (outcome !== "retry") break;
             const n = (this.attempts.get(key) ?? 0) + 1;
             this.attempts.set(key, n);
-            const wait = Math.min(this.opts.retryBackoffMaxMs, this.opts.retryBackoffInitialMs * 2 ** (n - 1));
+            const wait = backoffMs(n, this.opts.retryBackoffInitialMs, this.opts.retryBackoffMaxMs);
             // One warning when a partition starts waiting, not one per attempt of a long outage.
             if (n === 1)
               log().warn({ ...where, retryInMs: wait }, "enrollment event not processed; retrying with backoff");
