@@ -124,7 +124,8 @@ function shares(profile: Profile, top: number, skipUs: number) {
   return { rows, topFns, samples: busy };
 }
 
-const s = await stack();
+// With Jaeger: the profile is of the shipped configuration, tracing at its ratio included.
+const s = await stack({ jaeger: true });
 const names = isolated("profile");
 const SECRET = "profile-only-hs256-secret-0123456789abcdef";
 const token = await mintToken(SECRET, { subject: "profile", scopes: ["courses:write"], ttlSeconds: 3600 });

@@ -18,6 +18,24 @@ import {
   typescriptFetchClient,
 } from "../../scripts/gen-clients.ts";
 
+/**
+ * `go vet ./...` in dir: its exit code and what it printed besides the module fetches a cold cache
+ * prints ("go: downloading …", "go: finding …"); anything else is a finding.
+ */
+async function goVet(dir: string, env: Record<string, string> = {}): Promise<{ code: number; err: string }> {
+  const vet = Bun.spawn(["go", "vet", "./..."], {
+    cwd: dir,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: { ...process.env, ...env },
+  });
+  const err = (await new Response(vet.stderr).text())
+    .split("\n")
+    .filter((l) => l && !l.startsWith("go: downloading ") && !l.startsWith("go: finding "))
+    .join("\n");
+  return { code: await vet.exited, err };
+}
+
 const STALE = "is stale: run `bun run gen` and commit the result";
 
 describe("OpenAPI contract", () => {
@@ -77,13 +95,7 @@ describe("OpenAPI contract", () => {
       const out = join(dir, "courses.gen.go");
       await goClient(SPEC, out);
       expect(readFileSync(out, "utf8"), `clients/go/courses.gen.go ${STALE}`).toBe(readFileSync(GO_CLIENT, "utf8"));
-      const build = Bun.spawn(["go", "vet", "./..."], { cwd: GO_DIR, stdout: "pipe", stderr: "pipe" });
-      // On a cold module cache go prints "go: downloading …" lines; anything else is a finding.
-      const err = (await new Response(build.stderr).text())
-        .split("\n")
-        .filter((l) => l && !l.startsWith("go: downloading "))
-        .join("\n");
-      expect({ code: await build.exited, err }).toEqual({ code: 0, err: "" });
+      expect(await goVet(GO_DIR)).toEqual({ code: 0, err: "" });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -160,17 +172,7 @@ export const patched = api.updateCourse({
         defaultAnswer: has("type GetCoursedefaultApplicationProblemPlusJSONResponse struct"),
         nullablePatch: has("Summary  nullable.Nullable[string]"),
       }).toEqual({ ifMatch: true, ifNoneMatch: true, discriminated: true, defaultAnswer: true, nullablePatch: true });
-      const vet = Bun.spawn(["go", "vet", "./..."], {
-        cwd: dir,
-        stdout: "pipe",
-        stderr: "pipe",
-        env: { ...process.env, GOFLAGS: "-mod=mod" },
-      });
-      const err = (await new Response(vet.stderr).text())
-        .split("\n")
-        .filter((l) => l && !l.startsWith("go: downloading ") && !l.startsWith("go: finding "))
-        .join("\n");
-      expect({ code: await vet.exited, err }).toEqual({ code: 0, err: "" });
+      expect(await goVet(dir, { GOFLAGS: "-mod=mod" })).toEqual({ code: 0, err: "" });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -29,14 +29,20 @@ function normalise(node: unknown): unknown {
   return out;
 }
 
+const PROBLEM = { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } };
+/** Every operation of the document, with its path and method. */
+const ops = (paths: Json) =>
+  Object.entries(paths).flatMap(([path, item]) =>
+    Object.entries(item as Record<string, Json>).map(([method, op]) => ({ path, method, op })),
+  );
+const responsesOf = (op: Json) => (op.responses ?? {}) as Record<string, Json>;
+
 /** Puts each operation's documented request body (see REQUEST_BODY_KEY) in place of the generated one. */
 function requestBodies(paths: Json): void {
-  for (const item of Object.values(paths)) {
-    for (const op of Object.values(item as Json) as Json[]) {
-      if (op[REQUEST_BODY_KEY]) op.requestBody = op[REQUEST_BODY_KEY];
-      else delete op.requestBody;
-      delete op[REQUEST_BODY_KEY];
-    }
+  for (const { op } of ops(paths)) {
+    if (op[REQUEST_BODY_KEY]) op.requestBody = op[REQUEST_BODY_KEY];
+    else delete op.requestBody;
+    delete op[REQUEST_BODY_KEY];
   }
 }
 
@@ -55,12 +61,10 @@ function sortKeys<T>(v: T): T {
  * lesson), so generated clients and stateful testers know where the ids come from.
  */
 function responseLinks(paths: Json): void {
-  const ops = Object.entries(paths).flatMap(([path, item]) =>
-    Object.values(item as Record<string, Json>).map((op) => ({ path, id: op.operationId as string })),
-  );
-  const onCourse = ops.filter((o) => o.path.includes("{id}") && !o.path.includes("{lessonId}"));
-  const onLesson = ops.filter((o) => o.path.includes("{lessonId}"));
-  const bySlug = ops.find((o) => o.path.includes("{slug}"));
+  const ids = ops(paths).map(({ path, op }) => ({ path, id: op.operationId as string }));
+  const onCourse = ids.filter((o) => o.path.includes("{id}") && !o.path.includes("{lessonId}"));
+  const onLesson = ids.filter((o) => o.path.includes("{lessonId}"));
+  const bySlug = ids.find((o) => o.path.includes("{slug}"));
   const links = (courseId: string) => ({
     ...Object.fromEntries(onCourse.map((o) => [o.id, { operationId: o.id, parameters: { id: courseId } }])),
     ...Object.fromEntries(
@@ -87,41 +91,29 @@ function responseLinks(paths: Json): void {
           .map((o) => [o.id, { operationId: o.id, parameters: { id: "$response.body#/items/0/id" } }]),
       ),
     };
-  for (const item of Object.values(paths))
-    for (const op of Object.values(item as Record<string, Json>)) {
-      const responses = op.responses as Record<string, Json> | undefined;
-      for (const status of ["200", "201"]) {
-        const r = responses?.[status];
-        const schema = (r?.content as Json | undefined)?.["application/json"] as Json | undefined;
-        if ((schema?.schema as Json | undefined)?.$ref !== "#/components/schemas/Course") continue;
-        // The id from the body, not the request: by-slug has no {id}, and the body is the course.
-        r!.links = links("$response.body#/id");
-      }
+  for (const { op } of ops(paths))
+    for (const status of ["200", "201"]) {
+      const r = responsesOf(op)[status];
+      const schema = (r?.content as Json | undefined)?.["application/json"] as Json | undefined;
+      if ((schema?.schema as Json | undefined)?.$ref !== "#/components/schemas/Course") continue;
+      // The id from the body, not the request: by-slug has no {id}, and the body is the course.
+      r!.links = links("$response.body#/id");
     }
 }
 
 /** Each write operation declares the bearer scheme with its scope, and its 401 and 403 answers. */
 function securityRequirements(paths: Json): void {
-  const problem = { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } };
-  for (const [path, item] of Object.entries(paths)) {
-    for (const [method, op] of Object.entries(item as Record<string, Json>)) {
-      const scope = requiredScope(method, path, false);
-      if (!scope) continue;
-      op.security = [{ bearerAuth: [scope] }];
-      const responses = (op.responses ?? {}) as Json;
-      responses["401"] = { description: "No valid bearer token (see WWW-Authenticate)", content: problem };
-      responses["403"] = { description: `The token lacks the ${scope} scope`, content: problem };
-      op.responses = responses;
-    }
+  for (const { path, method, op } of ops(paths)) {
+    const scope = requiredScope(method, path, false);
+    if (!scope) continue;
+    op.security = [{ bearerAuth: [scope] }];
+    op.responses = {
+      ...responsesOf(op),
+      "401": { description: "No valid bearer token (see WWW-Authenticate)", content: PROBLEM },
+      "403": { description: `The token lacks the ${scope} scope`, content: PROBLEM },
+    };
   }
 }
-
-const PROBLEM = { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } };
-const ops = (paths: Json) =>
-  Object.values(paths).flatMap((item) =>
-    Object.entries(item as Record<string, Json>).map(([method, op]) => ({ method, op })),
-  );
-const responsesOf = (op: Json) => (op.responses ?? {}) as Record<string, Json>;
 
 /**
  * The conditional-request headers where the server honours them, so generated clients can send
