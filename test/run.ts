@@ -115,13 +115,14 @@ const proc = Bun.spawn(
   { stdout: "inherit", stderr: "pipe", stdin: "inherit", env: { ...process.env } },
 );
 
-let tail = "";
+let output = "";
 const decoder = new TextDecoder();
 for await (const chunk of proc.stderr) {
   process.stderr.write(chunk);
-  tail = (tail + decoder.decode(chunk, { stream: true })).slice(-4000);
+  output += decoder.decode(chunk, { stream: true });
 }
 const code = await proc.exited;
+const tail = output.slice(-4000);
 
 const count = (word: string) => Number(tail.match(new RegExp(`^\\s*(\\d+) ${word}$`, "m"))?.[1] ?? 0);
 const passed = count("pass");
@@ -131,5 +132,25 @@ if (passed + failed === 0) {
   console.log("tests: no test ran");
   finish(code === 0 ? 1 : code);
 }
+if (failed) console.error(failureRecap(output));
 console.log(`tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
 finish(code);
+
+/**
+ * Each failed test again with what it printed before its "(fail)" line (the error and its
+ * diff), back to the test before it or its file's header: a CI log often keeps only its end.
+ */
+function failureRecap(text: string): string {
+  // Bun's summary at the end names the failures again, without their output: not those.
+  const summary = text.search(/^\d+ tests? failed:$/m);
+  const lines = (summary < 0 ? text : text.slice(0, summary)).split("\n");
+  const boundary = /^(\(pass\)|\(fail\)|\(skip\)|\(todo\)|\S.*\.test\.ts:$)/;
+  const blocks: string[] = [];
+  lines.forEach((line, i) => {
+    if (!line.startsWith("(fail)")) return;
+    let start = i;
+    while (start > 0 && i - start < 80 && !boundary.test(lines[start - 1]!)) start--;
+    blocks.push(lines.slice(start, i + 1).join("\n"));
+  });
+  return `[test] the ${blocks.length} failure(s) again, each with what it printed:\n\n${blocks.join("\n\n")}\n`;
+}
