@@ -6,13 +6,13 @@ import { ConfigError, describeEnv, formatEnvMarkdown, formatEnvTable, redact } f
 import { describe as describeError } from "../lib/xerrors/index.ts";
 import { createLogger, log, setRootLogger, type Logger } from "../lib/xlog/index.ts";
 import { configureShutdown, type ShutdownCoordinator, sleepUnlessAborted } from "../lib/xshutdown/index.ts";
-import { createHttpApp } from "./adapters/http/app.ts";
+import { createHttpApp, httpRoutes } from "./adapters/http/app.ts";
 import { metricsResponse } from "./adapters/http/health.ts";
 import { mintToken, SCOPES } from "./adapters/http/auth.ts";
 import { buildOpenApiDocument } from "./adapters/http/openapi.ts";
 import { pathOf } from "./adapters/http/route.ts";
 import { createRequestHandler, livenessRoute, startHttpServer } from "./adapters/http/server.ts";
-import type { CourseRoutesDeps } from "./adapters/http/v1/courses.ts";
+import type { CourseRoutesDeps } from "./adapters/http/v1/routes.ts";
 import { createKafka, kafkaCheck } from "./adapters/kafka/client.ts";
 import { clampNegativeTimers } from "./adapters/kafka/timers.ts";
 import { ensureTopics } from "./adapters/kafka/topics.ts";
@@ -282,14 +282,14 @@ async function retryParked(cfg: Config): Promise<number> {
 }
 
 async function printOpenApi(): Promise<void> {
-  const app = createHttpApp({
+  const routes = httpRoutes({
     metrics: createMetrics({ service: "courses", environment: "spec" }),
     readiness: () => Promise.reject(new Error("not serving")),
     accepting: () => false,
     api: { courses: { courses: undefined as never, clock, ids }, idempotency: undefined as never, bodyLimit: 0 },
     version: BUILD.version,
   });
-  console.log(JSON.stringify(await buildOpenApiDocument(app, { version: BUILD.version }), null, 2));
+  console.log(JSON.stringify(buildOpenApiDocument(routes, { version: BUILD.version }), null, 2));
 }
 
 /** For images without curl: asks this instance's /healthz. */

@@ -5,7 +5,7 @@
 // --help and --modules) and one here.
 import { log } from "../lib/xlog/index.ts";
 import { createAuthenticator } from "./adapters/http/auth.ts";
-import type { CourseRoutesDeps } from "./adapters/http/v1/courses.ts";
+import type { CourseRoutesDeps } from "./adapters/http/v1/routes.ts";
 import { EnrollmentConsumer } from "./adapters/kafka/enrollment-consumer.ts";
 import { KafkaEventPublisher } from "./adapters/kafka/event-publisher.ts";
 import { MongoEnrollmentLedger } from "./adapters/mongo/enrollment-ledger.ts";

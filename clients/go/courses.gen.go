@@ -167,7 +167,9 @@ type Course struct {
 
 	// Lessons In position order
 	Lessons []Lesson `json:"lessons"`
-	Level   Level    `json:"level"`
+
+	// Level Who the course is for
+	Level Level `json:"level"`
 
 	// Origin null for courses written by hand; the scraper's source, external id and link for imported ones
 	Origin nullable.Nullable[Origin] `json:"origin"`
@@ -180,11 +182,13 @@ type Course struct {
 	Slug string `json:"slug"`
 
 	// Source Where the course comes from: written by hand, or imported from an external catalog
-	Source  CourseSource `json:"source"`
-	Status  Status       `json:"status"`
-	Summary string       `json:"summary"`
-	Tags    []string     `json:"tags"`
-	Title   string       `json:"title"`
+	Source CourseSource `json:"source"`
+
+	// Status Lifecycle state: draft → published → archived → draft
+	Status  Status   `json:"status"`
+	Summary string   `json:"summary"`
+	Tags    []string `json:"tags"`
+	Title   string   `json:"title"`
 
 	// TotalDurationMinutes Sum of lesson durations
 	TotalDurationMinutes int `json:"totalDurationMinutes"`
@@ -205,9 +209,11 @@ type CourseCreate struct {
 	// Language BCP 47 language tag; case is normalised (pt-br → pt-BR)
 	//
 	// Examples: en
-	Language string                   `json:"language"`
-	Level    Level                    `json:"level"`
-	Price    nullable.Nullable[Price] `json:"price,omitempty"`
+	Language string `json:"language"`
+
+	// Level Who the course is for
+	Level Level                    `json:"level"`
+	Price nullable.Nullable[Price] `json:"price,omitempty"`
 
 	// Slug Lowercase letters and digits separated by single hyphens; defaults to one derived from the title
 	Slug *string `json:"slug,omitempty"`
@@ -239,11 +245,13 @@ type CoursePatch struct {
 	Instructor  *Instructor               `json:"instructor,omitempty"`
 
 	// Language BCP 47 language tag; case is normalised (pt-br → pt-BR)
-	Language *string                   `json:"language,omitempty"`
-	Level    *Level                    `json:"level,omitempty"`
-	Price    nullable.Nullable[Price]  `json:"price,omitempty"`
-	Slug     *string                   `json:"slug,omitempty"`
-	Summary  nullable.Nullable[string] `json:"summary,omitempty"`
+	Language *string `json:"language,omitempty"`
+
+	// Level Who the course is for
+	Level   *Level                    `json:"level,omitempty"`
+	Price   nullable.Nullable[Price]  `json:"price,omitempty"`
+	Slug    *string                   `json:"slug,omitempty"`
+	Summary nullable.Nullable[string] `json:"summary,omitempty"`
 
 	// Tags Lowercased, trailing spaces trimmed, duplicates dropped
 	Tags nullable.Nullable[[]string] `json:"tags,omitempty"`
@@ -313,7 +321,7 @@ type LessonPatch struct {
 	Title           *string `json:"title,omitempty"`
 }
 
-// Level defines model for Level.
+// Level Who the course is for
 type Level string
 
 // ManualSource Written by hand
@@ -372,21 +380,23 @@ type Problem struct {
 	Type string `json:"type"`
 }
 
-// Status defines model for Status.
+// Status Lifecycle state: draft → published → archived → draft
 type Status string
 
 // ListCoursesParams defines parameters for ListCourses.
 type ListCoursesParams struct {
-	Status       *Status     `form:"status,omitempty" json:"status,omitempty"`
-	Tag          *string     `form:"tag,omitempty" json:"tag,omitempty"`
-	Level        *Level      `form:"level,omitempty" json:"level,omitempty"`
-	Language     *string     `form:"language,omitempty" json:"language,omitempty"`
-	InstructorId *string     `form:"instructorId,omitempty" json:"instructorId,omitempty"`
-	Source       *string     `form:"source,omitempty" json:"source,omitempty"`
-	Q            *string     `form:"q,omitempty" json:"q,omitempty"`
-	Sort         *CourseSort `form:"sort,omitempty" json:"sort,omitempty"`
-	Limit        *int        `form:"limit,omitempty" json:"limit,omitempty"`
-	Cursor       *string     `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Status       *Status `form:"status,omitempty" json:"status,omitempty"`
+	Tag          *string `form:"tag,omitempty" json:"tag,omitempty"`
+	Level        *Level  `form:"level,omitempty" json:"level,omitempty"`
+	Language     *string `form:"language,omitempty" json:"language,omitempty"`
+	InstructorId *string `form:"instructorId,omitempty" json:"instructorId,omitempty"`
+	Source       *string `form:"source,omitempty" json:"source,omitempty"`
+	Q            *string `form:"q,omitempty" json:"q,omitempty"`
+
+	// Sort Field to sort by; '-' for descending. publishedAt lists published courses only. Default: the cursor's sort, else -createdAt
+	Sort   *CourseSort `form:"sort,omitempty" json:"sort,omitempty"`
+	Limit  *int        `form:"limit,omitempty" json:"limit,omitempty"`
+	Cursor *string     `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
 // CreateCourseParams defines parameters for CreateCourse.

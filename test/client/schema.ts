@@ -321,7 +321,10 @@ export interface components {
             durationMinutes?: number;
             title?: string;
         };
-        /** @enum {string} */
+        /**
+         * @description Who the course is for
+         * @enum {string}
+         */
         Level: "beginner" | "intermediate" | "advanced";
         /** @description Written by hand */
         ManualSource: {
@@ -377,7 +380,10 @@ export interface components {
              */
             type: string;
         };
-        /** @enum {string} */
+        /**
+         * @description Lifecycle state: draft → published → archived → draft
+         * @enum {string}
+         */
         Status: "draft" | "published" | "archived";
     };
     responses: never;
@@ -398,6 +404,7 @@ export interface operations {
                 instructorId?: string;
                 source?: string;
                 q?: string;
+                /** @description Field to sort by; '-' for descending. publishedAt lists published courses only. Default: the cursor's sort, else -createdAt */
                 sort?: components["schemas"]["CourseSort"];
                 limit?: number;
                 cursor?: string;

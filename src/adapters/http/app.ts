@@ -1,10 +1,9 @@
-// The Elysia application: cross-cutting plugins first, then one plugin per resource.
-import { Elysia, type AnyElysia } from "elysia";
-import { problemErrors } from "./errors.ts";
+// The HTTP application: the route tables (probes; the API and its docs) behind one router.
+import type { AnyElysia } from "elysia";
 import { healthRoutes, type HealthDeps } from "./health.ts";
 import { openApiRoutes } from "./openapi.ts";
-import { requestContext } from "./server.ts";
-import { courseRoutes, type CourseRoutesDeps } from "./v1/courses.ts";
+import { type Route, router } from "./pipeline.ts";
+import { courseRoutes, type CourseRoutesDeps } from "./v1/routes.ts";
 
 export interface HttpAppDeps extends HealthDeps {
   /** The course API and its docs; absent in a worker-only process, which serves health and metrics only. */
@@ -12,15 +11,13 @@ export interface HttpAppDeps extends HealthDeps {
   version: string;
 }
 
-export function createHttpApp(deps: HttpAppDeps) {
-  let app: AnyElysia;
-  // standardHostname off: Elysia otherwise finds the path by searching from the 11th character, which
-  // misroutes a request whose Host is shorter than 4 characters ("Host: x" → path "/courses").
-  // The server speaks plain HTTP (TLS ends at the ingress), so the path starts after "http://".
-  const base = new Elysia({ name: "courses-http", normalize: false, handler: { standardHostname: false } })
-    .use(requestContext())
-    .use(problemErrors(() => app.routes))
-    .use(healthRoutes(deps));
-  app = deps.api ? base.use(openApiRoutes(() => app, { version: deps.version })).use(courseRoutes(deps.api)) : base;
-  return app;
+/** Every route this process serves. */
+export function httpRoutes(deps: HttpAppDeps): Route[] {
+  if (!deps.api) return healthRoutes(deps);
+  const api = courseRoutes(deps.api);
+  return [...healthRoutes(deps), ...openApiRoutes(() => api, { version: deps.version }), ...api];
+}
+
+export function createHttpApp(deps: HttpAppDeps): AnyElysia {
+  return router(httpRoutes(deps), deps.api ?? { bodyLimit: 0 }).app;
 }

@@ -28,14 +28,6 @@ export interface Principal {
   scopes: Set<string>;
 }
 
-/** The scope an operation needs: undefined for reads (unless reads require a token: ""). */
-export function requiredScope(method: string, route: string, requireForReads: boolean): string | undefined {
-  const m = method.toUpperCase();
-  if (m === "GET" || m === "HEAD" || m === "OPTIONS") return requireForReads ? "" : undefined;
-  if (m === "DELETE" && (route === "/v1/courses/:id" || route === "/v1/courses/{id}")) return SCOPES.admin;
-  return SCOPES.write;
-}
-
 export type Authenticator = (authorization: string | null) => Promise<Principal>;
 
 /** How long a verified token is taken on trust without verifying it again (never past its exp). */
@@ -149,6 +141,3 @@ export function mintToken(
   if (claims.audience) jwt.setAudience(claims.audience);
   return jwt.sign(new TextEncoder().encode(secret));
 }
-
-/** The principal of a request, once authenticated (idempotency keys are scoped to it). */
-export const principalOf = new WeakMap<Request, Principal>();

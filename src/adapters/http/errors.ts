@@ -1,10 +1,8 @@
-// Every error the HTTP layer returns is RFC 9457 problem+json, made by lib/xerrors.
-// Elysia's own bodies (validation echoing schemas and values, text/plain parse errors and
-// 404s) are replaced here.
+// Every error the HTTP layer returns is RFC 9457 problem+json, made by lib/xerrors: a route's
+// failure (pipeline.ts) and what the router answers itself (no route, another method).
 import { Elysia } from "elysia";
 import {
   AppError,
-  type FieldError,
   findAppError,
   isServerFault,
   problemResponse,
@@ -17,36 +15,9 @@ import { challenge } from "./auth.ts";
 import { outages } from "./outage.ts";
 import { pathOf, routeOf } from "./route.ts";
 
-interface ValidationLike {
-  all?: { path?: string; message?: string; summary?: string }[];
-}
-
-function validationFields(error: unknown): FieldError[] {
-  const all = (error as ValidationLike).all ?? [];
-  const fields = all.map((e) => ({ field: e.path || "/", message: e.summary ?? e.message ?? "is invalid" }));
-  // One entry per field: the first message is the most specific.
-  return fields.filter((f, i) => fields.findIndex((g) => g.field === f.field) === i);
-}
-
-/** Turns what Elysia or a handler threw into the AppError the client should see. */
-export function toAppError(code: string | number, error: unknown): unknown {
-  switch (code) {
-    case "VALIDATION":
-      return AppError.invalidArgument("The request is invalid; see errors for each field.", validationFields(error), {
-        cause: error,
-      });
-    case "PARSE":
-      // Our own body parser throws AppErrors (415, 413, bad JSON); Elysia wraps them.
-      return (
-        findAppError(error) ?? AppError.invalidArgument("The request body is not valid JSON.", [], { cause: error })
-      );
-    case "NOT_FOUND":
-      return AppError.notFound("No such resource.", { cause: error });
-    case "INVALID_COOKIE_SIGNATURE":
-      return AppError.invalidArgument("A cookie signature is invalid.", [], { cause: error });
-    default:
-      return error;
-  }
+/** What the router threw, as the AppError the client should see (its own 404 included). */
+function toAppError(code: string | number, error: unknown): unknown {
+  return code === "NOT_FOUND" ? AppError.notFound("No such resource.", { cause: error }) : error;
 }
 
 /** A route template as a matcher, built once per template (a 404 flood must not recompile them). */
@@ -76,39 +47,50 @@ export function allowedMethods(routes: { method: string; path: string }[], pathn
   return [...new Set(methods)].sort();
 }
 
-export function problemErrors(routes: () => { method: string; path: string }[] = () => []) {
+/**
+ * The problem+json answer to a failed request: what is logged (an outage once, any other server
+ * fault with its chain), and the headers that go with its kind (Retry-After, Allow,
+ * WWW-Authenticate).
+ */
+export function problemFor(error: unknown, pathname: string): Response {
+  const traceId = currentTraceId();
+  const app = findAppError(error);
+  // A dependency outage is one warning when it starts and one line when it ends (outage.ts),
+  // not an error per request; any other server fault is logged once with its full chain.
+  if (app?.kind === "unavailable" && app.code) outages.failed(app.code, toLogObject(error));
+  else if (isServerFault(error)) log().error({ err: toLogObject(error), traceId }, "request failed");
+  const res = problemResponse(toProblem(error, { instance: pathname, traceId }));
+  const retryAfter = app?.retryAfterSeconds ?? (app?.kind === "unavailable" ? 1 : undefined);
+  if (retryAfter !== undefined) res.headers.set("retry-after", String(retryAfter));
+  if (app?.kind === "method_not_allowed" && typeof app.context.allow === "string")
+    res.headers.set("allow", app.context.allow);
+  const wwwAuthenticate = app && challenge(app.kind, app.code, app.context?.scope as string | undefined);
+  if (wwwAuthenticate) res.headers.set("www-authenticate", wwwAuthenticate);
+  return res;
+}
+
+/** A 405 for a path some route answers with other methods. */
+export const methodNotAllowed = (method: string, pathname: string, allow: string[]) =>
+  new AppError("method_not_allowed", `${method} is not allowed on ${pathname}; use ${allow.join(", ")}.`, {
+    context: { allow: allow.join(", ") },
+  });
+
+/**
+ * What the router itself answers as problem+json: no route (404, or 405 with Allow when the path
+ * is a route's with another method) and anything thrown before a route's pipeline ran.
+ */
+export function routerErrors(routes: { method: string; path: string }[]) {
   return new Elysia({ name: "problem-errors" }).onError({ as: "global" }, ({ code, error, request, route, set }) => {
     routeOf.setIfUnset(request, route);
     // Elysia sets `set.status` from the error's `status` and then copies any Response returned
-    // here into a new one (body and headers merged: a tenth of an invalid POST's CPU). The
-    // problem Response carries its own status, so it goes out as built.
+    // here into a new one (body and headers merged). The problem Response carries its own
+    // status, so it goes out as built.
     set.status = 200;
     const pathname = pathOf(request.url);
-    // A path that exists, asked with a method it does not answer: 405 with Allow, not 404.
-    const allow = code === "NOT_FOUND" ? allowedMethods(routes(), pathname) : [];
-    if (allow.length) {
-      const problem = toProblem(
-        new AppError("method_not_allowed", `${request.method} is not allowed on ${pathname}; use ${allow.join(", ")}.`),
-        { instance: pathname, traceId: currentTraceId() },
-      );
-      const res = problemResponse(problem);
-      res.headers.set("allow", allow.join(", "));
-      return res;
-    }
-    const appError = toAppError(code, error);
-    const traceId = currentTraceId();
-    const app = findAppError(appError);
-    // A dependency outage is one warning when it starts and one line when it ends (outage.ts),
-    // not an error per request; any other server fault is logged once with its full chain.
-    if (app?.kind === "unavailable" && app.code) outages.failed(app.code, toLogObject(appError));
-    else if (isServerFault(appError)) log().error({ err: toLogObject(appError), traceId }, "request failed");
-    const res = problemResponse(toProblem(appError, { instance: pathname, traceId }));
-    const retryAfter = app?.retryAfterSeconds ?? (app?.kind === "unavailable" ? 1 : undefined);
-    if (retryAfter !== undefined) res.headers.set("retry-after", String(retryAfter));
-    if (app?.kind === "method_not_allowed" && typeof app.context.allow === "string")
-      res.headers.set("allow", app.context.allow);
-    const wwwAuthenticate = app && challenge(app.kind, app.code, app.context?.scope as string | undefined);
-    if (wwwAuthenticate) res.headers.set("www-authenticate", wwwAuthenticate);
-    return res;
+    const allow = code === "NOT_FOUND" ? allowedMethods(routes, pathname) : [];
+    return problemFor(
+      allow.length ? methodNotAllowed(request.method, pathname, allow) : toAppError(code, error),
+      pathname,
+    );
   });
 }

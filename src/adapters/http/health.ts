@@ -1,10 +1,10 @@
 // Liveness, readiness and metrics endpoints.
-import { Elysia } from "elysia";
 import { AppError, describe as describeError, problemResponse, toProblem } from "../../../lib/xerrors/index.ts";
 import { log } from "../../../lib/xlog/index.ts";
 import type { CheckResult } from "../../app/readiness.ts";
 import { type Metrics, PROMETHEUS_TEXT_CONTENT_TYPE, prometheusText } from "../telemetry/metrics.ts";
 import { currentTraceId } from "../telemetry/tracing.ts";
+import { type Route, route } from "./pipeline.ts";
 import { pathOf } from "./route.ts";
 
 export interface HealthDeps {
@@ -16,12 +16,18 @@ export interface HealthDeps {
   accepting: () => boolean;
 }
 
-export function healthRoutes(deps: HealthDeps) {
-  const routes = new Elysia({ name: "health" })
-    .get("/healthz", () => ({ status: "ok" }), { detail: { hide: true } })
-    .get(
-      "/readyz",
-      async ({ request }) => {
+const json = (value: unknown) =>
+  new Response(JSON.stringify(value), { headers: { "content-type": "application/json" } });
+
+/** /healthz, /readyz and (unless it has a port of its own) /metrics: public, not in the API's document. */
+export function healthRoutes(deps: HealthDeps): Route[] {
+  const routes = [
+    route({ method: "GET", path: "/healthz", access: "public", handle: () => json({ status: "ok" }) }),
+    route({
+      method: "GET",
+      path: "/readyz",
+      access: "public",
+      handle: async ({ request }) => {
         const results = await deps.readiness();
         for (const r of results) {
           deps.metrics.readinessChecks.observe({ dependency: r.name, outcome: r.ok ? "ok" : "failed" }, r.ms / 1000);
@@ -36,7 +42,7 @@ export function healthRoutes(deps: HealthDeps) {
         const failing = results.filter((r) => !r.ok && r.required).map((r) => r.name);
         if (!deps.accepting()) failing.push("shutting-down");
         // An optional dependency down (Kafka behind the outbox) leaves the instance ready, and says so.
-        if (failing.length === 0) return { status: results.every((r) => r.ok) ? "ready" : "degraded", checks };
+        if (failing.length === 0) return json({ status: results.every((r) => r.ok) ? "ready" : "degraded", checks });
         const detail = `Not ready: ${failing.join(", ")} ${failing.length === 1 ? "is" : "are"} not available.`;
         const problem = toProblem(AppError.unavailable(detail), {
           instance: pathOf(request.url),
@@ -44,12 +50,19 @@ export function healthRoutes(deps: HealthDeps) {
         });
         return problemResponse({ ...problem, checks });
       },
-      { detail: { hide: true } },
-    );
+    }),
+  ];
   // /metrics here unless it has a port of its own (then this port answers 404 for it).
-  return deps.metricsOnApiPort === false
-    ? routes
-    : routes.get("/metrics", ({ request }) => metricsResponse(deps.metrics, request), { detail: { hide: true } });
+  if (deps.metricsOnApiPort !== false)
+    routes.push(
+      route({
+        method: "GET",
+        path: "/metrics",
+        access: "public",
+        handle: ({ request }) => metricsResponse(deps.metrics, request),
+      }),
+    );
+  return routes;
 }
 
 /** OpenMetrics (with exemplars) for scrapers that ask for it, Prometheus text otherwise. */

@@ -1,11 +1,12 @@
-// The OpenAPI 3.1 document, generated from the routes' schemas and normalised for client
-// generators; served at /openapi.json, with Swagger UI at /docs from assets inside the service.
-import { requiredScope } from "./auth.ts";
-import { Elysia, type AnyElysia } from "elysia";
+// The OpenAPI 3.1 document, built from the route tables (the same rows the router serves: their
+// paths, access, input schemas and operation docs) and the v1 models; served at /openapi.json,
+// with Swagger UI at /docs from assets inside the service.
+import type { TSchema } from "@sinclair/typebox";
 import swaggerCss from "swagger-ui-dist/swagger-ui.css" with { type: "file" };
 import swaggerJs from "swagger-ui-dist/swagger-ui-bundle.js" with { type: "file" };
-import { SPEC_ONLY } from "./v1/models.ts";
-import { REQUEST_BODY_KEY } from "./v1/openapi.ts";
+import { SCOPES } from "./auth.ts";
+import { type Route, route } from "./pipeline.ts";
+import { MODELS, SPEC_ONLY } from "./v1/models.ts";
 
 export interface SpecInfo {
   version: string;
@@ -26,7 +27,24 @@ function normalise(node: unknown): unknown {
     if (k === SPEC_ONLY) Object.assign(out, v);
     else out[k] = normalise(v);
   }
-  return out;
+  return simplified(out);
+}
+
+/**
+ * TypeBox's unions in the forms generators read best: literals of one type as an `enum`, and a
+ * type or null as one schema whose `type` lists both.
+ */
+function simplified(node: Json): Json {
+  const { anyOf, ...rest } = node as Json & { anyOf?: Json[] };
+  if (!anyOf) return node;
+  const type = anyOf[0]?.type;
+  if (anyOf.every((s) => s.const !== undefined && s.type === type && Object.keys(s).length === 2))
+    return { ...rest, type, enum: anyOf.map((s) => s.const) };
+  const nulls = anyOf.filter((s) => s.type === "null" && Object.keys(s).length === 1);
+  const other = anyOf.find((s) => !nulls.includes(s));
+  if (anyOf.length === 2 && nulls.length === 1 && typeof other?.type === "string")
+    return { ...other, ...rest, type: [other.type, "null"] };
+  return node;
 }
 
 const PROBLEM = { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } };
@@ -36,15 +54,6 @@ const ops = (paths: Json) =>
     Object.entries(item as Record<string, Json>).map(([method, op]) => ({ path, method, op })),
   );
 const responsesOf = (op: Json) => (op.responses ?? {}) as Record<string, Json>;
-
-/** Puts each operation's documented request body (see REQUEST_BODY_KEY) in place of the generated one. */
-function requestBodies(paths: Json): void {
-  for (const { op } of ops(paths)) {
-    if (op[REQUEST_BODY_KEY]) op.requestBody = op[REQUEST_BODY_KEY];
-    else delete op.requestBody;
-    delete op[REQUEST_BODY_KEY];
-  }
-}
 
 function sortKeys<T>(v: T): T {
   if (Array.isArray(v)) return v.map(sortKeys) as T;
@@ -101,56 +110,6 @@ function responseLinks(paths: Json): void {
     }
 }
 
-/** Each write operation declares the bearer scheme with its scope, and its 401 and 403 answers. */
-function securityRequirements(paths: Json): void {
-  for (const { path, method, op } of ops(paths)) {
-    const scope = requiredScope(method, path, false);
-    if (!scope) continue;
-    op.security = [{ bearerAuth: [scope] }];
-    op.responses = {
-      ...responsesOf(op),
-      "401": { description: "No valid bearer token (see WWW-Authenticate)", content: PROBLEM },
-      "403": { description: `The token lacks the ${scope} scope`, content: PROBLEM },
-    };
-  }
-}
-
-/**
- * The conditional-request headers where the server honours them, so generated clients can send
- * them: If-Match on every operation that can answer 412, If-None-Match where 304 can come back.
- */
-function conditionalHeaders(paths: Json): void {
-  for (const { op } of ops(paths)) {
-    const params = (op.parameters ?? []) as Json[];
-    if (responsesOf(op)["412"])
-      params.push({
-        in: "header",
-        name: "If-Match",
-        required: false,
-        description:
-          "The course's strong ETag as last read: the change applies only if the course is still that representation (412 otherwise). `*` or absent: no condition.",
-        schema: { type: "string", examples: ['"3"', '"3.17"'] },
-      });
-    if (responsesOf(op)["304"])
-      params.push({
-        in: "header",
-        name: "If-None-Match",
-        required: false,
-        description: "ETags of copies the client holds: 304 without a body when one is current.",
-        schema: { type: "string", examples: ['"3"'] },
-      });
-    if (params.length) op.parameters = params;
-  }
-}
-
-/** Course and lesson ids are UUIDs (v7), in paths as in bodies. */
-function idFormats(paths: Json): void {
-  for (const { op } of ops(paths))
-    for (const p of (op.parameters ?? []) as Json[])
-      if (p.in === "path" && (p.name === "id" || p.name === "lessonId"))
-        p.schema = { ...(p.schema as Json), format: "uuid" };
-}
-
 /**
  * Every operation answers any status it does not list as problem+json (the `default` response),
  * so a generated strict server can answer one and a client can type it.
@@ -198,22 +157,57 @@ function namedSchemas(paths: Json, schemas: Json): void {
       }
 }
 
-export async function buildOpenApiDocument(app: AnyElysia, info: SpecInfo): Promise<Json> {
-  // Loaded on first use: the generator is not needed to serve requests, only to describe them.
-  const { toOpenAPISchema } = await import("@elysiajs/openapi");
-  const generated = toOpenAPISchema(app, { paths: [/^\/(healthz|readyz|metrics|openapi\.json|docs)/] }) as {
-    paths: Json;
-    components: Json;
+/** A route's operation: its parameters from its input schemas, its body, its access. */
+function operationOf(r: Route): Json {
+  const doc = r.doc!;
+  const members = (check: { schema: TSchema } | undefined, where: string) => {
+    const schema = check?.schema;
+    const required = new Set((schema?.required as string[] | undefined) ?? []);
+    return Object.entries((schema?.properties ?? {}) as Record<string, TSchema>).map(([name, s]) => ({
+      name,
+      in: where,
+      required: where === "path" || required.has(name),
+      schema: s,
+    }));
   };
-  const paths = normalise(generated.paths) as Json;
-  const schemas = normalise(generated.components) as Json;
-  requestBodies(paths);
-  securityRequirements(paths);
+  const parameters = [...members(r.params, "path"), ...members(r.query, "query"), ...(doc.headers ?? [])];
+  const op: Json = { operationId: doc.operationId, summary: doc.summary, tags: doc.tags, responses: doc.responses };
+  if (parameters.length) op.parameters = parameters;
+  if (r.body) {
+    const schema = { $ref: `#/components/schemas/${r.body.model}` };
+    op.requestBody = {
+      required: true,
+      content: {
+        ...(r.body.mergePatch ? { "application/merge-patch+json": { schema } } : {}),
+        "application/json": { schema },
+      },
+    };
+  }
+  // A token with a scope: the bearer scheme, and the 401 and 403 answers.
+  if (r.access === "write" || r.access === "admin") {
+    const scope = SCOPES[r.access];
+    op.security = [{ bearerAuth: [scope] }];
+    op.responses = {
+      ...responsesOf(op),
+      "401": { description: "No valid bearer token (see WWW-Authenticate)", content: PROBLEM },
+      "403": { description: `The token lacks the ${scope} scope`, content: PROBLEM },
+    };
+  }
+  return op;
+}
+
+export function buildOpenApiDocument(routes: Route[], info: SpecInfo): Json {
+  const operations: Json = {};
+  for (const r of routes.filter((x) => x.doc)) {
+    const path = r.path.replace(/:([^/]+)/g, "{$1}");
+    operations[path] = { ...(operations[path] as Json | undefined), [r.method.toLowerCase()]: operationOf(r) };
+  }
+  // JSON, not the schema objects: TypeBox's own markers are symbols and stay behind.
+  const paths = normalise(JSON.parse(JSON.stringify(operations))) as Json;
+  const schemas = normalise(JSON.parse(JSON.stringify(MODELS))) as Json;
   responseLinks(paths);
-  conditionalHeaders(paths);
-  idFormats(paths);
   defaultResponses(paths);
-  namedSchemas(paths, (schemas.schemas ?? {}) as Json);
+  namedSchemas(paths, schemas);
   const doc = {
     openapi: "3.1.0",
     info: {
@@ -234,7 +228,7 @@ export async function buildOpenApiDocument(app: AnyElysia, info: SpecInfo): Prom
     ],
     paths,
     components: {
-      ...schemas,
+      schemas,
       securitySchemes: {
         bearerAuth: {
           type: "http",
@@ -259,34 +253,41 @@ const DOCS_INIT = `SwaggerUIBundle({ url: "/openapi.json", dom_id: "#ui" });\n`;
 const DOCS_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-/** /openapi.json and /docs; the document is built once, on first request. */
-export function openApiRoutes(getApp: () => AnyElysia, info: SpecInfo) {
+const asset = (file: string, type: string) => () =>
+  new Response(Bun.file(file), { headers: { "content-type": type, "cache-control": "public, max-age=86400" } });
+
+/** /openapi.json and /docs (public, not in the document); the document is built once, on first request. */
+export function openApiRoutes(routes: () => Route[], info: SpecInfo): Route[] {
   let cached: string | undefined;
-  return new Elysia({ name: "openapi" })
-    .get("/openapi.json", async () => {
-      cached ??= JSON.stringify(await buildOpenApiDocument(getApp(), info), null, 2);
-      return new Response(cached, { headers: { "content-type": "application/json" } });
-    })
-    .get(
-      "/docs",
-      () =>
-        new Response(DOCS_HTML, {
-          headers: { "content-type": "text/html; charset=utf-8", "content-security-policy": DOCS_CSP },
-        }),
-    )
-    .get("/docs/init.js", () => new Response(DOCS_INIT, { headers: { "content-type": "text/javascript" } }))
-    .get(
-      "/docs/swagger-ui.css",
-      () =>
-        new Response(Bun.file(swaggerCss), {
-          headers: { "content-type": "text/css", "cache-control": "public, max-age=86400" },
-        }),
-    )
-    .get(
-      "/docs/swagger-ui-bundle.js",
-      () =>
-        new Response(Bun.file(swaggerJs), {
-          headers: { "content-type": "text/javascript", "cache-control": "public, max-age=86400" },
-        }),
-    );
+  const page = (body: string, headers: Record<string, string>) => () => new Response(body, { headers });
+  return [
+    route({
+      method: "GET",
+      path: "/openapi.json",
+      access: "public",
+      handle: () => {
+        cached ??= JSON.stringify(buildOpenApiDocument(routes(), info), null, 2);
+        return new Response(cached, { headers: { "content-type": "application/json" } });
+      },
+    }),
+    route({
+      method: "GET",
+      path: "/docs",
+      access: "public",
+      handle: page(DOCS_HTML, { "content-type": "text/html; charset=utf-8", "content-security-policy": DOCS_CSP }),
+    }),
+    route({
+      method: "GET",
+      path: "/docs/init.js",
+      access: "public",
+      handle: page(DOCS_INIT, { "content-type": "text/javascript" }),
+    }),
+    route({ method: "GET", path: "/docs/swagger-ui.css", access: "public", handle: asset(swaggerCss, "text/css") }),
+    route({
+      method: "GET",
+      path: "/docs/swagger-ui-bundle.js",
+      access: "public",
+      handle: asset(swaggerJs, "text/javascript"),
+    }),
+  ];
 }

@@ -12,9 +12,9 @@ import {
   type TextMapGetter,
   type Tracer,
 } from "@opentelemetry/api";
-import { Elysia, type AnyElysia } from "elysia";
+import type { AnyElysia } from "elysia";
 import { AppError, problemResponse, toLogObject, toProblem } from "../../../lib/xerrors/index.ts";
-import { enterLogFields, log, withLogFields } from "../../../lib/xlog/index.ts";
+import { log, withLogFields } from "../../../lib/xlog/index.ts";
 import type { Metrics } from "../telemetry/metrics.ts";
 import { outages } from "./outage.ts";
 import { pathOf, routeOf } from "./route.ts";
@@ -23,14 +23,6 @@ const headerGetter: TextMapGetter<Headers> = {
   keys: (h) => [...h.keys()],
   get: (h, k) => h.get(k) ?? undefined,
 };
-
-/** Records the matched route template, for metrics and for every log line of the request. */
-export function requestContext() {
-  return new Elysia({ name: "request-context" }).onTransform({ as: "global" }, ({ request, route }) => {
-    routeOf.set(request, route);
-    enterLogFields({ route });
-  });
-}
 
 export interface HandlerDeps {
   tracer: Tracer;

@@ -5,6 +5,7 @@
 // redirects followed by hand and checked again; the body cut at a byte limit while it streams
 // (after gzip decoding, so a bomb stops at the limit too); a timeout and the caller's signal.
 // Bun's fetch ignores http.Agent and undici dispatchers, so agent-based filters would do nothing.
+import { readAtMost } from "../../../lib/xstream/index.ts";
 import { lookup as dnsLookup } from "node:dns/promises";
 import { BlockList, isIP } from "node:net";
 import { checkServerIdentity, type PeerCertificate } from "node:tls";
@@ -226,20 +227,6 @@ async function checkedAddress(hostname: string, opts: SafeFetchOptions, signal: 
   return addresses[0]!;
 }
 
-async function readLimited(res: Response, maxBytes: number): Promise<Uint8Array> {
-  if (!res.body) return new Uint8Array();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = res.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw new FetchRefusedError(`body exceeds the limit of ${maxBytes} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
+function readLimited(res: Response, maxBytes: number): Promise<Uint8Array> {
+  return readAtMost(res.body, maxBytes, () => new FetchRefusedError(`body exceeds the limit of ${maxBytes} bytes`));
 }

@@ -2,6 +2,7 @@
 // type, headers and an example, so generated clients know every outcome.
 import { IDEMPOTENCY_KEY_PATTERN } from "../idempotency.ts";
 import { KINDS, type ErrorKind, problemType } from "../../../../lib/xerrors/index.ts";
+import type { OperationDoc } from "../pipeline.ts";
 
 const STATUS_KIND: Record<number, ErrorKind> = {
   400: "invalid_argument",
@@ -89,24 +90,46 @@ const LOCATION_HEADER = { Location: { description: "Path of the created resource
 
 export interface OperationOptions {
   idempotent?: boolean;
+  /** Honours If-Match (the operation can answer 412). */
   ifMatch?: boolean;
+  /** Honours If-None-Match (the operation can answer 304). */
   conditionalGet?: boolean;
   location?: boolean;
-  mergePatch?: boolean;
-  noBody?: boolean;
-  /** Model name of the JSON request body. */
-  body?: string;
 }
-
-/**
- * The generator replaces `requestBody` with its own (empty once a route has a custom parser),
- * so ours travels under this key and buildOpenApiDocument puts it in place.
- */
-export const REQUEST_BODY_KEY = "x-request-body";
 
 type SuccessSpec = { 200?: string; 201?: string; 204?: null; errors: number[] };
 
-export function operation(operationId: string, summary: string, spec: SuccessSpec, opts: OperationOptions = {}) {
+const IDEMPOTENCY_KEY_PARAMETER = {
+  name: "Idempotency-Key",
+  in: "header",
+  required: false,
+  description:
+    "Makes retries safe: the same key and body replay the first response; the same key with another body is a 409. Kept 24 h.",
+  schema: { type: "string", minLength: 8, maxLength: 200, pattern: IDEMPOTENCY_KEY_PATTERN.source },
+};
+const IF_MATCH_PARAMETER = {
+  in: "header",
+  name: "If-Match",
+  required: false,
+  description:
+    "The course's strong ETag as last read: the change applies only if the course is still that representation (412 otherwise). `*` or absent: no condition.",
+  schema: { type: "string", examples: ['"3"', '"3.17"'] },
+};
+const IF_NONE_MATCH_PARAMETER = {
+  in: "header",
+  name: "If-None-Match",
+  required: false,
+  description: "ETags of copies the client holds: 304 without a body when one is current.",
+  schema: { type: "string", examples: ['"3"'] },
+};
+
+/** An operation's documentation: its responses with schemas, headers and examples, and its header parameters. */
+export function operation(
+  operationId: string,
+  summary: string,
+  spec: SuccessSpec,
+  opts: OperationOptions = {},
+): OperationDoc {
   const responses: Record<
     string,
     { description: string; headers?: Record<string, object>; content?: Record<string, object> }
@@ -141,53 +164,16 @@ export function operation(operationId: string, summary: string, spec: SuccessSpe
       content: { "application/problem+json": { schema: problemRef, example: problemExample(status) } },
     };
   }
-  const parameters: {
-    name: string;
-    in: string;
-    required: boolean;
-    description: string;
-    schema: Record<string, unknown>;
-  }[] = [];
-  if (opts.idempotent)
-    parameters.push({
-      name: "Idempotency-Key",
-      in: "header",
-      required: false,
-      description:
-        "Makes retries safe: the same key and body replay the first response; the same key with another body is a 409. Kept 24 h.",
-      schema: { type: "string", minLength: 8, maxLength: 200, pattern: IDEMPOTENCY_KEY_PATTERN.source },
-    });
-  if (opts.ifMatch)
-    parameters.push({
-      name: "If-Match",
-      in: "header",
-      required: false,
-      description: "The ETag you last read; the change is refused with 412 if the course changed since",
-      schema: { type: "string" },
-    });
-  if (opts.conditionalGet)
-    parameters.push({
-      name: "If-None-Match",
-      in: "header",
-      required: false,
-      description: "An ETag you hold; 304 when it is still current",
-      schema: { type: "string" },
-    });
-  const requestBody = opts.body
-    ? {
-        required: true,
-        content: {
-          ...(opts.mergePatch ? { "application/merge-patch+json": { schema: ref(opts.body) } } : {}),
-          "application/json": { schema: ref(opts.body) },
-        },
-      }
-    : undefined;
+  const headers = [
+    ...(opts.idempotent ? [IDEMPOTENCY_KEY_PARAMETER] : []),
+    ...(opts.ifMatch ? [IF_MATCH_PARAMETER] : []),
+    ...(opts.conditionalGet ? [IF_NONE_MATCH_PARAMETER] : []),
+  ];
   return {
     operationId,
     summary,
     tags: [operationId.includes("Lesson") ? "lessons" : "courses"],
     responses,
-    ...(parameters.length ? { parameters } : {}),
-    ...(requestBody ? { [REQUEST_BODY_KEY]: requestBody } : {}),
+    ...(headers.length ? { headers } : {}),
   };
 }

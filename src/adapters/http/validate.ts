@@ -1,19 +1,13 @@
-// Request bodies checked against the v1 models with checks compiled once (TypeBox), in place of
-// Elysia's body validation: its ValidationError serialises the whole received value (and, outside
-// production, builds an example value and walks every error twice) on every rejected request —
-// a sixth of the CPU of an invalid POST. Here a rejection costs the first errors, one per field,
-// never the value.
+// The one validator of every request input (path parameters, query and body), with checks compiled
+// once (TypeBox). Elysia validates nothing here: its ValidationError serialises the whole received
+// value (and, outside production, builds an example value and walks every error twice) on every
+// rejected request — a sixth of the CPU of an invalid POST. A rejection here costs the first
+// errors, one per field, never the value, and is a 400 problem naming each field.
 import type { Static, TSchema } from "@sinclair/typebox";
 import { TypeCompiler, type TypeCheck } from "@sinclair/typebox/compiler";
 import { ValueErrorType } from "@sinclair/typebox/errors";
-import { AppError, type FieldError } from "../../../../lib/xerrors/index.ts";
-import { pointerSegment as pointer } from "../json-body.ts";
-import { MODELS } from "./models.ts";
-
-const references = Object.entries(MODELS).map(([name, schema]) => ({
-  ...schema,
-  $id: `#/components/schemas/${name}`,
-}));
+import { AppError, type FieldError } from "../../../lib/xerrors/index.ts";
+import { pointerSegment as pointer } from "./json-body.ts";
 
 /** At most this many field errors per rejection (the cost of a rejection stays bounded). */
 const MAX_ERRORS = 20;
@@ -30,24 +24,31 @@ const MESSAGES: Partial<Record<ValueErrorType, string>> = {
   [ValueErrorType.Null]: "must be null",
 };
 
-export interface BodyCheck<S extends TSchema> {
+export interface InputCheck<S extends TSchema> {
+  /** The schema checked (the route table's input, also what the OpenAPI document declares). */
+  schema: S;
   check: TypeCheck<S>;
   /** Each top-level member's own check: a rejection looks only at the members that fail. */
   members: [string, TypeCheck<TSchema>][];
   required: Set<string>;
   /** Members the model declares, when it refuses any other. */
   declared?: Set<string>;
+  /** Members that are numbers: a query string carries them as text. */
+  numeric: string[];
 }
 
-/** Compiles a model's checks once. */
-export function bodyCheck<K extends keyof typeof MODELS>(name: K): BodyCheck<(typeof MODELS)[K]> {
-  const schema = MODELS[name] as TSchema;
+/** Compiles a schema's checks once; `references` are the named schemas it may `$ref`. */
+export function inputCheck<S extends TSchema>(schema: S, references: TSchema[] = []): InputCheck<S> {
   const properties = (schema.properties ?? {}) as Record<string, TSchema>;
   return {
-    check: TypeCompiler.Compile(MODELS[name], references),
+    schema,
+    check: TypeCompiler.Compile(schema, references),
     members: Object.entries(properties).map(([k, s]) => [k, TypeCompiler.Compile(s, references)]),
     required: new Set((schema.required as string[] | undefined) ?? []),
     declared: schema.additionalProperties === false ? new Set(Object.keys(properties)) : undefined,
+    numeric: Object.entries(properties)
+      .filter(([, s]) => s.type === "integer" || s.type === "number")
+      .map(([k]) => k),
   };
 }
 
@@ -67,7 +68,7 @@ function describe(type: ValueErrorType, schema: TSchema, message: string): strin
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** The first error of each failing member (TypeBox's error walk is a generator: only where needed). */
-function memberErrors(c: BodyCheck<TSchema>, body: Record<string, unknown>): FieldError[] {
+function memberErrors(c: InputCheck<TSchema>, body: Record<string, unknown>): FieldError[] {
   const fields: FieldError[] = [];
   if (c.declared)
     for (const key of Object.keys(body))
@@ -88,14 +89,26 @@ function memberErrors(c: BodyCheck<TSchema>, body: Record<string, unknown>): Fie
   return fields.slice(0, MAX_ERRORS);
 }
 
-/** The body as the model's type, or a 400 naming each offending field (never echoing values). */
-export function validBody<S extends TSchema>(c: BodyCheck<S>, body: unknown): Static<S> {
+/** The input as the schema's type, or a 400 naming each offending field (never echoing values). */
+export function valid<S extends TSchema>(c: InputCheck<S>, body: unknown): Static<S> {
   if (c.check.Check(body)) return body as Static<S>;
   let fields: FieldError[];
-  if (isObject(body) && c.members.length) fields = memberErrors(c as BodyCheck<TSchema>, body);
+  if (isObject(body) && c.members.length) fields = memberErrors(c as InputCheck<TSchema>, body);
   else {
     const e = c.check.Errors(body).First();
     fields = [{ field: e?.path || "/", message: e ? describe(e.type, e.schema, e.message) : "is invalid" }];
   }
   throw AppError.invalidArgument("The request is invalid; see errors for each field.", fields);
+}
+
+/**
+ * A query string's values as the schema's types: a numeric member written as decimal digits
+ * becomes a number (anything else stays text, and fails its check with the member's name).
+ */
+export function validQuery<S extends TSchema>(c: InputCheck<S>, query: Record<string, unknown>): Static<S> {
+  for (const key of c.numeric) {
+    const v = query[key];
+    if (typeof v === "string" && /^-?\d+$/.test(v)) query[key] = Number(v);
+  }
+  return valid(c, query);
 }
