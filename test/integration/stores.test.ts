@@ -1,4 +1,4 @@
-// The idempotency store and the enrollment ledger against the real store.
+// The idempotency store, the enrollment ledger and the leases against the real store.
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { type Db, MongoClient } from "mongodb";
 import { MongoCourseRepository } from "../../src/adapters/mongo/course-repository.ts";
@@ -7,6 +7,7 @@ import { MongoOutboxStore, OutboxMarkers } from "../../src/adapters/mongo/outbox
 import * as uc from "../../src/app/courses.ts";
 import { applyEnrollmentEvent, enrollmentKey } from "../../src/app/enrollments.ts";
 import { MongoIdempotencyStore } from "../../src/adapters/mongo/idempotency-store.ts";
+import { type Held, MongoLeases } from "../../src/adapters/mongo/lease.ts";
 import { migrate } from "../../src/adapters/mongo/migrate.ts";
 import { MIGRATIONS } from "../../src/adapters/mongo/migrations.ts";
 import { Course } from "../../src/domain/course/course.ts";
@@ -275,5 +276,37 @@ describe("MongoEnrollmentLedger", () => {
     await ledger.apply("old#1", id, 1);
     expect(await ledger.expire(new Date(Date.now() + 1000))).toBeGreaterThanOrEqual(1);
     expect(await db.collection("processed_events").countDocuments({ _id: "old#1" as never })).toBe(0);
+  });
+});
+
+describe("MongoLeases", () => {
+  const at = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms);
+  it("one holder at a time: renewed only by its holder, taken over only once expired, released only by its holder", async () => {
+    const leases = new MongoLeases(db, "it_leases");
+    expect(await leases.acquire("src", "a", 1000, at(0))).toBe(true);
+    expect(await leases.acquire("src", "b", 1000, at(500))).toBe(false);
+    expect(await leases.acquire("src", "a", 1000, at(500))).toBe(false); // not re-entrant
+    expect(await leases.renew("src", "a", 1000, at(900))).toBe(true); // now until 1900
+    expect(await leases.renew("src", "b", 1000, at(900))).toBe(false);
+    expect(await leases.acquire("src", "b", 1000, at(1500))).toBe(false);
+    const takeovers: Held[] = [];
+    expect(await leases.acquire("src", "b", 1000, at(2000), (h) => takeovers.push(h))).toBe(true);
+    expect(takeovers).toEqual([{ owner: "a", expiresAt: at(1900) }]);
+    // The old holder finds out at its next renewal, and its release frees nothing.
+    expect(await leases.renew("src", "a", 1000, at(2100))).toBe(false);
+    await leases.release("src", "a");
+    expect(await leases.acquire("src", "c", 1000, at(2200))).toBe(false);
+    await leases.release("src", "b");
+    expect(await leases.acquire("src", "c", 1000, at(2300))).toBe(true);
+  });
+  it("many takers of one expired lease: exactly one wins", async () => {
+    const leases = new MongoLeases(db, "it_leases");
+    expect(await leases.acquire("race", "old", 1000, at(0))).toBe(true);
+    const won = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => leases.acquire("race", `taker-${i}`, 1000, at(5000))),
+    );
+    expect(won.filter(Boolean)).toHaveLength(1);
+    const holder = `taker-${won.indexOf(true)}`;
+    expect(await leases.renew("race", holder, 1000, at(5100))).toBe(true);
   });
 });

@@ -2,7 +2,7 @@
 // index for every sort, search through the indexed searchTokens array. Every query that names a
 // course by _id names nothing else but a guard an index serves ({_id, version}): tombstones are
 // checked in code, since on mongo-java-server an extra predicate turns a lookup into a scan.
-import type { Collection, Db, Filter, MongoServerError, Sort, UpdateResult, WithId } from "mongodb";
+import type { Collection, Db, Filter, Sort, UpdateResult, WithId } from "mongodb";
 import { AppError } from "../../../lib/xerrors/index.ts";
 import type { Course } from "../../domain/course/course.ts";
 import {
@@ -18,7 +18,7 @@ import { context, propagation } from "@opentelemetry/api";
 import type { CourseEvent } from "../../domain/course/events.ts";
 import { log } from "../../../lib/xlog/index.ts";
 import type { OutboxMarkers } from "./outbox-store.ts";
-import { storeError } from "./store-error.ts";
+import { isDuplicateKey, storeError } from "./store-error.ts";
 import {
   COURSES,
   type CourseDocument,
@@ -142,7 +142,7 @@ export class MongoCourseRepository implements CourseRepository {
     try {
       await this.col.insertOne({ ...toCourseDocument(course), outbox, deletedAt: null, enrollmentRev: 0 });
     } catch (e) {
-      if ((e as MongoServerError)?.code === 11000) throw this.duplicate(course, e);
+      if (isDuplicateKey(e)) throw this.duplicate(course, e);
       throw storeError(e, "insert course");
     }
     await this.eventsWritten(course.id, outbox);
@@ -161,7 +161,7 @@ export class MongoCourseRepository implements CourseRepository {
     try {
       res = await this.col.updateOne({ _id, version: course.loadedVersion }, { $set: state, ...outboxAppend(outbox) });
     } catch (e) {
-      if ((e as MongoServerError)?.code === 11000) throw this.duplicate(course, e);
+      if (isDuplicateKey(e)) throw this.duplicate(course, e);
       throw storeError(e, "save course");
     }
     if (res.matchedCount === 0) await this.explainMiss(course.id);

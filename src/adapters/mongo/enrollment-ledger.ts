@@ -11,11 +11,11 @@
 // comes before step 4, so a key missing from the course is re-checked against the record read
 // AFTER the course: done means another applier finished (and pulled the key) — a duplicate; still
 // pending means nobody has pushed it yet, and the revision guard lets only one of them push.
-import type { Collection, Db, MongoServerError } from "mongodb";
+import type { Collection, Db } from "mongodb";
 import { AppError } from "../../../lib/xerrors/index.ts";
 import type { ApplyOutcome, EnrollmentLedger } from "../../app/enrollments.ts";
 import { COURSES, type StoredCourseDocument } from "./course-document.ts";
-import { storeError } from "./store-error.ts";
+import { isDuplicateKey, storeError } from "./store-error.ts";
 import { PROCESSED_EVENTS } from "./migrations.ts";
 
 interface ProcessedEvent {
@@ -49,7 +49,7 @@ export class MongoEnrollmentLedger implements EnrollmentLedger {
     try {
       await this.processed.insertOne({ _id: key, courseId, delta, state: "pending", receivedAt: new Date() });
     } catch (e) {
-      if ((e as MongoServerError)?.code !== 11000) throw e;
+      if (!isDuplicateKey(e)) throw e;
       const seen = await this.processed.findOne({ _id: key });
       if (seen?.state === "done") return "duplicate";
     }

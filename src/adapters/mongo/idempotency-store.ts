@@ -2,9 +2,9 @@
 // (measured: a document past its TTL still there after 80 s), so expired keys are deleted by the
 // housekeeping loop (expire()) and ignored on read. Guarded deletes by {_id, createdAt} and
 // {_id, state} are served by unique indexes of those exact fields (migration 0004).
-import type { Collection, Db, MongoServerError } from "mongodb";
+import type { Collection, Db } from "mongodb";
 import type { Claim, IdempotencyStore, StoredResponse } from "../../app/idempotency.ts";
-import { storeError } from "./store-error.ts";
+import { isDuplicateKey, storeError } from "./store-error.ts";
 import { IDEMPOTENCY_KEYS } from "./migrations.ts";
 
 interface KeyDocument {
@@ -52,7 +52,7 @@ export class MongoIdempotencyStore implements IdempotencyStore {
         });
         return { state: "new", token: now.getTime(), ...(resourceId ? { resourceId } : {}) };
       } catch (e) {
-        if ((e as MongoServerError)?.code !== 11000) throw storeError(e, "claim idempotency key");
+        if (!isDuplicateKey(e)) throw storeError(e, "claim idempotency key");
       }
       const existing = await this.col
         .findOne({ _id: key })

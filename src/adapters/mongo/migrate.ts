@@ -12,6 +12,7 @@ import { createHash, randomUUID } from "node:crypto";
 import type { CreateIndexesOptions, Db, Document, IndexSpecification, MongoServerError } from "mongodb";
 import { wrap } from "../../../lib/xerrors/index.ts";
 import { log } from "../../../lib/xlog/index.ts";
+import { type Held, MongoLeases } from "./lease.ts";
 
 export type MigrationStep =
   | { op: "createCollection"; collection: string }
@@ -95,56 +96,12 @@ interface MigrationRecord {
   durationMs?: number;
 }
 
-const isDuplicateKey = (e: unknown) => (e as MongoServerError)?.code === 11000;
-
 async function ensureCollection(db: Db, name: string): Promise<void> {
   try {
     await db.createCollection(name);
   } catch (e) {
     // 48: NamespaceExists — another process (or an earlier run) created it.
     if ((e as MongoServerError)?.code !== 48) throw e;
-  }
-}
-
-class Lease {
-  constructor(
-    private readonly db: Db,
-    readonly owner: string,
-    private readonly leaseMs: number,
-  ) {}
-
-  /**
-   * Takes the lock when it is free; false while someone else holds it. Only inserts on the
-   * unique _id decide who wins; an expired lease is first deleted, exactly that one.
-   */
-  async tryAcquire(): Promise<boolean> {
-    const col = this.db.collection<{ _id: string; owner: string; expiresAt: Date }>(LOCK);
-    const now = new Date();
-    try {
-      await col.insertOne({ _id: LOCK_ID, owner: this.owner, expiresAt: new Date(now.getTime() + this.leaseMs) });
-      return true;
-    } catch (e) {
-      if (!isDuplicateKey(e)) throw e;
-    }
-    const held = await col.findOne({ _id: LOCK_ID });
-    if (held?.owner === this.owner) return true;
-    if (held && held.expiresAt < now) {
-      log().warn({ previousOwner: held.owner, expiredAt: held.expiresAt }, "taking over an expired migration lock");
-      await col.deleteOne({ _id: LOCK_ID, owner: held.owner, expiresAt: held.expiresAt });
-    }
-    return false;
-  }
-
-  async renew(): Promise<void> {
-    const res = await this.db
-      .collection<{ _id: string }>(LOCK)
-      .updateOne({ _id: LOCK_ID, owner: this.owner }, { $set: { expiresAt: new Date(Date.now() + this.leaseMs) } });
-    if (res.matchedCount === 0)
-      throw new Error("migration lease lost to another process (a step took longer than the lease)");
-  }
-
-  async release(): Promise<void> {
-    await this.db.collection<{ _id: string }>(LOCK).deleteOne({ _id: LOCK_ID, owner: this.owner });
   }
 }
 
@@ -193,12 +150,18 @@ export async function migrate(db: Db, migrations: Migration[], opts: MigrateOpti
   const ids = new Set(ordered.map((m) => m.id));
   if (ids.size !== ordered.length) throw new Error("two migrations share an id");
   const leaseMs = opts.leaseMs ?? 30_000;
-  const lease = new Lease(db, opts.owner ?? `${process.pid}-${randomUUID()}`, leaseMs);
+  const owner = opts.owner ?? `${process.pid}-${randomUUID()}`;
   await ensureCollection(db, RECORDS);
   await ensureCollection(db, LOCK);
+  const lock = new MongoLeases(db, LOCK);
+  const takeover = (previous: Held) =>
+    log().warn(
+      { previousOwner: previous.owner, expiredAt: previous.expiresAt },
+      "taking over an expired migration lock",
+    );
 
   const deadline = Date.now() + (opts.waitMs ?? 120_000);
-  while (!(await lease.tryAcquire())) {
+  while (!(await lock.acquire(LOCK_ID, owner, leaseMs, new Date(), takeover))) {
     if (Date.now() > deadline)
       throw new Error(`timed out waiting for the migration lock held by another process (lock collection ${LOCK})`);
     await Bun.sleep(250 + Math.random() * 250);
@@ -239,14 +202,15 @@ export async function migrate(db: Db, migrations: Migration[], opts: MigrateOpti
       await records.updateOne(
         { _id: m.id },
         {
-          $set: { state: "running", owner: lease.owner, checksum: checksum(m), startedAt: new Date() },
+          $set: { state: "running", owner, checksum: checksum(m), startedAt: new Date() },
           $inc: { runs: 1 },
         },
         { upsert: true },
       );
       for (const step of m.steps) {
         await applyStep(db, step, features, result.skippedSteps, m.id);
-        await lease.renew();
+        if (!(await lock.renew(LOCK_ID, owner, leaseMs, new Date())))
+          throw new Error("migration lease lost to another process (a step took longer than the lease)");
       }
       await records.updateOne(
         { _id: m.id },
@@ -260,6 +224,6 @@ export async function migrate(db: Db, migrations: Migration[], opts: MigrateOpti
     if (e instanceof MigrationEditedError) throw e;
     throw wrap(e, "apply migrations");
   } finally {
-    await lease.release().catch(() => {});
+    await lock.release(LOCK_ID, owner).catch(() => {});
   }
 }

@@ -1,6 +1,7 @@
 // The scraper's state in MongoDB: the import ledger (one record per source and external id), each
 // source's conditional-GET validators and failure count, and the leases that let several scraper
 // processes share the sources (won by an insert on the source's name: a unique key everywhere).
+import { MongoLeases } from "./lease.ts";
 import { createHash } from "node:crypto";
 import type { Collection, Db } from "mongodb";
 import type { ImportLedger, ImportRecord } from "../../app/imports.ts";
@@ -21,11 +22,6 @@ interface ItemDoc {
 }
 interface SourceDoc extends SourceState {
   _id: string;
-}
-interface LeaseDoc {
-  _id: string;
-  owner: string;
-  expiresAt: Date;
 }
 
 export class MongoImportLedger implements ImportLedger {
@@ -65,51 +61,28 @@ function itemKey(source: string, externalId: string): string {
 
 export class MongoScraperStore implements ScraperStore {
   private readonly sources: Collection<SourceDoc>;
-  private readonly leases: Collection<LeaseDoc>;
+  private readonly leases: MongoLeases;
   constructor(db: Db) {
     this.sources = db.collection<SourceDoc>(SCRAPER_SOURCES);
-    this.leases = db.collection<LeaseDoc>(SCRAPER_LEASES);
+    this.leases = new MongoLeases(db, SCRAPER_LEASES);
   }
 
   async acquire(source: string, owner: string, ttlMs: number, now: Date): Promise<boolean> {
-    try {
-      for (let attempt = 0; attempt < 2; attempt++) {
-        try {
-          await this.leases.insertOne({ _id: source, owner, expiresAt: new Date(now.getTime() + ttlMs) });
-          return true;
-        } catch (e) {
-          if ((e as { code?: number }).code !== 11000) throw e;
-        }
-        // Held: take it over only when it expired, deleting exactly the expired one.
-        const held = await this.leases.findOne({ _id: source });
-        if (!held) continue;
-        if (held.expiresAt > now) return false;
-        await this.leases.deleteOne({ _id: source, owner: held.owner, expiresAt: held.expiresAt });
-      }
-      return false;
-    } catch (e) {
+    return this.leases.acquire(source, owner, ttlMs, now).catch((e) => {
       throw storeError(e, "acquire scraper lease");
-    }
+    });
   }
 
   async renew(source: string, owner: string, ttlMs: number, now: Date): Promise<boolean> {
-    try {
-      const res = await this.leases.updateOne(
-        { _id: source, owner },
-        { $set: { expiresAt: new Date(now.getTime() + ttlMs) } },
-      );
-      return res.matchedCount === 1;
-    } catch (e) {
+    return this.leases.renew(source, owner, ttlMs, now).catch((e) => {
       throw storeError(e, "renew scraper lease");
-    }
+    });
   }
 
   async release(source: string, owner: string): Promise<void> {
-    try {
-      await this.leases.deleteOne({ _id: source, owner });
-    } catch (e) {
+    return this.leases.release(source, owner).catch((e) => {
       throw storeError(e, "release scraper lease");
-    }
+    });
   }
 
   async state(source: string): Promise<SourceState> {

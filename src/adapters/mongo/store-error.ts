@@ -59,3 +59,6 @@ export function isTransient(e: MongoServerError): boolean {
     e.hasErrorLabel("NoWritesPerformed")
   );
 }
+
+/** A write refused by a unique index (E11000): someone else's document holds the key. */
+export const isDuplicateKey = (e: unknown): boolean => (e as { code?: number } | null)?.code === 11000;

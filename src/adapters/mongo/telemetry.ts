@@ -6,8 +6,8 @@
 //
 // Operations are measured where the adapters call the driver (a Proxy over the Db and its
 // collections), not from the driver's command events: with `monitorCommands` the driver decodes
-// every reply a second time to build its CommandSucceededEvent — 20 % of the CPU of a GET by id
-// (docs/PERFORMANCE.md). The figure is the latency the service sees: pool wait and server
+// every reply a second time to build its CommandSucceededEvent (its cost: docs/PERFORMANCE.md,
+// measured decisions). The figure is the latency the service sees: pool wait and server
 // selection included, a cursor's getMores inside its find.
 import { context, SpanKind, type SpanOptions, SpanStatusCode, type Tracer } from "@opentelemetry/api";
 import type { Collection, Db, MongoClient } from "mongodb";
