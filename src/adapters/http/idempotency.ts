@@ -4,6 +4,7 @@
 // Retry-After. Failed requests are not stored, so a corrected retry runs.
 import { createHash } from "node:crypto";
 import { AppError, describe } from "../../../lib/xerrors/index.ts";
+import { canonicalJson } from "../../../lib/xjson/index.ts";
 import { log } from "../../../lib/xlog/index.ts";
 import type { IdempotencyStore, StoredResponse } from "../../app/idempotency.ts";
 
@@ -12,21 +13,10 @@ export const IDEMPOTENCY_HEADER = "idempotency-key";
 const REPLAYED_HEADER = "Idempotent-Replayed";
 const KEPT_HEADERS = ["content-type", "location", "etag"];
 
-/** Canonical JSON: key order does not change the fingerprint. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
-  if (v && typeof v === "object") {
-    return `{${Object.keys(v)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
-      .join(",")}}`;
-  }
-  return JSON.stringify(v) ?? "null";
-}
-
+/** What a key is bound to: the method, the path and the body (key order does not count). */
 export function fingerprint(method: string, path: string, body: unknown): string {
   return createHash("sha256")
-    .update(`${method} ${path}\n${canonical(body)}`)
+    .update(`${method} ${path}\n${canonicalJson(body)}`)
     .digest("hex");
 }
 

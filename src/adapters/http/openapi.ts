@@ -4,6 +4,7 @@
 import type { TSchema } from "@sinclair/typebox";
 import swaggerCss from "swagger-ui-dist/swagger-ui.css" with { type: "file" };
 import swaggerJs from "swagger-ui-dist/swagger-ui-bundle.js" with { type: "file" };
+import { sortKeys } from "../../../lib/xjson/index.ts";
 import { SCOPES } from "./auth.ts";
 import { type Route, route } from "./pipeline.ts";
 import { MODELS, SPEC_ONLY } from "./v1/models.ts";
@@ -54,16 +55,6 @@ const ops = (paths: Json) =>
     Object.entries(item as Record<string, Json>).map(([method, op]) => ({ path, method, op })),
   );
 const responsesOf = (op: Json) => (op.responses ?? {}) as Record<string, Json>;
-
-function sortKeys<T>(v: T): T {
-  if (Array.isArray(v)) return v.map(sortKeys) as T;
-  if (!v || typeof v !== "object") return v;
-  return Object.fromEntries(
-    Object.keys(v as Json)
-      .sort()
-      .map((k) => [k, sortKeys((v as Json)[k])]),
-  ) as T;
-}
 
 /**
  * OpenAPI links from the responses that return a course to every operation on it (and on its first
