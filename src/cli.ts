@@ -1,15 +1,17 @@
 // The command line: commands, flags, help and exit codes. Parsing only; main.ts runs commands.
+import { EXIT as SHUTDOWN_EXIT } from "../lib/xshutdown/index.ts";
 import { parseArgs } from "node:util";
 
 /** Exit codes of every command, documented in --help and README. */
 export const EXIT = {
-  ok: 0,
-  /** Start-up or runtime failure, invalid configuration, failed healthcheck, a shutdown callback that failed. */
-  failure: 1,
+  /**
+   * The shutdown coordinator's: 0 ok; 1 start-up or runtime failure, invalid configuration, failed
+   * healthcheck, a shutdown callback that failed; 3 the graceful shutdown overran its deadline or a
+   * second signal forced the exit.
+   */
+  ...SHUTDOWN_EXIT,
   /** Unknown command or flag, missing or invalid argument. */
   usage: 2,
-  /** Graceful shutdown overran its deadline or a second signal forced the exit. */
-  forced: 3,
 } as const;
 
 /** The cooperative modules `serve` can host; each is described in `--help`. */

@@ -10,12 +10,12 @@
 export const PHASES = ["intake", "drain", "clients", "telemetry"] as const;
 export type DefaultPhase = (typeof PHASES)[number];
 
-/** Process exit codes chosen by the coordinator. */
+/** Process exit codes chosen by the coordinator (a service adds its own to these: src/cli.ts). */
 export const EXIT = {
   /** Every callback finished in time. */
   ok: 0,
   /** A callback threw or overran its timeout (and was abandoned). */
-  failed: 1,
+  failure: 1,
   /** The global deadline passed or a second signal arrived: exit forced. */
   forced: 3,
 } as const;
@@ -163,12 +163,12 @@ export class ShutdownCoordinator {
 
   /**
    * Shuts down after a fatal error (a failed start, a crash): logs it once, runs every phase and
-   * exits with at least EXIT.failed, whatever the callbacks did.
+   * exits with at least EXIT.failure, whatever the callbacks did.
    */
   fail(reason: string, error: unknown): Promise<ShutdownReport> {
     this.logger.error({ reason, error: error instanceof Error ? error.message : String(error) }, "fatal error");
     return this.shutdown(reason).then((r) => {
-      this.exit(Math.max(r.exitCode, EXIT.failed));
+      this.exit(Math.max(r.exitCode, EXIT.failure));
       return r;
     });
   }
@@ -228,7 +228,7 @@ export class ShutdownCoordinator {
     clearTimeout(deadline);
 
     const failed = results.filter((r) => r.outcome !== "ok");
-    const exitCode = failed.length ? EXIT.failed : EXIT.ok;
+    const exitCode = failed.length ? EXIT.failure : EXIT.ok;
     if (failed.length) {
       this.logger.error(
         {

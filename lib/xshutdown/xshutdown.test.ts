@@ -36,7 +36,7 @@ async function runChild(scenario: string, signals: NodeJS.Signals[], gapMs = 100
 describe("xshutdown in a real process", () => {
   it("an unhandled rejection goes through the shutdown: one JSON line, every phase, exit 1", async () => {
     const r = await runChild("rejection", []);
-    expect(r.code).toBe(EXIT.failed);
+    expect(r.code).toBe(EXIT.failure);
     expect(r.out).toContain("mongo closed");
     const fatal = r.err
       .split("\n")
@@ -62,7 +62,7 @@ describe("xshutdown in a real process", () => {
 
   it("abandons a hanging callback at its timeout, goes on, and exits with the failure code", async () => {
     const r = await runChild("hang", ["SIGINT"]);
-    expect(r.code).toBe(EXIT.failed);
+    expect(r.code).toBe(EXIT.failure);
     expect(r.out).toContain("telemetry flushed");
     expect(r.err).toContain("stuck-client");
     expect(r.err).toContain("abandoned");
@@ -83,7 +83,7 @@ describe("xshutdown in a real process", () => {
 
   it("reports a throwing callback by name once and reflects it in the exit code", async () => {
     const r = await runChild("error", ["SIGTERM"]);
-    expect(r.code).toBe(EXIT.failed);
+    expect(r.code).toBe(EXIT.failure);
     expect(r.out).toContain("fine closed");
     expect(r.err.match(/broken-client/g)).toHaveLength(1);
     expect(r.err).toContain("socket hang up");
