@@ -1,6 +1,7 @@
 // Composition root: parses the command line, reads config, builds adapters and use cases,
 // registers everything with xshutdown and starts the modules asked for (src/modules.ts).
 // Nothing else constructs dependencies. Commands, flags and exit codes: src/cli.ts (`courses --help`).
+import type { Kafka } from "kafkajs";
 import type { Db } from "mongodb";
 import { ConfigError, describeEnv, formatEnvMarkdown, formatEnvTable, redact } from "../lib/xconfig/index.ts";
 import { describe as describeError } from "../lib/xerrors/index.ts";
@@ -31,76 +32,102 @@ import { EXIT, helpText, parseCommandLine, parseModules, UsageError, type Invoca
 import { type Config, ConfigSchema, ENV_PREFIX, loadConfig } from "./config.ts";
 import { formatSummary } from "./app/scraper.ts";
 import { configProblems, httpStopTimeout } from "./config-rules.ts";
-import { kafkaReadiness, MODULE_IMPLEMENTATIONS } from "./modules.ts";
+import { kafkaReadiness, MODULE_IMPLEMENTATIONS, type Module } from "./modules.ts";
 import { clock, courseRepository, ids, type ServeContext } from "./runtime.ts";
 
+/**
+ * `serve`: the runtime, then each piece in the order it may be needed. Nothing waits for a
+ * dependency before listening; /readyz says what is not there yet.
+ */
 async function serve(cfg: Config, names: ModuleName[]): Promise<void> {
   const modules = names.map((n) => MODULE_IMPLEMENTATIONS[n]);
-  const { logger, shutdown, tracing, metrics, mongo, db } = startRuntime(cfg);
+  const runtime = startRuntime(cfg);
+  announce(cfg, names, runtime.logger);
+  const migrated = startMigrations(cfg, runtime.db, runtime.shutdown);
+  const checks: DependencyCheck[] = [mongoCheck(runtime.mongo, cfg.mongo.database, migrated.applied)];
+  const kafkaRole = kafkaReadiness(modules, cfg.readiness.requireKafka);
+  const kafka = startKafka(cfg, modules, kafkaRole, runtime.shutdown, checks);
+  const api = startModules(modules, { ...runtime, cfg, kafka, wakeup: new OutboxWakeup() }, kafkaRole, checks);
+  const listening = startHttp(cfg, runtime, { api, checks, migrated });
+  if (names.includes("api")) await printDevToken(cfg);
+  runtime.logger.info({ ...listening, modules: names }, "listening");
+}
+
+/** The start-up line with the configuration (secrets redacted), and what in it is risky. */
+function announce(cfg: Config, names: ModuleName[], logger: Logger): void {
   logger.info({ config: redact(ConfigSchema, cfg), modules: names, build: BUILD }, "starting");
   if (names.includes("api") && cfg.auth.enabled && cfg.auth.jwksUrl && !cfg.auth.audience)
     logger.warn(
       { setting: "auth.audience" },
       "auth.audience is empty: tokens the identity provider issued for any other service are accepted; set COURSES_AUTH_AUDIENCE",
     );
+}
 
-  // Migrations in the background, retried while the store is down: the process listens at once
-  // (exec → first 200 on /healthz is what an orchestrator waits for), /readyz says when the store
-  // is migrated, and API requests wait for the first attempt (503 `starting` past 5 s).
-  const migrated = cfg.mongo.migrateOnStart
-    ? startMigrations(db, shutdown)
-    : { applied: () => true, done: () => true, wait: Promise.resolve() };
-
-  // Kafka: one client; the topics the modules use, created in the background until Kafka answers.
+/**
+ * Kafka: one client; the topics the modules use, created in the background until Kafka answers;
+ * its readiness check. With the API hosted, Kafka down leaves the instance ready by default (the
+ * outbox holds the events until it returns); worker-only instances cannot work without it.
+ */
+function startKafka(
+  cfg: Config,
+  modules: Module[],
+  role: ReturnType<typeof kafkaReadiness>,
+  shutdown: ShutdownCoordinator,
+  checks: DependencyCheck[],
+): Kafka {
   const kafka = createKafka(cfg.kafka);
-  const checks: DependencyCheck[] = [mongoCheck(mongo, cfg.mongo.database, migrated.applied)];
-  const kafkaRole = kafkaReadiness(modules, cfg.readiness.requireKafka);
-  if (kafkaRole !== "none") {
-    const admin = kafka.admin();
-    shutdown.register("kafka-admin", () => admin.disconnect(), { phase: "clients" });
-    const topics = [...new Set(modules.flatMap((m) => m.topics(cfg)))].map((topic) => ({
-      topic,
-      numPartitions: cfg.kafka.topicPartitions,
-      replicationFactor: cfg.kafka.replicationFactor,
-    }));
-    void retryUntilDone("create kafka topics", shutdown.signal, async () => {
-      await admin.connect();
-      const created = await ensureTopics(admin, topics);
-      if (created.length) log().info({ topics: created }, "kafka topics created");
-    });
-    // With the API hosted, Kafka down leaves the instance ready by default: the outbox holds the
-    // events until it returns. Worker-only instances cannot work without it.
-    checks.push(kafkaRole === "required" ? kafkaCheck(admin) : optional(kafkaCheck(admin)));
-  }
+  if (role === "none") return kafka;
+  const admin = kafka.admin();
+  shutdown.register("kafka-admin", () => admin.disconnect(), { phase: "clients" });
+  const topics = [...new Set(modules.flatMap((m) => m.topics(cfg)))].map((topic) => ({
+    topic,
+    numPartitions: cfg.kafka.topicPartitions,
+    replicationFactor: cfg.kafka.replicationFactor,
+  }));
+  void retryUntilDone("create kafka topics", shutdown.signal, async () => {
+    await admin.connect();
+    const created = await ensureTopics(admin, topics);
+    if (created.length) log().info({ topics: created }, "kafka topics created");
+  });
+  checks.push(role === "required" ? kafkaCheck(admin) : optional(kafkaCheck(admin)));
+  return kafka;
+}
 
-  const wakeup = new OutboxWakeup();
-  const ctx: ServeContext = {
-    cfg,
-    db,
-    kafka,
-    metrics,
-    tracing,
-    shutdown,
-    wakeup,
-    courses: courseRepository(cfg, db, wakeup),
-  };
+/** Starts each module with the shared pieces; returns the API's dependencies when one hosts it. */
+function startModules(
+  modules: Module[],
+  shared: Omit<ServeContext, "courses">,
+  kafkaRole: ReturnType<typeof kafkaReadiness>,
+  checks: DependencyCheck[],
+): CourseRoutesDeps | undefined {
+  const ctx: ServeContext = { ...shared, courses: courseRepository(shared.cfg, shared.db, shared.wakeup) };
   let api: CourseRoutesDeps | undefined;
   for (const m of modules) {
     const started = m.start(ctx);
     api = started?.api ?? api;
     for (const c of started?.checks ?? []) checks.push(kafkaRole === "required" ? c : optional(c));
   }
+  return api;
+}
 
-  // HTTP last, in every mode: /healthz, /readyz, /metrics; the API and its docs with the api module.
+/**
+ * HTTP last, in every mode: /healthz, /readyz, /metrics; the API and its docs with the api
+ * module; /metrics on a port of its own when configured (scrapers reach it, the public does not).
+ * Returns where it listens.
+ */
+function startHttp(
+  cfg: Config,
+  { shutdown, tracing, metrics }: ReturnType<typeof startRuntime>,
+  parts: { api?: CourseRoutesDeps; checks: DependencyCheck[]; migrated: ReturnType<typeof startMigrations> },
+): { url: string; metricsUrl?: string } {
   const app = createHttpApp({
     metrics,
-    readiness: () => checkReadiness(checks, cfg.readiness.checkTimeout),
+    readiness: () => checkReadiness(parts.checks, cfg.readiness.checkTimeout),
     accepting: () => !shutdown.isShuttingDown,
-    api,
+    api: parts.api,
     version: BUILD.version,
     metricsOnApiPort: cfg.http.metricsPort === 0,
   });
-  // /metrics on a port of its own, when configured: scrapers reach it, the public does not.
   const metricsServer =
     cfg.http.metricsPort === 0
       ? undefined
@@ -121,7 +148,7 @@ async function serve(cfg: Config, names: ModuleName[]): Promise<void> {
       bodyLimit: cfg.http.bodyLimit,
       requestTimeoutMs: cfg.http.requestTimeout,
       corsOrigins: cfg.http.corsOrigins,
-      apiReady: migrated,
+      apiReady: parts.migrated,
     }),
     livenessRoute(metrics),
   );
@@ -140,27 +167,25 @@ async function serve(cfg: Config, names: ModuleName[]): Promise<void> {
     },
     { phase: "intake", timeoutMs: httpStopTimeout(cfg) },
   );
-  if (names.includes("api") && cfg.auth.enabled && cfg.auth.devToken && cfg.auth.hs256Secret) {
-    const token = await mintToken(cfg.auth.hs256Secret, {
-      subject: "developer",
-      scopes: [SCOPES.write, SCOPES.admin],
-      ttlSeconds: 12 * 3600,
-      issuer: cfg.auth.issuer || undefined,
-      audience: cfg.auth.audience || undefined,
-      scopeClaim: cfg.auth.scopeClaim,
-    });
-    // On stderr, for the developer: the log would redact it (tokens are secrets everywhere else).
-    console.error(
-      `development token (auth.devToken, subject "developer", scopes ${SCOPES.write} ${SCOPES.admin}, 12 h):\nBearer ${token}`,
-    );
-  }
-  logger.info(
-    {
-      url: `http://${cfg.http.host}:${server.port}`,
-      modules: names,
-      ...(metricsServer ? { metricsUrl: `http://${cfg.http.host}:${metricsServer.port}/metrics` } : {}),
-    },
-    "listening",
+  return {
+    url: `http://${cfg.http.host}:${server.port}`,
+    ...(metricsServer ? { metricsUrl: `http://${cfg.http.host}:${metricsServer.port}/metrics` } : {}),
+  };
+}
+
+/** auth.devToken: a 12-hour token for the developer, on stderr (the log would redact it). */
+async function printDevToken(cfg: Config): Promise<void> {
+  if (!cfg.auth.enabled || !cfg.auth.devToken || !cfg.auth.hs256Secret) return;
+  const token = await mintToken(cfg.auth.hs256Secret, {
+    subject: "developer",
+    scopes: [SCOPES.write, SCOPES.admin],
+    ttlSeconds: 12 * 3600,
+    issuer: cfg.auth.issuer || undefined,
+    audience: cfg.auth.audience || undefined,
+    scopeClaim: cfg.auth.scopeClaim,
+  });
+  console.error(
+    `development token (auth.devToken, subject "developer", scopes ${SCOPES.write} ${SCOPES.admin}, 12 h):\nBearer ${token}`,
   );
 }
 
@@ -203,12 +228,14 @@ function startRuntime(cfg: Config) {
 }
 
 /**
- * Applies migrations in the background until they succeed (the store may be down at start;
- * readyz says so meanwhile). An edited migration is fatal. `done()` turns true after the first
+ * Applies migrations in the background until they succeed (mongo.migrateOnStart; the store may
+ * be down at start: readyz says so meanwhile, and the process listens at once — exec → first 200
+ * on /healthz is what an orchestrator waits for). An edited migration is fatal. `done()` turns true after the first
  * attempt, whatever its outcome, and `wait` resolves then: API requests wait for it (a healthy
  * start serves migrated); past a failed attempt they meet the store as it is (503 store_unavailable).
  */
-function startMigrations(db: Db, shutdown: ShutdownCoordinator) {
+function startMigrations(cfg: Config, db: Db, shutdown: ShutdownCoordinator) {
+  if (!cfg.mongo.migrateOnStart) return { applied: () => true, done: () => true, wait: Promise.resolve() };
   let attempted = false;
   let applied = false;
   let firstAttempt!: () => void;
