@@ -609,6 +609,24 @@ const targets = [
     lower: true,
   },
   {
+    target: "CPU per 10k GET by id ≤ 1.25× the raw Bun + driver's",
+    ...cpuRatio("GET by id (random of all)", "service", "bun-driver"),
+    goal: 1.25,
+    lower: true,
+  },
+  {
+    target: "CPU per 10k GET by id ≤ 0.9× Fastify's",
+    ...cpuRatio("GET by id (random of all)", "service", "fastify"),
+    goal: 0.9,
+    lower: true,
+  },
+  {
+    target: "CPU per 10k invalid POST ≤ 1.0× Fastify's",
+    ...cpuRatio("invalid create (400)", "service", "fastify"),
+    goal: 1,
+    lower: true,
+  },
+  {
     target: "tracing, every request sampled, costs ≤ 15 % of GET by id",
     ...tracingCost("service-sampled-all"),
     goal: 0.15,

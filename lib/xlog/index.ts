@@ -110,8 +110,7 @@ function censor(obj: Entry, node: PathNode): Entry {
 
 /**
  * The redaction, compiled once per logger into a tree walked once per line. (pino 10's `redact`
- * option re-parses every path on every line it writes: a tenth of the CPU of a request that
- * writes an access log.)
+ * option re-parses every path on every line it writes: README, performance.)
  */
 function redactor(extra?: string[]): (entry: Entry) => Entry {
   const tree = pathTree(redactionPaths(extra));
@@ -205,8 +204,8 @@ function writeAll(fd: number, data: string): void {
 /**
  * A file descriptor written once per event-loop turn: the lines of a turn are joined and written
  * synchronously (blocking, like pino's sync destination) before the next I/O poll, or as soon as
- * 64 KiB are waiting, and at exit. A line per `write(2)` cost a tenth of an invalid POST's CPU
- * (sonic-boom also measures every line's UTF-8 length twice); what a crash can lose is the
+ * 64 KiB are waiting, and at exit (a line per `write(2)` costs more: README, performance);
+ * what a crash can lose is the
  * current turn's lines, never an earlier turn's.
  */
 export function turnDestination(fd = 1): DestinationStream & { flushSync(): void } {

@@ -41,7 +41,7 @@ export function createAuthenticator(cfg: AuthConfig, now: () => number = Date.no
     : createRemoteJWKSet(new URL(cfg.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000 });
   const algorithms = cfg.hs256Secret ? ["HS256"] : ["RS256", "ES256"];
   // A client sends the same token with every request until it expires: verifying its signature
-  // each time was a sixth of an invalid POST's CPU. A token verified here is trusted, by its exact
+  // each time is costly (docs/PERFORMANCE.md, measured decisions). A token verified here is trusted, by its exact
   // bytes (signature included), until its exp or for VERIFIED_TOKEN_TTL_MS, whichever is first
   // (a key removed from the JWKS stops its tokens that much later than jose's own key cache says).
   // Refusals are not kept.

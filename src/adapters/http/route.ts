@@ -17,8 +17,8 @@ export const routeOf = {
 };
 
 /**
- * The path of an absolute request URL without parsing it (a `new URL` per request was
- * measurable): what Elysia routes on too — no normalisation, the query cut off.
+ * The path of an absolute request URL without parsing it (a `new URL` per request costs
+ * more: docs/PERFORMANCE.md, measured decisions): what Elysia routes on too — no normalisation, the query cut off.
  */
 export function pathOf(url: string): string {
   const start = url.indexOf("/", url.indexOf("//") + 2);

@@ -90,7 +90,7 @@ interface Deadline {
 
 /**
  * Every request's deadline on one timer: a sweep every 100 ms (or a quarter of the deadline)
- * while requests are in flight. A timer per request cost 4 % of the CPU of a trivial request.
+ * while requests are in flight (a timer per request costs more: docs/PERFORMANCE.md, measured decisions).
  */
 const deadlines = {
   pending: new Set<Deadline>(),
@@ -307,7 +307,7 @@ const HEALTHZ_HEADERS = {
  * one request an orchestrator sends every few seconds to every instance, and it needs nothing the
  * handler does (no span, no request id, no access log, no router). It is counted in
  * http_requests_total like any request: a plain integer here, added to the counter when /metrics
- * is read (a prom-client inc per probe was a third of the probe's JavaScript time).
+ * is read (a prom-client inc per probe costs more: docs/PERFORMANCE.md, measured decisions).
  * Other methods on /healthz go to the handler (405).
  */
 export function livenessRoute(metrics: Metrics): Record<"/healthz", { GET: () => Response }> {
