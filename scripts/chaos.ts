@@ -9,10 +9,8 @@
 //
 //   bun run chaos [--minutes N] [--seed S] [--gaps MIN,MAX]   (`bun run chaos` starts the stack)
 import { parseArgs } from "node:util";
-import { Kafka, logLevel, type Producer } from "kafkajs";
 import { MongoClient } from "mongodb";
-import { clampNegativeTimers } from "../src/adapters/kafka/timers.ts";
-import { readTopic } from "../test/support/kafka.ts";
+import { groupLag, readTopic, type TestKafka, testKafka, testProducer } from "../test/support/kafka.ts";
 import { type OwnKafka, type OwnStore, ownKafka, ownStore } from "../test/support/own-servers.ts";
 import { isolated, type RunningService, serviceEnv, startService } from "../test/support/service.ts";
 import { stack, type StackEndpoints } from "../test/support/stack.ts";
@@ -60,8 +58,6 @@ interface Acked {
 }
 
 export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
-  // kafkajs (the harness's own producer and reader) schedules negative timers; Bun warns on each.
-  clampNegativeTimers();
   const say = opts.log ?? ((l: string) => console.error(l));
   const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
   // Faults draw from their own generator: a seed replays the same faults at the same gaps,
@@ -256,14 +252,9 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       }
     }
 
-    const kafka = new Kafka({
-      clientId: "chaos",
-      brokers: s.kafkaBrokers,
-      logLevel: logLevel.NOTHING,
-      retry: { retries: 2 },
-    });
+    const kafka = testKafka(s.kafkaBrokers);
     async function enroller(): Promise<void> {
-      let producer: Producer | undefined;
+      let producer: ReturnType<typeof testProducer> | undefined;
       const sent: { courseId: string; id: string }[] = [];
       while (running) {
         const ids = [...acked.keys()];
@@ -275,13 +266,11 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
         const dup = sent.length > 0 && rnd() < 0.15;
         const e = dup ? pick(sent) : { courseId: pick(ids), id: crypto.randomUUID() };
         try {
-          producer ??= kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-          await producer.connect();
+          producer ??= testProducer(kafka);
           await producer.send({
-            topic: names.enrollTopic,
-            acks: -1,
             messages: [
               {
+                topic: names.enrollTopic,
                 key: e.courseId,
                 value: JSON.stringify({
                   specversion: "1.0",
@@ -306,13 +295,13 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
           const maybe = maybeEnrolled.get(e.courseId) ?? new Set<string>();
           maybe.add(e.id);
           maybeEnrolled.set(e.courseId, maybe);
-          await producer?.disconnect().catch(() => {});
+          await producer?.close(true).catch(() => {});
           producer = undefined;
           await Bun.sleep(500);
         }
         await Bun.sleep(50);
       }
-      await producer?.disconnect().catch(() => {});
+      await producer?.close().catch(() => {});
     }
 
     const [gapMin, gapMax] = opts.gapMs ?? [20_000, 40_000];
@@ -400,16 +389,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
 
       // Why counts differ, if they do: messages not consumed yet (a stalled consumer) or consumed
       // and miscounted.
-      const lagAdmin = kafka.admin();
-      await lagAdmin.connect();
-      const ends = await lagAdmin.fetchTopicOffsets(names.enrollTopic);
-      const [committed] = await lagAdmin.fetchOffsets({
-        groupId: env.COURSES_ENROLLMENTS_GROUP_ID!,
-        topics: [names.enrollTopic],
-      });
-      await lagAdmin.disconnect();
-      const at = new Map((committed?.partitions ?? []).map((p) => [p.partition, Math.max(0, Number(p.offset))]));
-      const lag = ends.reduce((sum, o) => sum + Math.max(0, Number(o.high) - (at.get(o.partition) ?? 0)), 0);
+      const lag = await groupLag(kafka, env.COURSES_ENROLLMENTS_GROUP_ID!, names.enrollTopic);
 
       // Stored: every acknowledged write.
       const stored = new Map(
@@ -512,7 +492,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
 }
 
 /** Every course event on `topic`, in partition offset order, read up to the end offsets. */
-async function readAll(kafka: Kafka, topic: string): Promise<{ id: string; courseId: string; version: number }[]> {
+async function readAll(kafka: TestKafka, topic: string): Promise<{ id: string; courseId: string; version: number }[]> {
   const msgs = await readTopic(kafka, topic, () => true, 60_000);
   return msgs
     .sort((a, b) => a.partition - b.partition || Number(a.offset) - Number(b.offset))

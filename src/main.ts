@@ -1,7 +1,6 @@
 // Composition root: parses the command line, reads config, builds adapters and use cases,
 // registers everything with xshutdown and starts the modules asked for (src/modules.ts).
 // Nothing else constructs dependencies. Commands, flags and exit codes: src/cli.ts (`courses --help`).
-import type { Kafka } from "kafkajs";
 import type { Db } from "mongodb";
 import { ConfigError, describeEnv, formatEnvMarkdown, formatEnvTable, redact } from "../lib/xconfig/index.ts";
 import { describe as describeError } from "../lib/xerrors/index.ts";
@@ -14,8 +13,7 @@ import { buildOpenApiDocument } from "./adapters/http/openapi.ts";
 import { pathOf } from "./adapters/http/route.ts";
 import { createRequestHandler, livenessRoute, startHttpServer } from "./adapters/http/server.ts";
 import type { CourseRoutesDeps } from "./adapters/http/v1/routes.ts";
-import { createKafka, kafkaCheck } from "./adapters/kafka/client.ts";
-import { clampNegativeTimers } from "./adapters/kafka/timers.ts";
+import { createAdmin, kafkaCheck } from "./adapters/kafka/client.ts";
 import { ensureTopics } from "./adapters/kafka/topics.ts";
 import { createMongoClient, mongoCheck } from "./adapters/mongo/client.ts";
 import { MigrationEditedError, migrate } from "./adapters/mongo/migrate.ts";
@@ -46,8 +44,8 @@ async function serve(cfg: Config, names: ModuleName[]): Promise<void> {
   const migrated = startMigrations(cfg, runtime.db, runtime.shutdown);
   const checks: DependencyCheck[] = [mongoCheck(runtime.mongo, cfg.mongo.database, migrated.applied)];
   const kafkaRole = kafkaReadiness(modules, cfg.readiness.requireKafka);
-  const kafka = startKafka(cfg, modules, kafkaRole, runtime.shutdown, checks);
-  const api = startModules(modules, { ...runtime, cfg, kafka, wakeup: new OutboxWakeup() }, kafkaRole, checks);
+  startKafka(cfg, modules, kafkaRole, runtime.shutdown, checks);
+  const api = startModules(modules, { ...runtime, cfg, wakeup: new OutboxWakeup() }, kafkaRole, checks);
   const listening = startHttp(cfg, runtime, { api, checks, migrated });
   if (names.includes("api")) await printDevToken(cfg);
   runtime.logger.info({ ...listening, modules: names }, "listening");
@@ -64,8 +62,8 @@ function announce(cfg: Config, names: ModuleName[], logger: Logger): void {
 }
 
 /**
- * Kafka: one client; the topics the modules use, created in the background until Kafka answers;
- * its readiness check. With the API hosted, Kafka down leaves the instance ready by default (the
+ * Kafka: an admin client; the topics the modules use, created in the background until Kafka
+ * answers; its readiness check (each module's own clients are the modules'). With the API hosted, Kafka down leaves the instance ready by default (the
  * outbox holds the events until it returns); worker-only instances cannot work without it.
  */
 function startKafka(
@@ -74,23 +72,20 @@ function startKafka(
   role: ReturnType<typeof kafkaReadiness>,
   shutdown: ShutdownCoordinator,
   checks: DependencyCheck[],
-): Kafka {
-  const kafka = createKafka(cfg.kafka);
-  if (role === "none") return kafka;
-  const admin = kafka.admin();
-  shutdown.register("kafka-admin", () => admin.disconnect(), { phase: "clients" });
+): void {
+  if (role === "none") return;
+  const admin = createAdmin(cfg.kafka);
+  shutdown.register("kafka-admin", () => admin.close(), { phase: "clients" });
   const topics = [...new Set(modules.flatMap((m) => m.topics(cfg)))].map((topic) => ({
     topic,
     numPartitions: cfg.kafka.topicPartitions,
     replicationFactor: cfg.kafka.replicationFactor,
   }));
   void retryUntilDone("create kafka topics", shutdown.signal, async () => {
-    await admin.connect();
     const created = await ensureTopics(admin, topics);
     if (created.length) log().info({ topics: created }, "kafka topics created");
   });
   checks.push(role === "required" ? kafkaCheck(admin) : optional(kafkaCheck(admin)));
-  return kafka;
 }
 
 /** Starts each module with the shared pieces; returns the API's dependencies when one hosts it. */
@@ -414,7 +409,6 @@ async function run({ command, configFiles }: Invocation): Promise<number | undef
   }
 }
 
-clampNegativeTimers();
 try {
   const code = await run(parseCommandLine(process.argv.slice(2)));
   if (code !== undefined) process.exit(code);

@@ -14,7 +14,6 @@ import { MongoOutboxStore } from "./adapters/mongo/outbox-store.ts";
 import { applyEnrollmentEvent } from "./app/enrollments.ts";
 import { OutboxRelay } from "./app/outbox-relay.ts";
 import { runPeriodically } from "./app/periodic.ts";
-import { retryUntilDone } from "./app/retry.ts";
 import type { ModuleName } from "./cli.ts";
 import { clock, ids, ownerId, type ServeContext } from "./runtime.ts";
 import type { Config } from "./config.ts";
@@ -107,10 +106,10 @@ export function kafkaReadiness(modules: Module[], requireKafka: boolean): "none"
   return modules.some((m) => m.kafka === "optional") ? "optional" : "required";
 }
 
-function startOutboxRelay({ cfg, db, kafka, metrics, tracing, wakeup, shutdown }: ServeContext): void {
+function startOutboxRelay({ cfg, db, metrics, tracing, wakeup, shutdown }: ServeContext): void {
   const e = cfg.events;
   // A publish gets the client's own retries (3 × the request timeout) and no more.
-  const publisher = new KafkaEventPublisher(kafka, e.topic, e.source, tracing.tracer, 3 * cfg.kafka.requestTimeout);
+  const publisher = new KafkaEventPublisher(cfg.kafka, e.topic, e.source, tracing.tracer, 3 * cfg.kafka.requestTimeout);
   shutdown.register("kafka-producer", () => publisher.close(), { phase: "clients" });
   const store = new MongoOutboxStore(db, ownerId);
   const relay = new OutboxRelay(
@@ -162,11 +161,11 @@ function startOutboxRelay({ cfg, db, kafka, metrics, tracing, wakeup, shutdown }
   );
 }
 
-function startEnrollmentConsumer({ cfg, db, kafka, metrics, tracing, shutdown }: ServeContext): DependencyCheck {
+function startEnrollmentConsumer({ cfg, db, metrics, tracing, shutdown }: ServeContext): DependencyCheck {
   const e = cfg.enrollments;
   const ledger = new MongoEnrollmentLedger(db);
   const consumer = new EnrollmentConsumer(
-    kafka,
+    cfg.kafka,
     {
       topic: e.topic,
       dlqTopic: e.dlqTopic,
@@ -178,6 +177,7 @@ function startEnrollmentConsumer({ cfg, db, kafka, metrics, tracing, shutdown }:
       fromBeginning: e.startFrom === "earliest",
       onLag: (topic, partition, lag) => metrics.kafkaConsumerLag.set({ topic, partition: String(partition) }, lag),
       onCrash: () => metrics.enrollmentConsumerCrashes.inc(),
+      onSkipped: () => metrics.enrollmentSkipped.inc(),
     },
     (event) => applyEnrollmentEvent(ledger, event),
     (outcome) => {
@@ -188,7 +188,8 @@ function startEnrollmentConsumer({ cfg, db, kafka, metrics, tracing, shutdown }:
     tracing.tracer,
   );
   const worker = shutdown.worker("enrollment-consumer");
-  void retryUntilDone("start enrollment consumer", worker.signal, () => consumer.run(worker));
+  // The consumer's own supervisor retries until Kafka answers: nothing to retry here.
+  void consumer.run(worker);
   void runPeriodically(
     "expire-processed-events",
     cfg.api.housekeepingInterval,
@@ -198,7 +199,8 @@ function startEnrollmentConsumer({ cfg, db, kafka, metrics, tracing, shutdown }:
   return {
     name: "enrollment-consumer",
     check: async () => {
-      if (consumer.state !== "running") throw new Error(`enrollment consumer ${consumer.state}`);
+      const health = consumer.health();
+      if (!health.ok) throw new Error(health.detail);
     },
   };
 }

@@ -4,7 +4,6 @@
 // and the local relay's wake-up. src/modules.ts and src/scraper-wiring.ts both import this file;
 // neither imports the other (modules.ts loads scraper-wiring.ts lazily, for start-up time).
 import { hostname } from "node:os";
-import type { Kafka } from "kafkajs";
 import type { Db } from "mongodb";
 import type { ShutdownCoordinator } from "../lib/xshutdown/index.ts";
 import { MongoCourseRepository } from "./adapters/mongo/course-repository.ts";
@@ -31,7 +30,6 @@ export function courseRepository(cfg: Config, db: Db, wakeup: OutboxWakeup): Mon
 export interface ServeContext {
   cfg: Config;
   db: Db;
-  kafka: Kafka;
   metrics: Metrics;
   tracing: Tracing;
   shutdown: ShutdownCoordinator;

@@ -4,7 +4,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CACHE_DIR, OPS_DIR, STACK_DIR, clampNegativeTimers, has, log, need, run } from "./util.ts";
+import { CACHE_DIR, OPS_DIR, STACK_DIR, has, log, need, run } from "./util.ts";
 
 export const OPENAPI_GENERATOR_VERSION = "7.25.0";
 export const MONGO_JAVA_SERVER_VERSION = readPomProperty("mongo/pom.xml", "mongo-java-server.version");
@@ -268,23 +268,21 @@ export async function prepareKafka(
 
 /** True when the broker at `broker` (host:port) answers with a cluster that has a controller. */
 export async function kafkaHealthy(broker: string): Promise<boolean> {
-  clampNegativeTimers();
-  const { Kafka, logLevel } = await import("kafkajs");
-  const admin = new Kafka({
-    brokers: [broker],
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: 1000,
-    requestTimeout: 2000,
-    retry: { retries: 0 },
-  }).admin();
+  const { Admin } = await import("@platformatic/kafka");
+  const admin = new Admin({
+    clientId: "stack-health",
+    bootstrapBrokers: [broker],
+    connectTimeout: 1000,
+    timeout: 2000,
+    retries: 0,
+  });
   try {
-    await admin.connect();
-    const cluster = await admin.describeCluster();
-    return cluster.brokers.length > 0 && cluster.controller !== null;
+    const cluster = await admin.metadata({ topics: [], forceUpdate: true });
+    return cluster.brokers.size > 0 && cluster.controllerId >= 0;
   } catch {
     return false;
   } finally {
-    await admin.disconnect().catch(() => {});
+    await admin.close().catch(() => {});
   }
 }
 

@@ -60,6 +60,3 @@ export function run(
     });
   });
 }
-
-// kafkajs schedules timers with negative delays; the fix lives with the Kafka adapter.
-export { clampNegativeTimers } from "../../src/adapters/kafka/timers.ts";

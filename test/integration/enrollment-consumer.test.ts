@@ -2,7 +2,6 @@
 // stands in for the store): a crash of the client (an error it does not retry stops it) is
 // counted, shown in its state, and followed by a restart that redelivers what was not committed.
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
-import type { Kafka } from "kafkajs";
 import {
   type ConsumerState,
   EnrollmentConsumer,
@@ -12,29 +11,18 @@ import {
 import type { ApplyOutcome, EnrollmentEvent } from "../../src/app/enrollments.ts";
 import { AppError } from "../../lib/xerrors/index.ts";
 import { ShutdownCoordinator } from "../../lib/xshutdown/index.ts";
-import { enrollment, produce, testKafka } from "../support/kafka.ts";
+import { createTopic, deleteTopics, enrollment, produce, type TestKafka, testKafka } from "../support/kafka.ts";
 import { stack, uniqueName } from "../support/stack.ts";
 
-let kafka: Kafka;
+let kafka: TestKafka;
 const topic = `it.consumer-crash.${uniqueName("t")}`;
+const created: string[] = [topic, `${topic}.dlq`];
 beforeAll(async () => {
   kafka = testKafka((await stack()).kafkaBrokers);
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({
-    topics: [
-      { topic, numPartitions: 1 },
-      { topic: `${topic}.dlq`, numPartitions: 1 },
-    ],
-  });
-  await admin.disconnect();
+  await createTopic(kafka, topic);
+  await createTopic(kafka, `${topic}.dlq`);
 });
-afterAll(async () => {
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.deleteTopics({ topics: [topic, `${topic}.dlq`] }).catch(() => {});
-  await admin.disconnect();
-});
+afterAll(() => deleteTopics(kafka, created));
 
 const quietCoordinator = () =>
   new ShutdownCoordinator({
@@ -47,10 +35,8 @@ const quietCoordinator = () =>
 /** A one-partition topic of the test's own, named after `suffix`. */
 async function ownTopic(suffix: string): Promise<string> {
   const own = `${topic}.${suffix}`;
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic: own, numPartitions: 1 }] });
-  await admin.disconnect();
+  await createTopic(kafka, own);
+  created.push(own);
   return own;
 }
 
@@ -62,7 +48,7 @@ const consumerOf = (
   over: Partial<EnrollmentConsumerOptions> = {},
 ) =>
   new EnrollmentConsumer(
-    kafka,
+    { clientId: "it", brokers: kafka.brokers, connectionTimeout: 3000, requestTimeout: 10_000 },
     {
       topic: on,
       dlqTopic: `${topic}.dlq`,
@@ -147,7 +133,6 @@ describe("EnrollmentConsumer", () => {
         retryBackoffInitialMs: 200,
         retryBackoffMaxMs: 1000,
         fromBeginning: true,
-        clientRetries: 0,
         onCrash: () => queueMicrotask(() => statesAtCrash.push(consumer.state)),
       },
     );

@@ -1,7 +1,6 @@
 // Domain events and enrollments through the real Kafka and the real store, with the service in
 // its own process. Each test uses its own topics, consumer group and database.
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
-import type { Kafka } from "kafkajs";
 import { MongoClient } from "mongodb";
 import { contractErrors } from "../support/contract.ts";
 import {
@@ -13,13 +12,14 @@ import {
   testKafka,
   waitForTopic,
   type Received,
+  type TestKafka,
 } from "../support/kafka.ts";
 import { ownKafka, ownStore } from "../support/own-servers.ts";
 import { isolated, serviceEnv, startService, type RunningService } from "../support/service.ts";
 import { dropDatabases, eventually, stack, type StackEndpoints } from "../support/stack.ts";
 
 let s: StackEndpoints;
-let kafka: Kafka;
+let kafka: TestKafka;
 const databases: string[] = [];
 
 beforeAll(async () => {

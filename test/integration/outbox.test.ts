@@ -2,10 +2,10 @@
 // courses rather than all courses, leases fenced by owner, events the broker refuses parked,
 // and the outbox's cap. Each test uses its own database and topic.
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
-import type { Kafka } from "kafkajs";
 import { type Db, MongoClient, MongoNetworkError } from "mongodb";
 import { AppError } from "../../lib/xerrors/index.ts";
 import { KafkaEventPublisher } from "../../src/adapters/kafka/event-publisher.ts";
+import fixture from "../../src/adapters/kafka/testdata/kafkajs-partitions.json";
 import { toCourseDocument } from "../../src/adapters/mongo/course-document.ts";
 import { MongoCourseRepository } from "../../src/adapters/mongo/course-repository.ts";
 import { migrate } from "../../src/adapters/mongo/migrate.ts";
@@ -16,14 +16,28 @@ import { OutboxRelay, type RelayOptions } from "../../src/app/outbox-relay.ts";
 import type { EventPublisher, OutboxEvent } from "../../src/app/outbox.ts";
 import { Course } from "../../src/domain/course/course.ts";
 import { courseBinary } from "../support/binary.ts";
-import { duplicateIds, readTopic, testKafka } from "../support/kafka.ts";
+import {
+  createTopic as createTestTopic,
+  duplicateIds,
+  readTopic,
+  type TestKafka,
+  testKafka,
+  withAdmin,
+} from "../support/kafka.ts";
 import { memoryStore, type OwnStore } from "../support/own-servers.ts";
 import { stack, uniqueName, type StackEndpoints } from "../support/stack.ts";
 
 let s: StackEndpoints;
 let client: MongoClient;
-let kafka: Kafka;
+let kafka: TestKafka;
 const databases: Db[] = [];
+/** The publisher's client settings for the stack's broker. */
+const settings = () => ({
+  clientId: "it-outbox",
+  brokers: s.kafkaBrokers,
+  connectionTimeout: 5000,
+  requestTimeout: 10_000,
+});
 
 beforeAll(async () => {
   s = await stack();
@@ -66,17 +80,12 @@ const options = (over: Partial<RelayOptions> = {}): RelayOptions => ({
   ...over,
 });
 
-async function createTopic(name: string, configEntries: { name: string; value: string }[] = []): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await admin.createTopics({
-      topics: [{ topic: name, numPartitions: 3, replicationFactor: 1, configEntries }],
-      waitForLeaders: true,
-    });
-  } finally {
-    await admin.disconnect();
-  }
+async function createTopic(
+  name: string,
+  configEntries: { name: string; value: string }[] = [],
+  numPartitions = 3,
+): Promise<void> {
+  await createTestTopic(kafka, name, numPartitions, configEntries);
 }
 
 /** A fresh database and topic, and `count` new courses whose created events are pending. */
@@ -192,7 +201,7 @@ describe("outbox relay", () => {
     const { db, topic, d, ids: created } = await scenario("burst", 60);
     for (const id of created.slice(0, 20)) await uc.updateCourse(d, id, { summary: "second" }, undefined);
     const calls: OutboxEvent[][] = [];
-    const publisher = new KafkaEventPublisher(kafka, topic, "/courses");
+    const publisher = new KafkaEventPublisher(settings(), topic, "/courses");
     const relay = new OutboxRelay(
       new MongoOutboxStore(db, "it-burst"),
       slow(publisher, 0, calls),
@@ -220,10 +229,39 @@ describe("outbox relay", () => {
     expect(await db.collection("courses").countDocuments({ "outbox.0": { $exists: true } })).toBe(0);
   }, 60_000);
 
+  it("puts each course's events on the partition kafkajs put them on (per-course order survives the client change)", async () => {
+    const topic = uniqueName("it.outbox.partitions");
+    await createTopic(topic, [], 6);
+    const six = fixture.partitionCounts.indexOf(6);
+    const keys = Object.keys(fixture.partitions).filter((k) => /^[0-9a-f-]{36}$/.test(k));
+    const publisher = new KafkaEventPublisher(settings(), topic, "/courses");
+    try {
+      await publisher.publish(
+        keys.map((courseId, i) => ({
+          id: `e-${i}`,
+          type: "course.created",
+          courseId,
+          courseVersion: 1,
+          occurredAt: new Date(),
+          data: {},
+        })),
+      );
+    } finally {
+      await publisher.close();
+    }
+    const msgs = await readTopic(kafka, topic, (m) => m.length >= keys.length);
+    expect(msgs).toHaveLength(keys.length);
+    const moved = msgs.filter(
+      (m) => m.partition !== fixture.partitions[m.key as keyof typeof fixture.partitions]![six],
+    );
+    expect(moved.map((m) => `${m.key} on ${m.partition}`)).toEqual([]);
+    expect(new Set(msgs.map((m) => m.partition)).size).toBe(6);
+  }, 60_000);
+
   it("two relays on one store: the lease has an owner, is renewed while a slow broker publishes, and fences the one that lost it", async () => {
     const { db, topic, d, ids } = await scenario("lease", 10);
-    const publisherA = new KafkaEventPublisher(kafka, topic, "/courses");
-    const publisherB = new KafkaEventPublisher(kafka, topic, "/courses");
+    const publisherA = new KafkaEventPublisher(settings(), topic, "/courses");
+    const publisherB = new KafkaEventPublisher(settings(), topic, "/courses");
     const callsA: OutboxEvent[][] = [];
     const callsB: OutboxEvent[][] = [];
     // A publishes for 3 leases' time: without renewal B would take the courses over mid-publish.
@@ -296,7 +334,7 @@ describe("outbox relay", () => {
     const big = await uc.createCourse(d, newCourse(`Too big ${topic}`, "x".repeat(4000)));
     const small: string[] = [];
     for (let i = 0; i < 5; i++) small.push((await uc.createCourse(d, newCourse(`Small ${i} ${topic}`))).id);
-    const publisher = new KafkaEventPublisher(kafka, topic, "/courses");
+    const publisher = new KafkaEventPublisher(settings(), topic, "/courses");
     const parked: string[] = [];
     const store = new MongoOutboxStore(db, "it-poison");
     const relay = new OutboxRelay(
@@ -331,13 +369,13 @@ describe("outbox relay", () => {
       expect(await db.collection("outbox_pending").countDocuments()).toBe(0);
 
       // The operator raises the topic's limit and re-queues through the command the docs name.
-      const admin = kafka.admin();
-      await admin.connect();
-      await admin.alterConfigs({
-        validateOnly: false,
-        resources: [{ type: 2, name: topic, configEntries: [{ name: "max.message.bytes", value: "1048588" }] }],
-      });
-      await admin.disconnect();
+      await withAdmin(kafka, (admin) =>
+        admin.alterConfigs({
+          resources: [
+            { resourceType: 2, resourceName: topic, configs: [{ name: "max.message.bytes", value: "1048588" }] },
+          ],
+        }),
+      );
       const cli = Bun.spawn([await courseBinary(), "outbox", "retry-parked"], {
         cwd: `${import.meta.dir}/../..`,
         env: {

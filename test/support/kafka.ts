@@ -1,5 +1,6 @@
-// Reading and writing topics from tests, as an independent client would.
-import { Kafka, logLevel, type IHeaders } from "kafkajs";
+// Reading and writing topics from tests, as an independent client would (@platformatic/kafka,
+// with clients of the tests' own: nothing of src/adapters/kafka).
+import { Admin, Consumer, type Message, Producer, stringSerializers } from "@platformatic/kafka";
 
 export interface Received {
   key: string;
@@ -11,13 +12,79 @@ export interface Received {
   timestamp: number;
 }
 
-export function testKafka(brokers: string[]): Kafka {
-  process.env.KAFKAJS_NO_PARTITIONER_WARNING = "1";
-  return new Kafka({ clientId: "it", brokers, logLevel: logLevel.NOTHING });
+/** Where the tests' clients connect. */
+export interface TestKafka {
+  brokers: string[];
 }
 
-function headersToStrings(h: IHeaders | undefined): Record<string, string> {
-  return Object.fromEntries(Object.entries(h ?? {}).map(([k, v]) => [k, String(v)]));
+export function testKafka(brokers: string[]): TestKafka {
+  return { brokers };
+}
+
+const base = (kafka: TestKafka, role: string) => ({
+  clientId: `it-${role}`,
+  bootstrapBrokers: kafka.brokers,
+  connectTimeout: 5000,
+  timeout: 10_000,
+  retries: 5,
+  retryDelay: 250,
+});
+
+/** An admin client for `fn`, closed after it. */
+export async function withAdmin<T>(kafka: TestKafka, fn: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = new Admin(base(kafka, "admin"));
+  try {
+    return await fn(admin);
+  } finally {
+    await admin.close().catch(() => {});
+  }
+}
+
+/** Creates `topic` and waits until every partition has a leader (a send right after it succeeds). */
+export async function createTopic(
+  kafka: TestKafka,
+  topic: string,
+  partitions = 1,
+  configs: { name: string; value: string }[] = [],
+): Promise<void> {
+  await withAdmin(kafka, async (admin) => {
+    await admin.createTopics({ topics: [topic], partitions, replicas: 1, configs });
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const meta = await admin.metadata({ topics: [topic], forceUpdate: true }).catch(() => undefined);
+      const parts = meta?.topics.get(topic)?.partitions ?? [];
+      if (parts.length === partitions && parts.every((p) => p.leader >= 0)) return;
+      if (Date.now() > deadline) throw new Error(`topic ${topic} has no leader for every partition after 30 s`);
+      await Bun.sleep(100);
+    }
+  });
+}
+
+export async function deleteTopics(kafka: TestKafka, topics: string[]): Promise<void> {
+  await withAdmin(kafka, (admin) => admin.deleteTopics({ topics })).catch(() => {});
+}
+
+/** The end offset (the next offset to be written) of each partition of `topic`. */
+export async function endOffsets(kafka: TestKafka, topic: string): Promise<bigint[]> {
+  const consumer = new Consumer({ ...base(kafka, "offsets"), groupId: `it-offsets-${crypto.randomUUID()}` });
+  try {
+    return (await consumer.listOffsets({ topics: [topic] })).get(topic) ?? [];
+  } finally {
+    await consumer.close(true).catch(() => {});
+  }
+}
+
+function received(m: Message<Buffer, Buffer, Buffer, Buffer>): Received {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of m.headers) headers[String(k)] = String(v);
+  return {
+    key: String(m.key ?? ""),
+    value: String(m.value ?? ""),
+    headers,
+    partition: m.partition,
+    offset: String(m.offset),
+    timestamp: Number(m.timestamp),
+  };
 }
 
 /**
@@ -27,39 +94,33 @@ function headersToStrings(h: IHeaders | undefined): Record<string, string> {
  * written just after, is in what it returns. Assert exact counts on the result, never `until`'s.
  */
 export async function readTopic(
-  kafka: Kafka,
+  kafka: TestKafka,
   topic: string,
   until: (msgs: Received[]) => boolean,
   timeoutMs = 30_000,
   quietMs = 1000,
 ): Promise<Received[]> {
   await waitForTopic(kafka, topic, timeoutMs);
-  const consumer = kafka.consumer({ groupId: `it-reader-${crypto.randomUUID()}` });
+  const consumer = new Consumer({ ...base(kafka, "reader"), groupId: `it-reader-${crypto.randomUUID()}` });
   const got: Received[] = [];
-  const last = new Map<number, number>();
+  const last = new Map<number, bigint>();
   let wake: () => void = () => {};
-  await consumer.connect();
-  const admin = kafka.admin();
-  await admin.connect();
+  let failed: unknown;
   try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    void consumer.run({
-      eachMessage: async ({ message, partition }) => {
-        got.push({
-          key: String(message.key),
-          value: String(message.value),
-          headers: headersToStrings(message.headers),
-          partition,
-          offset: message.offset,
-          timestamp: Number(message.timestamp),
-        });
-        last.set(partition, Number(message.offset));
-        wake();
-      },
+    const stream = await consumer.consume({ topics: [topic], mode: "earliest", autocommit: false, maxWaitTime: 200 });
+    stream.on("data", (m: Message<Buffer, Buffer, Buffer, Buffer>) => {
+      got.push(received(m));
+      last.set(m.partition, m.offset);
+      wake();
+    });
+    stream.on("error", (e) => {
+      failed = e;
+      wake();
     });
     const deadline = Date.now() + timeoutMs;
     const waitFor = async (what: string, done: () => boolean) => {
       while (!done()) {
+        if (failed) throw failed;
         if (Date.now() > deadline)
           throw new Error(`read ${got.length} messages from ${topic} within ${timeoutMs}ms; still waiting for ${what}`);
         await new Promise<void>((r) => {
@@ -72,20 +133,32 @@ export async function readTopic(
     // On to the end, and again while the end moves: nothing written so far is left out.
     let ends = "";
     for (;;) {
-      const offsets = await admin.fetchTopicOffsets(topic);
-      const now = JSON.stringify(offsets.map((o) => [o.partition, o.high]));
+      const offsets = await consumer.listOffsets({ topics: [topic] });
+      const high = offsets.get(topic) ?? [];
+      const now = high.join(",");
       if (now === ends) break;
       ends = now;
-      await waitFor("the topic's end offsets", () =>
-        offsets.every((o) => Number(o.high) === 0 || (last.get(o.partition) ?? -1) >= Number(o.high) - 1),
-      );
+      await waitFor("the topic's end offsets", () => high.every((h, p) => h === 0n || (last.get(p) ?? -1n) >= h - 1n));
       await Bun.sleep(quietMs);
     }
   } finally {
-    await admin.disconnect();
-    await consumer.disconnect();
+    await consumer.close(true).catch(() => {});
   }
   return got;
+}
+
+/** Messages of `topic` that group `groupId` has not committed yet, over all partitions. */
+export async function groupLag(kafka: TestKafka, groupId: string, topic: string): Promise<number> {
+  const ends = await endOffsets(kafka, topic);
+  const [group] = await withAdmin(kafka, (admin) => admin.listConsumerGroupOffsets({ groups: [groupId] }));
+  const parts = group?.topics.find((t) => t.name === topic)?.partitions ?? [];
+  const at = new Map(parts.map((p) => [p.partitionIndex, p.committedOffset < 0n ? 0n : p.committedOffset]));
+  return ends.reduce((sum, high, p) => sum + Math.max(0, Number(high - (at.get(p) ?? 0n))), 0);
+}
+
+/** A producer of the tests' own (idempotent, acks from all in-sync replicas), for many sends. */
+export function testProducer(kafka: TestKafka): Producer<string, string, string, string> {
+  return new Producer({ ...base(kafka, "producer"), idempotent: true, retries: 3, serializers: stringSerializers });
 }
 
 /**
@@ -93,16 +166,22 @@ export async function readTopic(
  * (committed offsets at the end offsets): after it, whatever the group does with those messages
  * is done, so a count read then is final — no "eventually equal" that an extra apply could follow.
  */
-export async function consumedToEnd(kafka: Kafka, groupId: string, topic: string, timeoutMs = 60_000): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const ends = new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, Number(o.high)]));
+export async function consumedToEnd(
+  kafka: TestKafka,
+  groupId: string,
+  topic: string,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const ends = await endOffsets(kafka, topic);
+  await withAdmin(kafka, async (admin) => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-      const at = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
-      const behind = [...ends].filter(([p, high]) => high > 0 && (at.get(p) ?? -1) < high);
+      const [group] = await admin.listConsumerGroupOffsets({ groups: [groupId] }).catch(() => []);
+      const parts = group?.topics.find((t) => t.name === topic)?.partitions ?? [];
+      const at = new Map(parts.map((p) => [p.partitionIndex, p.committedOffset]));
+      const behind = ends
+        .map((high, p) => [p, high] as const)
+        .filter(([p, high]) => high > 0n && (at.get(p) ?? -1n) < high);
       if (behind.length === 0) return;
       if (Date.now() > deadline)
         throw new Error(
@@ -110,9 +189,7 @@ export async function consumedToEnd(kafka: Kafka, groupId: string, topic: string
         );
       await Bun.sleep(200);
     }
-  } finally {
-    await admin.disconnect();
-  }
+  });
 }
 
 /** Event ids that occur more than once among CloudEvents messages. */
@@ -128,31 +205,33 @@ export function duplicateIds(msgs: Received[]): string[] {
 }
 
 /** Topics are created by the service at start: readers wait for them instead of failing. */
-export async function waitForTopic(kafka: Kafka, topic: string, timeoutMs: number): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
+export async function waitForTopic(kafka: TestKafka, topic: string, timeoutMs: number): Promise<void> {
+  await withAdmin(kafka, async (admin) => {
     const deadline = Date.now() + timeoutMs;
-    while (!(await admin.listTopics()).includes(topic)) {
+    for (;;) {
+      const meta = await admin.metadata({ topics: [topic], forceUpdate: true }).catch(() => undefined);
+      const parts = meta?.topics.get(topic)?.partitions ?? [];
+      if (parts.length > 0 && parts.every((p) => p.leader >= 0)) return;
       if (Date.now() > deadline) throw new Error(`topic ${topic} does not exist after ${timeoutMs}ms`);
       await Bun.sleep(200);
     }
-  } finally {
-    await admin.disconnect();
-  }
+  });
 }
 
+/** Writes `messages` to `topic` (acks from all in-sync replicas), with a producer of its own. */
 export async function produce(
-  kafka: Kafka,
+  kafka: TestKafka,
   topic: string,
   messages: { key?: string; value: string; headers?: Record<string, string> }[],
 ): Promise<void> {
-  const producer = kafka.producer();
-  await producer.connect();
+  const producer = new Producer({ ...base(kafka, "producer"), serializers: stringSerializers });
   try {
-    await producer.send({ topic, acks: -1, messages });
+    await producer.send({
+      acks: -1,
+      messages: messages.map((m) => ({ topic, key: m.key, value: m.value, headers: m.headers })),
+    });
   } finally {
-    await producer.disconnect();
+    await producer.close().catch(() => {});
   }
 }
 

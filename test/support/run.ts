@@ -9,7 +9,13 @@ export interface RunResult {
 
 export async function run(
   cmd: string[],
-  opts: { cwd?: string; env?: Record<string, string | undefined>; stdin?: string } = {},
+  opts: {
+    cwd?: string;
+    env?: Record<string, string | undefined>;
+    stdin?: string;
+    /** Past it the command is killed (SIGKILL) and what it printed so far is returned, code 124. */
+    timeoutMs?: number;
+  } = {},
 ): Promise<RunResult> {
   const proc = Bun.spawn(cmd, {
     cwd: opts.cwd,
@@ -24,7 +30,18 @@ export async function run(
     for await (const chunk of stream) chunks[name] += decoder.decode(chunk, { stream: true });
   };
   const drained = Promise.all([drain("stdout", proc.stdout), drain("stderr", proc.stderr)]);
-  const code = await proc.exited;
+  let timedOut = false;
+  const timer =
+    opts.timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          proc.kill("SIGKILL");
+        }, opts.timeoutMs);
+  const exited = await proc.exited;
+  clearTimeout(timer);
+  const code = timedOut ? 124 : exited;
+  if (timedOut) chunks.stderr += `\n[run] killed after ${opts.timeoutMs} ms: it had not finished\n`;
   const left = await Promise.race([drained.then(() => false), Bun.sleep(5_000).then(() => true)]);
   if (left)
     chunks.stderr += "\n[run] output still open 5 s after the command exited: a child process it started holds it\n";

@@ -1,63 +1,9 @@
-// Kafka client from config, with kafkajs logging routed to xlog.
-import { Kafka, logLevel, type Admin, type LogEntry } from "kafkajs";
-import { log } from "../../../lib/xlog/index.ts";
+// The Kafka client settings the adapters share, the admin client and the readiness check.
+// The client is @platformatic/kafka (pure TypeScript, maintained; kafkajs was abandoned in 2023):
+// it logs nothing by itself, so there is no log taming here; what the service says about Kafka
+// it says itself, once per state change.
+import { Admin, type BaseOptions } from "@platformatic/kafka";
 import type { DependencyCheck } from "../../app/readiness.ts";
-
-const LEVELS: Record<number, "error" | "warn" | "info" | "debug"> = {
-  [logLevel.ERROR]: "error",
-  [logLevel.WARN]: "warn",
-  [logLevel.INFO]: "info",
-  [logLevel.DEBUG]: "debug",
-};
-
-/** Retriable states a healthy cluster goes through (group and topic creation, rebalances, elections). */
-const ROUTINE =
-  /coordinator is loading|does not host this topic-partition|rebalanc|not the correct coordinator|leader not available|There is no leader|Restarting the consumer|The group is rebalancing/i;
-/** A broker that cannot be reached: worth a warning, not a stack trace per retry. */
-const UNREACHABLE =
-  /Connection error|Failed to connect|ECONNREFUSED|Connection timeout|Closed connection|ENOTFOUND|EHOSTUNREACH/i;
-/** A consumer crash: the enrollment consumer counts it, logs it once at warn and restarts it. */
-const CRASH = /^Crash: /;
-/** Said on every producer we make, on purpose (bounded retries: the relay must see failures). */
-const EXPECTED = /Limiting retries for the idempotent producer/;
-const REPEAT_MS = 30_000;
-
-/**
- * kafkajs logs every reconnect attempt at ERROR with a stack: hundreds of lines per broker outage.
- * Here routine retriable states go to info, unreachable brokers to warn, stacks are dropped, and a
- * message repeated within 30 s is counted instead of written (the next one says how many).
- */
-function kafkaLogCreator() {
-  const last = new Map<string, { at: number; suppressed: number }>();
-  return ({ namespace, level, log: entry }: LogEntry) => {
-    const {
-      message,
-      timestamp: _ts,
-      logger: _l,
-      stack: _stack,
-      retryCount: _rc,
-      retryTime: _rt,
-      ...rest
-    } = entry as LogEntry["log"] & { stack?: string; retryCount?: number; retryTime?: number };
-    let lvl = LEVELS[level] ?? "info";
-    if (EXPECTED.test(message)) lvl = "debug";
-    else if (ROUTINE.test(message) || ROUTINE.test(String(rest.error ?? ""))) lvl = "info";
-    else if (UNREACHABLE.test(message) || UNREACHABLE.test(String(rest.error ?? "")) || CRASH.test(message))
-      lvl = "warn";
-    if (lvl === "warn" || lvl === "info") {
-      const key = `${namespace}:${message.slice(0, 60)}`;
-      const now = Date.now();
-      const seen = last.get(key);
-      if (seen && now - seen.at < REPEAT_MS) {
-        seen.suppressed++;
-        return;
-      }
-      last.set(key, { at: now, suppressed: 0 });
-      if (seen?.suppressed) rest.repeatedSinceLast = seen.suppressed;
-    }
-    log()[lvl]({ component: "kafkajs", namespace, ...rest }, message);
-  };
-}
 
 /** What the client needs of the configuration (config.ts's `kafka` section fits it); durations in ms. */
 export interface KafkaSettings {
@@ -67,37 +13,48 @@ export interface KafkaSettings {
   requestTimeout: number;
 }
 
-export function createKafka(cfg: KafkaSettings): Kafka {
-  // kafkajs prints a partitioner warning on every producer otherwise.
-  process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= "1";
-  return new Kafka({
-    clientId: cfg.clientId,
-    brokers: cfg.brokers,
-    connectionTimeout: cfg.connectionTimeout,
-    requestTimeout: cfg.requestTimeout,
-    logLevel: logLevel.WARN,
-    logCreator: kafkaLogCreator,
-  });
+/**
+ * The options every client of the service starts from: its id (with a role suffix, so the broker's
+ * logs and quotas tell them apart), the brokers, and bounded connects and requests. `retries` is
+ * the client's own retries of one operation; the adapters add their own supervision above it.
+ */
+export function baseOptions(settings: KafkaSettings, role: string): BaseOptions {
+  return {
+    clientId: `${settings.clientId}-${role}`,
+    bootstrapBrokers: settings.brokers,
+    connectTimeout: settings.connectionTimeout,
+    timeout: settings.requestTimeout,
+    retries: 3,
+    retryDelay: 250,
+    autocreateTopics: false,
+  };
 }
 
-/** Readiness through an admin client: connects lazily and asks the cluster who its brokers are. */
+export function createAdmin(settings: KafkaSettings): Admin {
+  return new Admin(baseOptions(settings, "admin"));
+}
+
+/** The broker's error ids (e.g. MESSAGE_TOO_LARGE) anywhere in the client's error tree (MultipleErrors → ResponseError → ProtocolError). */
+export function brokerErrorIds(e: unknown): string[] {
+  const ids: string[] = [];
+  const walk = (cur: unknown, depth: number) => {
+    if (!cur || typeof cur !== "object" || depth > 8) return;
+    const x = cur as { apiId?: unknown; errors?: unknown[]; cause?: unknown };
+    if (typeof x.apiId === "string") ids.push(x.apiId);
+    for (const inner of x.errors ?? []) walk(inner, depth + 1);
+    walk(x.cause, depth + 1);
+  };
+  walk(e, 0);
+  return ids;
+}
+
+/** Readiness: the cluster's metadata, fetched now (never from the client's cache). */
 export function kafkaCheck(admin: Admin): DependencyCheck {
-  let connected = false;
   return {
     name: "kafka",
     check: async () => {
-      if (!connected) {
-        await admin.connect();
-        connected = true;
-      }
-      try {
-        const cluster = await admin.describeCluster();
-        if (cluster.brokers.length === 0) throw new Error("no brokers in cluster metadata");
-      } catch (e) {
-        connected = false;
-        await admin.disconnect().catch(() => {});
-        throw e;
-      }
+      const cluster = await admin.metadata({ topics: [], forceUpdate: true });
+      if (cluster.brokers.size === 0) throw new Error("no brokers in cluster metadata");
     },
   };
 }

@@ -1,7 +1,6 @@
 // A broker that accepts connections and never answers (what a relay met after a broker restart
 // in `bun run chaos`): a publish must give up within its own bound, not when the client does.
 import { afterAll, describe, expect, it } from "bun:test";
-import { Kafka, logLevel } from "kafkajs";
 import { AppError } from "../../../lib/xerrors/index.ts";
 import type { OutboxEvent } from "../../app/outbox.ts";
 import { KafkaEventPublisher } from "./event-publisher.ts";
@@ -27,23 +26,21 @@ const event: OutboxEvent = {
 };
 
 describe("KafkaEventPublisher", () => {
-  it("gives up on a broker that never answers within its bound, and publishes through a new producer next", async () => {
+  it("gives up on a broker that never answers within its bound, each time", async () => {
     // The client's own timeouts are ten minutes: only the publisher's bound can end the wait.
-    const kafka = new Kafka({
-      clientId: "t",
-      brokers: [`127.0.0.1:${blackHole.port}`],
-      logLevel: logLevel.NOTHING,
-      connectionTimeout: 600_000,
-      requestTimeout: 600_000,
-      retry: { retries: 0 },
-    });
-    const publisher = new KafkaEventPublisher(kafka, "t", "/courses", undefined, 300);
+    const publisher = new KafkaEventPublisher(
+      { clientId: "t", brokers: [`127.0.0.1:${blackHole.port}`], connectionTimeout: 600_000, requestTimeout: 600_000 },
+      "t",
+      "/courses",
+      undefined,
+      300,
+    );
     for (let i = 0; i < 2; i++) {
       const e = await publisher.publish([event]).catch((err) => err);
       expect(e).toBeInstanceOf(AppError);
       expect((e as AppError).kind).toBe("unavailable");
     }
-    // Each publish went through its own producer: two connections were opened.
-    expect(accepted.length).toBeGreaterThanOrEqual(2);
+    expect(accepted.length).toBeGreaterThanOrEqual(1);
+    await publisher.close().catch(() => {});
   }, 10_000);
 });

@@ -1,4 +1,5 @@
-// A bound on a Kafka client call: kafkajs was seen waiting for minutes after a broker restart.
+// A bound on a Kafka client call: the publisher and the dead-letter producer never wait longer than this,
+// whatever the client's own retries do.
 
 export class KafkaTimeout extends Error {
   override readonly name = "KafkaTimeout";

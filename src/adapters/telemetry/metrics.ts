@@ -166,7 +166,12 @@ export function createMetrics(labels: { service: string; environment: string }, 
     }),
     enrollmentConsumerCrashes: new Counter({
       name: "enrollment_consumer_crashes_total",
-      help: "Times the enrollment consumer stopped on an error its client does not retry; each is restarted with backoff",
+      help: "Times the enrollment consumer's message stream failed (the broker away longer than the client's retries, or an error it does not retry); each is restarted with backoff",
+      registers: [registry],
+    }),
+    enrollmentSkipped: new Counter({
+      name: "enrollment_events_skipped_total",
+      help: "Fetched enrollment events left alone because their partition went to another member in a rebalance (its new owner reads them from the committed offset)",
       registers: [registry],
     }),
     enrollmentEvents: new Counter({
