@@ -328,10 +328,11 @@ describe("outbox relay", () => {
   it("parks an event the broker refuses after maxAttempts, lets the other courses through, and re-queues it on request", async () => {
     const db = await freshDb();
     const topic = uniqueName("it.outbox.poison");
-    // The broker refuses any record batch over 2 KiB on this topic.
-    await createTopic(topic, [{ name: "max.message.bytes", value: "2048" }]);
+    // The broker refuses any record batch over 8 KiB on this topic: the big course's event, never
+    // a batch of a few small ones.
+    await createTopic(topic, [{ name: "max.message.bytes", value: "8192" }]);
     const d = deps(db);
-    const big = await uc.createCourse(d, newCourse(`Too big ${topic}`, "x".repeat(4000)));
+    const big = await uc.createCourse(d, newCourse(`Too big ${topic}`, "x".repeat(20_000)));
     const small: string[] = [];
     for (let i = 0; i < 5; i++) small.push((await uc.createCourse(d, newCourse(`Small ${i} ${topic}`))).id);
     const publisher = new KafkaEventPublisher(settings(), topic, "/courses");
@@ -367,6 +368,16 @@ describe("outbox relay", () => {
       expect((await store.backlog(new Date())).parked).toBe(1);
       // Nothing blocks any more: no pending marker, no pending event.
       expect(await db.collection("outbox_pending").countDocuments()).toBe(0);
+
+      // The same producer's next batch, after the refusal, reaches the topic: every record of it.
+      // (kafkajs's idempotent producer reported such a batch as sent while the broker dropped its
+      // records on the partitions that had taken part of the refused batch, as duplicates.)
+      const later: string[] = [];
+      for (let i = 0; i < 6; i++) later.push((await uc.createCourse(d, newCourse(`Later ${i} ${topic}`))).id);
+      await relay.drainOnce();
+      expect(await db.collection("outbox_pending").countDocuments()).toBe(0);
+      const all = await readTopic(kafka, topic, (m) => later.every((id) => m.some((x) => x.key === id)));
+      expect(later.map((id) => all.filter((m) => m.key === id).length)).toEqual(later.map(() => 1));
 
       // The operator raises the topic's limit and re-queues through the command the docs name.
       await withAdmin(kafka, (admin) =>

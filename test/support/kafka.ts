@@ -108,7 +108,14 @@ export async function readTopic(
   let failed: unknown;
   try {
     const stream = await consumer.consume({ topics: [topic], mode: "earliest", autocommit: false, maxWaitTime: 200 });
+    // A record is read once: the client fetches from the start again when its group (re)joins,
+    // so a record at a position already read is the reader's repeat, not the topic's content
+    // (a duplicate on the topic has an offset of its own).
+    const positions = new Set<string>();
     stream.on("data", (m: Message<Buffer, Buffer, Buffer, Buffer>) => {
+      const at = `${m.partition}:${m.offset}`;
+      if (positions.has(at)) return;
+      positions.add(at);
       got.push(received(m));
       last.set(m.partition, m.offset);
       wake();
