@@ -95,8 +95,18 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     say(`[chaos] seed ${seed}, ${opts.minutes} min, database ${names.database}`);
 
     const replicas: (RunningService | undefined)[] = [undefined, undefined];
+    /** Replicas that exited without being told to, with what they printed last. */
+    const unasked: string[] = [];
     const start = async (i: number) => {
-      replicas[i] = await startService(env, { timeoutMs: 30_000, retainLines: 2000 });
+      const r = await startService(env, { timeoutMs: 30_000, retainLines: 2000 });
+      replicas[i] = r;
+      void r.exited.then((code) => {
+        if (replicas[i] !== r) return;
+        replicas[i] = undefined;
+        const last = r.lines.slice(-15).map((l) => `    ${l.slice(0, 400)}`);
+        unasked.push(`replica ${i} exited ${code} without being told to; its last lines:\n${last.join("\n")}`);
+        say(`[chaos] ${unasked.at(-1)}`);
+      });
     };
     await Promise.all([start(0), start(1)]);
 
@@ -319,7 +329,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
           const i = between(0, 2, faultRnd);
           const r = replicas[i];
           replicas[i] = undefined;
-          if (r) {
+          if (r && (await Promise.race([r.exited.then(() => false), Promise.resolve(true)]))) {
             if (kind === "kill replica") process.kill(r.pid, "SIGKILL");
             else process.kill(r.pid, "SIGTERM");
             const code = await r.exited;
@@ -450,6 +460,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       if (counts.fiveHundreds)
         lost.push(`${counts.fiveHundreds} answers 5xx other than 503: ${fiveHundredSamples.join(" | ")}`);
       if (pendingLeft) lost.push(`${pendingLeft} courses still have unpublished events after 120 s`);
+      lost.push(...unasked);
 
       const rows: [string, string | number][] = [
         ["seed", seed],

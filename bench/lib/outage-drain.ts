@@ -14,7 +14,7 @@ export const benchCourse = (i: number, tag: string) => ({
   summary: "A course for the benchmark",
   description: "d".repeat(400),
   language: "en",
-  level: "beginner",
+  level: "beginner" as const,
   instructor: { id: "i-1", name: "Ada" },
   tags: ["bench", `t${i % 50}`],
 });

@@ -232,6 +232,14 @@ export class EnrollmentConsumer {
       heartbeatInterval: Math.min(3000, Math.floor((this.opts.sessionTimeoutMs ?? 30_000) / 3)),
       rebalanceTimeout: Math.max(60_000, this.opts.sessionTimeoutMs ?? 30_000),
     });
+    // The client re-joins the group by itself when a heartbeat says so; when that fails it emits
+    // "error" on the consumer — with no listener, an uncaught exception that ended the process
+    // (seen in the chaos soak after a broker restart with two members). The member is out of its
+    // group then: the stream is failed, and the supervisor starts a new client with backoff.
+    consumer.on("error", (error: unknown) => {
+      if (consumer !== this.consumer || this.stopping) return;
+      this.stream?.destroy(error instanceof Error ? error : new Error(String(error)));
+    });
     if (this.opts.onLag) {
       const onLag = this.opts.onLag;
       consumer.on("consumer:lag", (lag) => {
@@ -262,6 +270,9 @@ export class EnrollmentConsumer {
           highWaterMark: this.limits.bufferedMessages,
         });
         this.stream = stream;
+        // The drain's loop reports the stream's error while it reads; one emitted after the loop
+        // let go of the stream (a fetch answered late) must not become an uncaught exception.
+        stream.on("error", () => {});
         if (this.stopping) {
           await stream.close().catch(() => {});
           break;
