@@ -497,7 +497,9 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       return { rows, lost, ok: lost.length === 0 };
     } finally {
       await mongo.close();
-      await Promise.all(live().map((r) => r.stop().catch(() => {})));
+      const stopping = live();
+      replicas.fill(undefined); // told to stop: not an exit of their own
+      await Promise.all(stopping.map((r) => r.stop().catch(() => {})));
     }
   }
 }
