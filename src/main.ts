@@ -13,8 +13,6 @@ import { buildOpenApiDocument } from "./adapters/http/openapi.ts";
 import { pathOf } from "./adapters/http/route.ts";
 import { createRequestHandler, livenessRoute, startHttpServer } from "./adapters/http/server.ts";
 import type { CourseRoutesDeps } from "./adapters/http/v1/routes.ts";
-import { createAdmin, kafkaCheck } from "./adapters/kafka/client.ts";
-import { ensureTopics } from "./adapters/kafka/topics.ts";
 import { createMongoClient, mongoCheck } from "./adapters/mongo/client.ts";
 import { MigrationEditedError, migrate } from "./adapters/mongo/migrate.ts";
 import { MIGRATIONS } from "./adapters/mongo/migrations.ts";
@@ -30,7 +28,7 @@ import { EXIT, helpText, parseCommandLine, parseModules, UsageError, type Invoca
 import { type Config, ConfigSchema, ENV_PREFIX, loadConfig } from "./config.ts";
 import { formatSummary } from "./app/scraper.ts";
 import { configProblems, httpStopTimeout } from "./config-rules.ts";
-import { kafkaReadiness, MODULE_IMPLEMENTATIONS, type Module } from "./modules.ts";
+import { kafkaReadiness, kafkaWiring, MODULE_IMPLEMENTATIONS, type Module } from "./modules.ts";
 import { clock, courseRepository, ids, type ServeContext } from "./runtime.ts";
 
 /**
@@ -74,18 +72,15 @@ function startKafka(
   checks: DependencyCheck[],
 ): void {
   if (role === "none") return;
-  const admin = createAdmin(cfg.kafka);
-  shutdown.register("kafka-admin", () => admin.close(), { phase: "clients" });
   const topics = [...new Set(modules.flatMap((m) => m.topics(cfg)))].map((topic) => ({
     topic,
     numPartitions: cfg.kafka.topicPartitions,
     replicationFactor: cfg.kafka.replicationFactor,
   }));
-  void retryUntilDone("create kafka topics", shutdown.signal, async () => {
-    const created = await ensureTopics(admin, topics);
-    if (created.length) log().info({ topics: created }, "kafka topics created");
-  });
-  checks.push(role === "required" ? kafkaCheck(admin) : optional(kafkaCheck(admin)));
+  const check = kafkaWiring().then((w) => w.startKafkaAdmin(cfg, topics, shutdown));
+  check.catch((e) => shutdown.fail("kafka admin failed to start", e));
+  const kafka: DependencyCheck = { name: "kafka", check: async (signal) => (await check).check(signal) };
+  checks.push(role === "required" ? kafka : optional(kafka));
 }
 
 /** Starts each module with the shared pieces; returns the API's dependencies when one hosts it. */

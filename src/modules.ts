@@ -1,21 +1,15 @@
 // The cooperative modules `courses serve` hosts (part of the composition root, with main.ts).
 // Each module starts its loops under the one shutdown coordinator and says what it needs from
-// Kafka; main.ts owns the shared clients, the HTTP server and readiness, and builds the runtime
-// pieces the modules share (src/runtime.ts). A new module is one entry in MODULES (src/cli.ts, for
-// --help and --modules) and one here.
-import { log } from "../lib/xlog/index.ts";
+// Kafka; main.ts owns the HTTP server and readiness, and builds the runtime pieces the modules
+// share (src/runtime.ts). The Kafka modules' wiring is in src/kafka-wiring.ts and the scraper's in
+// src/scraper-wiring.ts, both loaded on demand. A new module is one entry in MODULES (src/cli.ts,
+// for --help and --modules) and one here.
 import { createAuthenticator } from "./adapters/http/auth.ts";
 import type { CourseRoutesDeps } from "./adapters/http/v1/routes.ts";
-import { EnrollmentConsumer } from "./adapters/kafka/enrollment-consumer.ts";
-import { KafkaEventPublisher } from "./adapters/kafka/event-publisher.ts";
-import { MongoEnrollmentLedger } from "./adapters/mongo/enrollment-ledger.ts";
 import { MongoIdempotencyStore } from "./adapters/mongo/idempotency-store.ts";
-import { MongoOutboxStore } from "./adapters/mongo/outbox-store.ts";
-import { applyEnrollmentEvent } from "./app/enrollments.ts";
-import { OutboxRelay } from "./app/outbox-relay.ts";
 import { runPeriodically } from "./app/periodic.ts";
 import type { ModuleName } from "./cli.ts";
-import { clock, ids, ownerId, type ServeContext } from "./runtime.ts";
+import { clock, ids, type ServeContext } from "./runtime.ts";
 import type { Config } from "./config.ts";
 import type { DependencyCheck } from "./app/readiness.ts";
 
@@ -34,6 +28,13 @@ export interface Module {
    */
   start(ctx: ServeContext): { api?: CourseRoutesDeps; checks?: DependencyCheck[] } | undefined;
 }
+
+/**
+ * The Kafka modules' wiring (src/kafka-wiring.ts), loaded on first use like the scraper's:
+ * evaluating the Kafka client's modules costs start-up time (docs/PERFORMANCE.md, "Measured
+ * decisions"), and an API-only process without Kafka never pays it.
+ */
+export const kafkaWiring = () => import("./kafka-wiring.ts");
 
 export const MODULE_IMPLEMENTATIONS: Record<ModuleName, Module> = {
   api: {
@@ -75,14 +76,30 @@ export const MODULE_IMPLEMENTATIONS: Record<ModuleName, Module> = {
     kafka: "required",
     topics: (cfg) => [cfg.events.topic],
     start: (ctx) => {
-      startOutboxRelay(ctx);
+      kafkaWiring()
+        .then((w) => w.startOutboxRelay(ctx))
+        .catch((e) => ctx.shutdown.fail("outbox relay failed to start", e));
       return undefined;
     },
   },
   consumer: {
     kafka: "required",
     topics: (cfg) => [cfg.enrollments.topic, cfg.enrollments.dlqTopic],
-    start: (ctx) => ({ checks: [startEnrollmentConsumer(ctx)] }),
+    start: (ctx) => {
+      const health = kafkaWiring().then((w) => w.startEnrollmentConsumer(ctx));
+      health.catch((e) => ctx.shutdown.fail("enrollment consumer failed to start", e));
+      return {
+        checks: [
+          {
+            name: "enrollment-consumer",
+            check: async () => {
+              const h = (await health)();
+              if (!h.ok) throw new Error(h.detail);
+            },
+          },
+        ],
+      };
+    },
   },
   scraper: {
     // Imports write courses and their events to the outbox; the relay (anywhere) publishes them.
@@ -104,103 +121,4 @@ export function kafkaReadiness(modules: Module[], requireKafka: boolean): "none"
   if (modules.every((m) => m.kafka === "none")) return "none";
   if (requireKafka) return "required";
   return modules.some((m) => m.kafka === "optional") ? "optional" : "required";
-}
-
-function startOutboxRelay({ cfg, db, metrics, tracing, wakeup, shutdown }: ServeContext): void {
-  const e = cfg.events;
-  // A publish gets the client's own retries (3 × the request timeout) and no more.
-  const publisher = new KafkaEventPublisher(cfg.kafka, e.topic, e.source, tracing.tracer, 3 * cfg.kafka.requestTimeout);
-  shutdown.register("kafka-producer", () => publisher.close(), { phase: "clients" });
-  const store = new MongoOutboxStore(db, ownerId);
-  const relay = new OutboxRelay(
-    store,
-    publisher,
-    {
-      pollIntervalMs: e.pollInterval,
-      retryBackoffMaxMs: e.retryBackoffMax,
-      leaseMs: e.leaseDuration,
-      batchMaxCourses: e.batchMaxCourses,
-      batchMaxEvents: e.batchMaxEvents,
-      batchMaxBytes: e.batchMaxBytes,
-      maxAttempts: e.maxAttempts,
-    },
-    {
-      published: (n) => {
-        metrics.outboxPublished.inc(n);
-        metrics.kafkaProduced.inc({ topic: e.topic }, n);
-      },
-      failed: () => metrics.outboxFailures.inc(),
-      parked: (reason) => metrics.outboxParkedTotal.inc({ reason }),
-      leaseLost: (n) => metrics.outboxLeasesLost.inc(n),
-    },
-    wakeup,
-  );
-  void relay.run(shutdown.worker("outbox-relay"));
-  // The backlog from the store on its own timer (and at start): true while nothing drains.
-  const reportBacklog = async () => {
-    const b = await store.backlog(clock.now());
-    metrics.outboxPending.set(b.events);
-    metrics.outboxPendingCourses.set(b.courses);
-    metrics.outboxOldestAge.set(b.oldestAgeMs / 1000);
-    metrics.outboxParked.set(b.parked);
-    return b;
-  };
-  void runPeriodically("outbox-backlog", e.backlogInterval, reportBacklog, shutdown.worker("outbox-backlog"));
-  void runPeriodically(
-    "outbox-marker-sweep",
-    e.sweepInterval,
-    async () => {
-      const repaired = await store.repairMarkers();
-      if (repaired) {
-        log().warn({ repaired }, "pending markers recreated for courses whose events had lost theirs");
-        wakeup.notify();
-      }
-      return repaired;
-    },
-    shutdown.worker("outbox-marker-sweep"),
-  );
-}
-
-function startEnrollmentConsumer({ cfg, db, metrics, tracing, shutdown }: ServeContext): DependencyCheck {
-  const e = cfg.enrollments;
-  const ledger = new MongoEnrollmentLedger(db);
-  const consumer = new EnrollmentConsumer(
-    cfg.kafka,
-    {
-      topic: e.topic,
-      dlqTopic: e.dlqTopic,
-      groupId: e.groupId,
-      partitionsConsumedConcurrently: e.partitionsConsumedConcurrently,
-      retryBackoffInitialMs: e.retryBackoffInitial,
-      retryBackoffMaxMs: e.retryBackoffMax,
-      maxAttemptsOnBug: e.maxAttemptsOnBug,
-      fromBeginning: e.startFrom === "earliest",
-      onLag: (topic, partition, lag) => metrics.kafkaConsumerLag.set({ topic, partition: String(partition) }, lag),
-      onCrash: () => metrics.enrollmentConsumerCrashes.inc(),
-      onSkipped: () => metrics.enrollmentSkipped.inc(),
-    },
-    (event) => applyEnrollmentEvent(ledger, event),
-    (outcome) => {
-      metrics.enrollmentEvents.inc({ outcome });
-      if (outcome !== "retry") metrics.kafkaConsumed.inc({ topic: e.topic });
-      if (outcome === "dead_lettered") metrics.kafkaDeadLettered.inc({ topic: e.topic });
-    },
-    tracing.tracer,
-  );
-  const worker = shutdown.worker("enrollment-consumer");
-  // The consumer's own supervisor retries until Kafka answers: nothing to retry here.
-  void consumer.run(worker);
-  void runPeriodically(
-    "expire-processed-events",
-    cfg.api.housekeepingInterval,
-    () => ledger.expire(new Date(clock.now().getTime() - e.processedRetention)),
-    shutdown.worker("processed-events-housekeeping"),
-  );
-  return {
-    name: "enrollment-consumer",
-    check: async () => {
-      const health = consumer.health();
-      if (!health.ok) throw new Error(health.detail);
-    },
-  };
 }

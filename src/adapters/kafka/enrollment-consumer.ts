@@ -256,6 +256,10 @@ export class EnrollmentConsumer {
 
   /** Opens a stream, drains it, and opens another when it fails, until the consumer is stopped. */
   private async supervise(started: () => void): Promise<void> {
+    // The client is built on a later turn of the event loop, not inside the caller's start-up:
+    // constructing it compiles its option schemas (about 0.1 s), which would hold the HTTP
+    // listener's first answers back (docs/PERFORMANCE.md, "Measured decisions").
+    await Bun.sleep(0);
     while (!this.stopping) {
       try {
         this.consumer ??= this.newConsumer();
