@@ -47,17 +47,8 @@ export async function createTopic(
   partitions = 1,
   configs: { name: string; value: string }[] = [],
 ): Promise<void> {
-  await withAdmin(kafka, async (admin) => {
-    await admin.createTopics({ topics: [topic], partitions, replicas: 1, configs });
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const meta = await admin.metadata({ topics: [topic], forceUpdate: true }).catch(() => undefined);
-      const parts = meta?.topics.get(topic)?.partitions ?? [];
-      if (parts.length === partitions && parts.every((p) => p.leader >= 0)) return;
-      if (Date.now() > deadline) throw new Error(`topic ${topic} has no leader for every partition after 30 s`);
-      await Bun.sleep(100);
-    }
-  });
+  await withAdmin(kafka, (admin) => admin.createTopics({ topics: [topic], partitions, replicas: 1, configs }));
+  await waitForTopic(kafka, topic, 30_000, partitions);
 }
 
 export async function deleteTopics(kafka: TestKafka, topics: string[]): Promise<void> {
@@ -154,13 +145,21 @@ export async function readTopic(
   return got;
 }
 
+/** The offsets group `groupId` has committed on `topic`, by partition. */
+async function committedOffsets(admin: Admin, groupId: string, topic: string): Promise<Map<number, bigint>> {
+  const [group] = await admin.listConsumerGroupOffsets({ groups: [groupId] }).catch(() => []);
+  const parts = group?.topics.find((t) => t.name === topic)?.partitions ?? [];
+  return new Map(parts.map((p) => [p.partitionIndex, p.committedOffset]));
+}
+
 /** Messages of `topic` that group `groupId` has not committed yet, over all partitions. */
 export async function groupLag(kafka: TestKafka, groupId: string, topic: string): Promise<number> {
   const ends = await endOffsets(kafka, topic);
-  const [group] = await withAdmin(kafka, (admin) => admin.listConsumerGroupOffsets({ groups: [groupId] }));
-  const parts = group?.topics.find((t) => t.name === topic)?.partitions ?? [];
-  const at = new Map(parts.map((p) => [p.partitionIndex, p.committedOffset < 0n ? 0n : p.committedOffset]));
-  return ends.reduce((sum, high, p) => sum + Math.max(0, Number(high - (at.get(p) ?? 0n))), 0);
+  const at = await withAdmin(kafka, (admin) => committedOffsets(admin, groupId, topic));
+  return ends.reduce((sum, high, p) => {
+    const committed = at.get(p) ?? 0n;
+    return sum + Math.max(0, Number(high - (committed < 0n ? 0n : committed)));
+  }, 0);
 }
 
 /** A producer of the tests' own (idempotent, acks from all in-sync replicas), for many sends. */
@@ -180,12 +179,10 @@ export async function consumedToEnd(
   timeoutMs = 60_000,
 ): Promise<void> {
   const ends = await endOffsets(kafka, topic);
+  const deadline = Date.now() + timeoutMs;
   await withAdmin(kafka, async (admin) => {
-    const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const [group] = await admin.listConsumerGroupOffsets({ groups: [groupId] }).catch(() => []);
-      const parts = group?.topics.find((t) => t.name === topic)?.partitions ?? [];
-      const at = new Map(parts.map((p) => [p.partitionIndex, p.committedOffset]));
+      const at = await committedOffsets(admin, groupId, topic);
       const behind = ends
         .map((high, p) => [p, high] as const)
         .filter(([p, high]) => high > 0n && (at.get(p) ?? -1n) < high);
@@ -211,15 +208,25 @@ export function duplicateIds(msgs: Received[]): string[] {
   return [...dup];
 }
 
-/** Topics are created by the service at start: readers wait for them instead of failing. */
-export async function waitForTopic(kafka: TestKafka, topic: string, timeoutMs: number): Promise<void> {
+/**
+ * Waits until `topic` exists with a leader for every partition (`partitions` of them, when given).
+ * Topics are created by the service at start: readers wait for them instead of failing.
+ */
+export async function waitForTopic(
+  kafka: TestKafka,
+  topic: string,
+  timeoutMs: number,
+  partitions?: number,
+): Promise<void> {
   await withAdmin(kafka, async (admin) => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const meta = await admin.metadata({ topics: [topic], forceUpdate: true }).catch(() => undefined);
       const parts = meta?.topics.get(topic)?.partitions ?? [];
-      if (parts.length > 0 && parts.every((p) => p.leader >= 0)) return;
-      if (Date.now() > deadline) throw new Error(`topic ${topic} does not exist after ${timeoutMs}ms`);
+      if (parts.length > 0 && parts.length === (partitions ?? parts.length) && parts.every((p) => p.leader >= 0))
+        return;
+      if (Date.now() > deadline)
+        throw new Error(`topic ${topic} has no leader for every partition after ${timeoutMs}ms`);
       await Bun.sleep(200);
     }
   });

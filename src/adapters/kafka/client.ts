@@ -34,19 +34,28 @@ export function createAdmin(settings: KafkaSettings): Admin {
   return new Admin(baseOptions(settings, "admin"));
 }
 
-/** The broker's error ids (e.g. MESSAGE_TOO_LARGE) anywhere in the client's error tree (MultipleErrors → ResponseError → ProtocolError). */
-export function brokerErrorIds(e: unknown): string[] {
-  const ids: string[] = [];
+/** A broker error as the client reports it: its id (e.g. MESSAGE_TOO_LARGE) and whether it asks the member to re-join its group. */
+export interface BrokerError {
+  apiId: string;
+  needsRejoin: boolean;
+}
+
+/** The broker errors anywhere in the client's error tree (MultipleErrors → ResponseError → ProtocolError). */
+export function brokerErrors(e: unknown): BrokerError[] {
+  const found: BrokerError[] = [];
   const walk = (cur: unknown, depth: number) => {
     if (!cur || typeof cur !== "object" || depth > 8) return;
-    const x = cur as { apiId?: unknown; errors?: unknown[]; cause?: unknown };
-    if (typeof x.apiId === "string") ids.push(x.apiId);
+    const x = cur as { apiId?: unknown; needsRejoin?: unknown; errors?: unknown[]; cause?: unknown };
+    if (typeof x.apiId === "string") found.push({ apiId: x.apiId, needsRejoin: x.needsRejoin === true });
     for (const inner of x.errors ?? []) walk(inner, depth + 1);
     walk(x.cause, depth + 1);
   };
   walk(e, 0);
-  return ids;
+  return found;
 }
+
+/** The ids of brokerErrors(e). */
+export const brokerErrorIds = (e: unknown): string[] => brokerErrors(e).map((b) => b.apiId);
 
 /** Readiness: the cluster's metadata, fetched now (never from the client's cache). */
 export function kafkaCheck(admin: Admin): DependencyCheck {

@@ -19,7 +19,7 @@ import { log, withLogFields } from "../../../lib/xlog/index.ts";
 import type { Worker } from "../../../lib/xshutdown/index.ts";
 import { ENROLLMENT_EVENT_TYPES, type ApplyOutcome, type EnrollmentEvent } from "../../app/enrollments.ts";
 import { backoffMs } from "../../app/retry.ts";
-import { baseOptions, brokerErrorIds, type KafkaSettings } from "./client.ts";
+import { baseOptions, brokerErrors, type KafkaSettings } from "./client.ts";
 import { within } from "./timeout.ts";
 
 const EnrollmentCloudEvent = TypeCompiler.Compile(
@@ -125,9 +125,6 @@ export type MessageOutcome = ApplyOutcome | "dead_lettered" | "retry";
 
 type EnrollmentMessage = Message<Buffer, Buffer, Buffer, Buffer>;
 
-/** Broker errors that mean "the group moved on": join again, this is no crash. */
-const REJOIN = new Set(["REBALANCE_IN_PROGRESS", "ILLEGAL_GENERATION", "UNKNOWN_MEMBER_ID", "MEMBER_ID_REQUIRED"]);
-
 export class EnrollmentConsumer {
   private consumer: Consumer<Buffer, Buffer, Buffer, Buffer> | undefined;
   private stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined;
@@ -168,8 +165,8 @@ export class EnrollmentConsumer {
   }
 
   /**
-   * Why the consumer is not consuming, or undefined when it is: the supervisor's state, the stream
-   * (alive), and the group (joined, with the partitions it holds). For readiness.
+   * Whether the consumer is consuming, and why not: the supervisor's state, the stream (alive), and
+   * the group (joined; the detail names the partitions it holds). For readiness.
    */
   health(): { ok: boolean; detail: string } {
     const stream = this.stream;
@@ -291,10 +288,11 @@ export class EnrollmentConsumer {
         throw new Error("the message stream ended by itself");
       } catch (e) {
         if (this.stopping) break;
-        const ids = brokerErrorIds(e);
-        if (ids.some((id) => REJOIN.has(id)) && this.current === "running") {
+        // "The group moved on" (the client's own needsRejoin: a new generation, an unknown member…).
+        const rejoin = brokerErrors(e).find((b) => b.needsRejoin);
+        if (rejoin && this.current === "running") {
           // The group rebalanced under a commit: a new stream on the same member, at once.
-          log().info({ reason: ids.find((id) => REJOIN.has(id)) }, "enrollment consumer rejoining its group");
+          log().info({ reason: rejoin.apiId }, "enrollment consumer rejoining its group");
           await this.stream?.close().catch(() => {});
           continue;
         }
