@@ -158,13 +158,16 @@ const SCENARIOS = {
   "raw producer, one awaited send per event (64 in flight, acks all, idempotent)": raw,
 } as const;
 const results: Record<string, Record<Client, number[]>> = {};
-for (const [name, measure] of Object.entries(SCENARIOS))
+for (const [name, measure] of Object.entries(SCENARIOS)) {
+  const byClient: Record<Client, number[]> = { kafkajs: [], platformatic: [] };
+  results[name] = byClient;
   for (let round = 0; round < ROUNDS; round++)
     for (const client of order(round)) {
       const rate = await measure(client);
-      ((results[name] ??= { kafkajs: [], platformatic: [] })[client] ??= []).push(rate);
+      byClient[client].push(rate);
       say(`${name}, round ${round + 1}, ${client}: ${rate.toFixed(0)} events/s`);
     }
+}
 
 mkdirSync(join(import.meta.dir, "results"), { recursive: true });
 const stamp = new Date().toISOString().replaceAll(":", "-").replace(".", "-");
