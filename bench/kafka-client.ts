@@ -1,5 +1,5 @@
 // The Kafka client change of issue 21, side by side in one run: the last kafkajs revision
-// (9f10d80, built in a git worktree) against this checkout, alternating, 3 rounds each:
+// (9f10d80, built in a git worktree) against this checkout, alternating, 3 rounds each (--rounds=N):
 // - the outbox burst: 2,000 creates at 64 in parallel, events/s from the first POST to the last
 //   event on the topic (the service, compiled, shipped configuration);
 // - the relay's drain after a Kafka outage (bench/lib/outage-drain.ts: 200 courses × 4 changes);
@@ -7,7 +7,8 @@
 //   the worktree's node_modules, @platformatic/kafka from ours).
 // Written to bench/results/kafka-client-<stamp>.json and docs/PERFORMANCE.md:
 //   bun ops/stack/cli.ts up && bun ops/stack/cli.ts exec -- bun bench/kafka-client.ts   (~10 min)
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+// `--report=<results file>` writes the section again from a run's results.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { mintToken } from "../src/adapters/http/auth.ts";
@@ -22,7 +23,7 @@ import { describeDrain, outageDrain } from "./lib/outage-drain.ts";
 const KAFKAJS_REVISION = "9f10d80";
 const ROOT = join(import.meta.dir, "..");
 const OLD = join(tmpdir(), `courses-kafkajs-${KAFKAJS_REVISION}`);
-const ROUNDS = 3;
+const ROUNDS = Number(Bun.argv.find((a) => a.startsWith("--rounds="))?.slice(9) ?? 3);
 const BURST = 2000;
 const RAW = 4000;
 const say = (m: string) => console.error(`[bench] ${m}`);
@@ -31,6 +32,40 @@ const run = (cmd: string[], cwd: string) => {
   if (r.exitCode !== 0) throw new Error(`${cmd.join(" ")} failed:\n${r.stderr}`);
   return r.stdout.toString();
 };
+
+type Results = Record<string, Record<Client, number[]>>;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+/**
+ * The section of docs/PERFORMANCE.md. Beside the ratio of the medians, the median of each round's
+ * own ratio: the two clients of one round ran back to back, so a drift across rounds (the store
+ * warming up) cancels out of it.
+ */
+function report(file: string, rounds: number, results: Results): void {
+  const cell = (xs: number[]) => `**${median(xs).toFixed(0)}** (${xs.map((x) => x.toFixed(0)).join(", ")})`;
+  const rows = Object.entries(results).map(([name, r]) => {
+    const paired = median(r.platformatic.map((x, i) => x / r.kafkajs[i]!));
+    return `| ${name} | ${cell(r.kafkajs)} | ${cell(r.platformatic)} | ${(median(r.platformatic) / median(r.kafkajs)).toFixed(2)}× | ${paired.toFixed(2)}× |`;
+  });
+  writePerformanceSection(
+    "<!-- bench/kafka-client.ts -->",
+    `## The Kafka client change, side by side
+
+\`bun bench/kafka-client.ts --rounds=${rounds}\` (results: bench/results/${file}): kafkajs (revision ${KAFKAJS_REVISION}, its own build) and @platformatic/kafka (this checkout), alternating, ${rounds} rounds each, the stack's store and broker. Events/s, median (rounds, in the order they ran); new / old is the ratio of the medians, and the median of the rounds' own ratios:
+
+| scenario | kafkajs | @platformatic/kafka | new / old | per round |
+|---|---|---|---|---|
+${rows.join("\n")}
+`,
+  );
+}
+
+// `--report=<results file>`: the section again from a run's results, without measuring.
+const again = Bun.argv.find((a) => a.startsWith("--report="))?.slice(9);
+if (again) {
+  const { rounds, results } = JSON.parse(readFileSync(join(import.meta.dir, "results", again), "utf8"));
+  report(again, rounds, results);
+  process.exit(0);
+}
 
 // The kafkajs build: a worktree of its revision, its own install, its own compiled binary.
 if (!existsSync(join(OLD, "dist/courses"))) {
@@ -173,21 +208,5 @@ mkdirSync(join(import.meta.dir, "results"), { recursive: true });
 const stamp = new Date().toISOString().replaceAll(":", "-").replace(".", "-");
 const file = `kafka-client-${stamp}.json`;
 writeFileSync(join(import.meta.dir, "results", file), `${JSON.stringify({ rounds: ROUNDS, results }, null, 2)}\n`);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const cell = (xs: number[]) => `**${median(xs).toFixed(0)}** (${xs.map((x) => x.toFixed(0)).join(", ")})`;
-const rows = Object.entries(results).map(
-  ([name, r]) =>
-    `| ${name} | ${cell(r.kafkajs)} | ${cell(r.platformatic)} | ${(median(r.platformatic) / median(r.kafkajs)).toFixed(2)}× |`,
-);
-writePerformanceSection(
-  "<!-- bench/kafka-client.ts -->",
-  `## The Kafka client change, side by side
-
-\`bun bench/kafka-client.ts\` (results: bench/results/${file}): kafkajs (revision ${KAFKAJS_REVISION}, its own build) and @platformatic/kafka (this checkout), alternating, ${ROUNDS} rounds each, the stack's store and broker. Events/s, median (rounds):
-
-| scenario | kafkajs | @platformatic/kafka | new / old |
-|---|---|---|---|
-${rows.join("\n")}
-`,
-);
+report(file, ROUNDS, results);
 say(`results in bench/results/${file}`);
