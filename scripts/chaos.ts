@@ -20,6 +20,12 @@ export interface ChaosOptions {
   seed?: number;
   /** Pause between faults, drawn in [min, max) ms; default 20-40 s. */
   gapMs?: [number, number];
+  /**
+   * Each writer's, reader's and the enroller's pause between two operations, ms; default 20 (as
+   * fast as the machine lets them). The suite's run paces them so the soak leaves cores to the
+   * files running beside it: the faults are the same, the writes between them fewer.
+   */
+  pauseMs?: number;
   /** The kinds of fault to draw from; default all four. */
   faultKinds?: FaultKind[];
   /** Progress lines on stderr. */
@@ -66,6 +72,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
   const faultRnd = random(seed);
   const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)]!;
   const between = (lo: number, hi: number, r = rnd) => lo + Math.floor(r() * (hi - lo));
+  const pause = opts.pauseMs ?? 20;
   const shared: StackEndpoints = await stack();
   const store: OwnStore = await ownStore(shared, "h2");
   let broker: OwnKafka | undefined;
@@ -246,7 +253,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
             await res.body?.cancel();
           }
         }
-        await Bun.sleep(20);
+        await Bun.sleep(pause);
       }
     }
 
@@ -258,7 +265,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
           if (res) counts.reads++;
           await res?.body?.cancel();
         }
-        await Bun.sleep(20);
+        await Bun.sleep(pause);
       }
     }
 
@@ -309,7 +316,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
           producer = undefined;
           await Bun.sleep(500);
         }
-        await Bun.sleep(50);
+        await Bun.sleep(Math.max(50, pause));
       }
       await producer?.close().catch(() => {});
     }
@@ -465,6 +472,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       const rows: [string, string | number][] = [
         ["seed", seed],
         ["minutes", opts.minutes],
+        ["pause between operations (ms)", pause],
         [
           "faults",
           Object.entries(counts.faults)
