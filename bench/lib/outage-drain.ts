@@ -38,7 +38,7 @@ export async function outageDrain(opts: {
   /** Headers for every request (a bearer token when the service checks them). */
   headers?: Record<string, string>;
 }): Promise<DrainResult> {
-  const broker = await ownKafka(opts.stack);
+  const broker = await ownKafka(opts.stack, { quick: false });
   try {
     const svc = await opts.start(broker.brokers);
     try {

@@ -124,8 +124,12 @@ export async function ownStore(
   return { url, ...server };
 }
 
-/** A single-node KRaft broker of its own, on its own ports and data directory (kept across down/up). */
-export async function ownKafka(s: StackEndpoints): Promise<OwnKafka> {
+/**
+ * A single-node KRaft broker of its own, on its own ports and data directory (kept across down/up).
+ * `quick` (the default): the JVM's first-tier compiler only, half the CPU to start; a benchmark
+ * that measures through the broker passes false.
+ */
+export async function ownKafka(s: StackEndpoints, { quick = true } = {}): Promise<OwnKafka> {
   if (s.origin !== "environment")
     throw new Error("a broker of its own needs the native stack's Kafka jars; run the tests through `bun run test`");
   const [port, controllerPort] = [await freePort(), await freePort()];
@@ -133,6 +137,12 @@ export async function ownKafka(s: StackEndpoints): Promise<OwnKafka> {
   const config = join(dir, "server.properties");
   await prepareKafka(config, join(dir, "data"), port, controllerPort);
   const broker = `127.0.0.1:${port}`;
-  const server = await ownProcess("kafka", dir, kafkaCommand(config, "512m"), () => kafkaHealthy(broker), 120_000);
+  const server = await ownProcess(
+    "kafka",
+    dir,
+    kafkaCommand(config, "512m", quick),
+    () => kafkaHealthy(broker),
+    120_000,
+  );
   return { brokers: [broker], ...server };
 }
