@@ -25,6 +25,7 @@ import {
 } from "../test/support/kafka.ts";
 import { stack, uniqueName } from "../test/support/stack.ts";
 import { writePerformanceSection } from "./lib/doc.ts";
+import { median } from "./lib/measure.ts";
 import { benchCourse } from "./lib/outage-drain.ts";
 
 const arg = (name: string, fallback: number) =>
@@ -119,7 +120,6 @@ await client.close();
 const stamp = new Date().toISOString().replaceAll(":", "-").replace(".", "-");
 const file = join(import.meta.dir, "results", `consumer-${stamp}.json`);
 writeFileSync(file, `${JSON.stringify({ events: EVENTS, rounds: ROUNDS, results }, null, 2)}\n`);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const med = (mode: "message" | "batch", k: "eventsPerSecond" | "cpuMsPer1k") => median(results[mode].map((x) => x[k]));
 const row = (mode: "message" | "batch", what: string) =>
   `| ${what} | ${med(mode, "eventsPerSecond").toFixed(0)} (${results[mode].map((x) => x.eventsPerSecond.toFixed(0)).join(", ")}) | ${med(mode, "cpuMsPer1k").toFixed(0)} |`;

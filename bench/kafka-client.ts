@@ -17,7 +17,7 @@ import { createTopic, deleteTopics, readTopic, testKafka, testProducer } from ".
 import { isolated, type RunningService, startService } from "../test/support/service.ts";
 import { stack } from "../test/support/stack.ts";
 import { writePerformanceSection } from "./lib/doc.ts";
-import { inParallel } from "./lib/measure.ts";
+import { inParallel, median } from "./lib/measure.ts";
 import { describeDrain, outageDrain } from "./lib/outage-drain.ts";
 
 const KAFKAJS_REVISION = "9f10d80";
@@ -34,7 +34,6 @@ const run = (cmd: string[], cwd: string) => {
 };
 
 type Results = Record<string, Record<Client, number[]>>;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 /**
  * The section of docs/PERFORMANCE.md. Beside the ratio of the medians, the median of each round's
  * own ratio: the two clients of one round ran back to back, so a drift across rounds (the store
